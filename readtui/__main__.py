@@ -1,0 +1,3 @@
+from readtui.cli import main
+
+main()
