@@ -1,0 +1,210 @@
+"""The ``readtui`` command. Non-interactive commands use only the core; ``read`` starts the app."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import click
+
+from readtui import __version__
+from readtui.errors import ReadtuiError
+
+BAD_INPUT = 2
+
+
+class DefaultToRead(click.Group):
+    """A group whose first argument, when it is not a command, is the essay to read."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = args[0] if args else None
+        if first is None or (first not in self.commands and first not in ("--help", "-h", "--version")):
+            args = ["read", *args]
+        return super().parse_args(ctx, args)
+
+
+def fail(error: ReadtuiError) -> None:
+    """Print the problem, one line per problem, and exit with status 2."""
+    click.echo(str(error), err=True)
+    sys.exit(BAD_INPUT)
+
+
+@click.group(cls=DefaultToRead, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="readtui", message="%(prog)s %(version)s")
+def main() -> None:
+    """Read an essay one paragraph at a time beside a critical-reading checklist.
+
+    With no command, opens ESSAY (or the bundled sample essay) for reading:
+    `readtui [ESSAY] [OPTIONS]` is the same as `readtui read [ESSAY] [OPTIONS]`.
+    """
+
+
+# --- read -------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("essay", required=False, type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--checklist", "checklist_spec", metavar="ID|PATH", help="Checklist id (see `readtui checklists`) or file.")
+@click.option("--reader", metavar="NAME", help="Your name, stored in the file [default: $READTUI_READER or login name].")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Assessment file [default: <essay>.<reader>.readtui.toml here].")
+@click.option("--title", help="Essay title, overriding the one detected.")
+@click.option("--author", help="Essay author, overriding the one detected.")
+@click.option("--encoding", metavar="NAME", help="Read the essay in this encoding (e.g. cp1252).")
+def read(essay: Path | None, checklist_spec: str | None, reader: str | None, out: Path | None,
+         title: str | None, author: str | None, encoding: str | None) -> None:
+    """Read ESSAY (default: the bundled sample) and save your answers as you go."""
+    run_reading(essay, checklist_spec=checklist_spec, reader=reader, out=out, title=title, author=author, encoding=encoding)
+
+
+def run_reading(essay_path: Path | None, *, checklist_spec: str | None = None, reader: str | None = None,
+                out: Path | None = None, title: str | None = None, author: str | None = None,
+                encoding: str | None = None) -> None:
+    """Open a reading session in the app; resume the output file if it is there."""
+    from readtui.launch import prepare_session
+
+    try:
+        prepared = prepare_session(
+            essay_path, checklist_spec=checklist_spec, reader=reader_name(reader), out=out,
+            title=title, author=author, encoding=encoding,
+        )
+    except ReadtuiError as error:
+        fail(error)
+    from readtui.app import make_app
+
+    app = make_app(prepared)
+    try:
+        app.run()
+    finally:
+        prepared.close()
+    if app.fatal_error is not None:
+        fail(app.fatal_error)
+    click.echo(f"Saved {prepared.out_path}")
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+def reader_name(given: str | None) -> str:
+    """The reader: --reader, then $READTUI_READER, then the login name; control characters removed."""
+    name = given or os.environ.get("READTUI_READER") or _login_name()
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name or "reader"
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "reader"
+
+
+# --- resume and sessions --------------------------------------------------------------------
+
+
+@main.command()
+def resume() -> None:
+    """Reopen the most recent reading session."""
+    from readtui.launch import recent_sessions
+
+    for entry in recent_sessions():
+        out = Path(entry["path"])
+        if out.is_file():
+            checklist = entry.get("checklist")
+            run_reading(
+                Path(entry["essay"]) if entry.get("essay") else None,
+                checklist_spec=checklist if checklist and Path(checklist).is_file() else None,
+                reader=entry.get("reader"),
+                out=out,
+                encoding=entry.get("encoding"),
+            )
+            return
+    fail(ReadtuiError(None, "no recent sessions to resume; start one with `readtui ESSAY`"))
+
+
+@main.command()
+def sessions() -> None:
+    """List recent assessments: file, essay, reader, progress, last update."""
+    from readtui.launch import recent_sessions
+
+    entries = recent_sessions()
+    if not entries:
+        click.echo("No sessions yet. Start one with `readtui ESSAY` (or just `readtui`).")
+        return
+    for entry in entries:
+        progress = f"{entry.get('answered', 0)}/{entry.get('paragraphs', '?')} ¶"
+        status = entry.get("status", "")
+        missing = "" if Path(entry["path"]).is_file() else "  (file missing)"
+        click.echo(
+            f"{printable(entry.get('updated', ''))[:16]:16}  {progress:>9}  {status:11}  "
+            f"{printable(entry.get('reader', '')):12}  {printable(entry.get('title', ''))}"
+        )
+        click.echo(f"{'':16}  {printable(entry['path'])}{missing}")
+
+
+def printable(value: object) -> str:
+    """A value made safe for the terminal: control characters become visible."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", "\ufffd", str(value))
+
+
+# --- validate, checklists, schema -----------------------------------------------------------
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--checklist", "checklist_spec", metavar="ID|PATH", help="Check assessments against this checklist.")
+def validate(files: tuple[str, ...], checklist_spec: str | None) -> None:
+    """Check checklists and assessments (FILES may be bundled checklist ids)."""
+    from readtui.validation import validate_file
+
+    failed = False
+    for spec in files:
+        report = validate_file(spec, checklist_spec)
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
+        if report.problems:
+            failed = True
+        else:
+            click.echo(f"{spec}: ok ({report.summary})")
+    if failed:
+        sys.exit(BAD_INPUT)
+
+
+@main.command()
+def checklists() -> None:
+    """List bundled checklists and those in your checklist directory."""
+    from readtui.checklist import bundled_checklists, user_checklist_dir, user_checklists
+    from readtui.storage import load_checklist
+
+    rows = [("bundled", path) for path in bundled_checklists().values()]
+    rows += [("user", path) for path in user_checklists().values()]
+    for origin, path in rows:
+        try:
+            checklist = load_checklist(path)
+        except ReadtuiError as error:
+            click.echo(f"{path.stem:24} invalid: {str(error).splitlines()[0]}")
+            continue
+        click.echo(
+            f"{checklist.id:24} {printable(checklist.version):>6}  {len(checklist.items):3} items  "
+            f"{printable(checklist.title)}  [{origin}]"
+        )
+    click.echo(f"\nYour own checklists go in: {user_checklist_dir()}")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["checklist", "assessment"]))
+def schema(kind: str) -> None:
+    """Print the JSON Schema of checklist or assessment files (for editors)."""
+    if kind == "checklist":
+        from readtui.checklist import Checklist as model
+    else:
+        from readtui.assessment import Assessment as model
+    document = model.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = f"readtui {kind}"
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))

@@ -1,0 +1,143 @@
+"""Everything that happens before the app starts, and the sessions index (no Textual)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from readtui.checklist import resolve_checklist
+from readtui.errors import ReadtuiError
+from readtui.essay import load_essay, sample_essay_path
+from readtui.paths import sessions_index_path
+from readtui.session import ReadingSession, new_assessment, resume_problems
+from readtui.storage import AssessmentWriter, FileLock, file_sha256, load_assessment, load_checklist, read_sessions, record_session
+
+
+@dataclass
+class PreparedSession:
+    """A session ready for the app: loaded, checked, and locked for writing."""
+
+    session: ReadingSession
+    out_path: Path
+    essay_path: Path
+    checklist_path: Path
+    lock: FileLock
+    writer: AssessmentWriter = field(default_factory=AssessmentWriter)
+    notices: list[str] = field(default_factory=list)
+    encoding: str | None = None
+
+    def save(self) -> None:
+        """Write the assessment now (atomically)."""
+        self.writer.save(self.out_path, self.session.assessment)
+
+    def index_entry(self) -> dict[str, Any]:
+        """This session as a line of the sessions index."""
+        assessment = self.session.assessment
+        return {
+            "path": str(self.out_path.resolve()),
+            "essay": str(self.essay_path.resolve()),
+            "checklist": str(self.checklist_path.resolve()),
+            "encoding": self.encoding,
+            "title": assessment.essay.title or self.essay_path.name,
+            "reader": assessment.reader.name,
+            "paragraphs": self.session.paragraph_count,
+            "answered": self.session.answered_paragraphs(),
+            "status": assessment.session.status,
+            "updated": assessment.session.updated.isoformat(),
+        }
+
+    def remember_in_index(self) -> None:
+        """Record the session in the index (best effort: the index is a convenience)."""
+        try:
+            record_session(sessions_index_path(), self.index_entry())
+        except Exception:  # noqa: BLE001 - a broken index must never cost the reader their session
+            pass
+
+    def close(self) -> None:
+        """Update the sessions index and release the lock."""
+        self.remember_in_index()
+        self.lock.release()
+
+
+def safe_file_part(name: str) -> str:
+    """A reader name made safe for a file name: no separators, controls or leading dots."""
+    name = unicodedata.normalize("NFC", name)
+    name = "".join("-" if unicodedata.category(ch)[0] in "CZ" else ch for ch in name)
+    name = re.sub(r"[/\\:*?\"<>|]+", "-", name).strip("-. ")
+    return re.sub(r"-{2,}", "-", name)[:64] or "reader"
+
+
+def default_out_path(essay_path: Path, reader: str) -> Path:
+    """``<essay-stem>.<reader>.readtui.toml`` in the current directory."""
+    return Path.cwd() / f"{essay_path.stem}.{safe_file_part(reader)}.readtui.toml"
+
+
+def source_name(essay_path: Path, out_path: Path) -> str:
+    """How the assessment names its essay: relative to the assessment when that is short."""
+    if essay_path.resolve() == sample_essay_path().resolve():
+        return essay_path.name
+    try:
+        return str(essay_path.resolve().relative_to(out_path.resolve().parent))
+    except ValueError:
+        return str(essay_path.resolve())
+
+
+def prepare_session(essay_path: Path | None, *, checklist_spec: str | None, reader: str, out: Path | None,
+                    title: str | None = None, author: str | None = None, encoding: str | None = None) -> PreparedSession:
+    """Load the essay and checklist, lock and resume (or start) the assessment.
+
+    Raises ReadtuiError for bad input; nothing is written here.
+    """
+    essay_path = essay_path or sample_essay_path()
+    essay = load_essay(essay_path, encoding=encoding, title=title, author=author)
+    out_path = out or default_out_path(essay_path, reader)
+    lock = FileLock(out_path)
+    lock.acquire()
+    try:
+        existing = load_assessment(out_path) if out_path.exists() else None
+        checklist_path = resolve_checklist(
+            checklist_spec, checklist_id=existing.checklist.id if existing else None, beside=out_path
+        )
+        checklist = load_checklist(checklist_path)
+        checklist_sha = file_sha256(checklist_path)
+        notices: list[str] = []
+        if existing is None:
+            assessment = new_assessment(essay, checklist, checklist_sha, reader, source_name(essay_path, out_path))
+        else:
+            assessment = existing
+            notices += resume_problems(out_path, assessment, essay, reader)
+            notices += _checklist_changes(out_path, assessment, checklist, checklist_sha)
+        return PreparedSession(
+            session=ReadingSession(essay, checklist, assessment),
+            out_path=out_path,
+            essay_path=essay_path,
+            checklist_path=checklist_path,
+            lock=lock,
+            notices=notices,
+            encoding=encoding,
+        )
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _checklist_changes(out_path: Path, assessment, checklist, checklist_sha: str) -> list[str]:
+    recorded = assessment.checklist
+    if recorded.id != checklist.id:
+        raise ReadtuiError(out_path, f"the assessment uses checklist {recorded.id!r}, not {checklist.id!r}; pass --checklist {recorded.id}")
+    notices = []
+    if recorded.version != checklist.version or (recorded.sha256 and recorded.sha256 != checklist_sha):
+        notices.append(
+            f"The checklist changed since this file was saved (version {recorded.version or '?'} → {checklist.version}); "
+            "answers to items it no longer has are kept in the file."
+        )
+        recorded.version, recorded.sha256 = checklist.version, checklist_sha
+    return notices
+
+
+def recent_sessions() -> list[dict[str, Any]]:
+    """The sessions index, newest first."""
+    return read_sessions(sessions_index_path())

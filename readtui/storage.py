@@ -1,0 +1,295 @@
+"""The one module that reads and writes TOML: atomic saves, locks, the sessions index (no Textual)."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import os
+import tempfile
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from readtui.errors import ReadtuiError
+
+SESSIONS_KEPT = 50
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def parse_toml(path: str | Path) -> dict[str, Any]:
+    """Read a TOML file; any problem (missing, unreadable, syntax) becomes a one-line ReadtuiError."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ReadtuiError(path, "no such file") from None
+    except IsADirectoryError:
+        raise ReadtuiError(path, "is a directory, not a file") from None
+    except OSError as error:
+        raise ReadtuiError(path, error.strerror or str(error)) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReadtuiError(path, "not valid UTF-8 (TOML files must be UTF-8)", f"byte {error.start}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise _syntax_error(path, error) from None
+
+
+def _syntax_error(path: Path, error: tomllib.TOMLDecodeError) -> ReadtuiError:
+    """``file: line 3, column 7: TOML syntax error: …``."""
+    message = str(error)
+    where = None
+    if message.endswith(")") and " (at line " in message:
+        message, _, position = message.rpartition(" (at ")
+        where = position.rstrip(")")
+    elif message.endswith(" (at end of document)"):
+        message = message.removesuffix(" (at end of document)")
+        where = "end of file"
+    return ReadtuiError(path, f"TOML syntax error: {message}", where)
+
+
+def load_checklist(path: str | Path):
+    """Load and validate a checklist file."""
+    from readtui.checklist import checklist_from_data
+
+    path = Path(path)
+    return checklist_from_data(path, parse_toml(path))
+
+
+def load_assessment(path: str | Path):
+    """Load an assessment file and validate it against its schema."""
+    from readtui.assessment import assessment_from_data
+
+    path = Path(path)
+    return assessment_from_data(path, parse_toml(path))
+
+
+def file_sha256(path: str | Path) -> str:
+    """sha256 of a file's bytes (checklists are identified this way)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def atomic_write(path: str | Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that a failure at any point leaves the old file intact.
+
+    Writes a temporary file in the same directory, flushes and fsyncs it, then renames it over
+    the target. Errors become a ReadtuiError naming the file.
+    """
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    temp_name = None
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(temp_name, os.stat(path).st_mode & 0o777)
+        os.replace(temp_name, path)
+        temp_name = None
+        _fsync_directory(directory)
+    except OSError as error:
+        raise ReadtuiError(path, f"could not save: {error.strerror or error}") from None
+    finally:
+        if temp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+
+
+def _fsync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class AssessmentWriter:
+    """Serialises assessments to TOML, re-serialising only the paragraphs that changed.
+
+    tomli-w is pure Python and holds the GIL; with a thousand answered paragraphs a full dump
+    would stall the UI thread, so each ``[[paragraph]]`` fragment is cached by its content.
+    """
+
+    def __init__(self) -> None:
+        self._fragments: dict[tuple, str] = {}
+
+    def dumps(self, assessment) -> str:
+        """The TOML text of ``assessment``: header tables, then paragraphs, then ``[overall]``."""
+        head = {
+            "format": assessment.format,
+            "created_by": assessment.created_by,
+            "reader": _clean(assessment.reader.model_dump()),
+            "essay": _clean(assessment.essay.model_dump()),
+            "checklist": _clean(assessment.checklist.model_dump()),
+            "session": assessment.session.model_dump(),
+        }
+        parts = [tomli_w.dumps(head)]
+        fragments: dict[tuple, str] = {}
+        for record in sorted(assessment.paragraph, key=lambda r: (r.index, r.stale)):
+            table = _paragraph_table(record)
+            key = _freeze(table)
+            text = self._fragments.get(key)
+            if text is None:
+                text = tomli_w.dumps({"paragraph": [table]})
+            fragments[key] = text
+            parts.append(text)
+        self._fragments = fragments
+        overall = _answers_table(assessment.overall)
+        if overall:
+            parts.append(tomli_w.dumps({"overall": overall}))
+        return "\n".join(part.rstrip("\n") + "\n" for part in parts)
+
+    def save(self, path: str | Path, assessment) -> None:
+        """Serialise and atomically write ``assessment`` to ``path``."""
+        atomic_write(path, self.dumps(assessment))
+
+
+def _clean(table: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty strings: tomli-w refuses None, and empty values only add noise."""
+    return {key: value for key, value in table.items() if value not in ("", None)}
+
+
+def _paragraph_table(record) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "index": record.index,
+        "sha256": record.sha256,
+        "chars": record.chars,
+        "excerpt": record.excerpt,
+        "flagged": record.flagged,
+        "seconds": record.seconds,
+    }
+    if record.stale:
+        table["stale"] = True
+    table.update(_answers_table(record))
+    return table
+
+
+def _answers_table(record) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    if record.note:
+        table["note"] = record.note
+    if record.unsure:
+        table["unsure"] = list(record.unsure)
+    if record.answers:
+        table["answers"] = {key: list(value) if isinstance(value, list) else value for key, value in record.answers.items()}
+    return table
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple((key, _freeze(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return ("[]", *(_freeze(item) for item in value))
+    return value
+
+
+# --- locking ----------------------------------------------------------------------------------
+
+
+class FileLock:
+    """An exclusive ``flock`` on ``<file>.lock``, released by the kernel if the process dies."""
+
+    def __init__(self, target: str | Path) -> None:
+        self.target = Path(target)
+        self.path = self.target.with_name(self.target.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock, or raise a ReadtuiError saying the file is open elsewhere."""
+        while True:
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as error:
+                raise ReadtuiError(self.target, f"cannot create lock file: {error.strerror}") from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                holder = _read_pid(fd)
+                os.close(fd)
+                if error.errno in (errno.EWOULDBLOCK, errno.EACCES):
+                    who = f" (pid {holder})" if holder else ""
+                    raise ReadtuiError(self.target, f"already open in another readtui{who}; close it first") from None
+                raise ReadtuiError(self.target, f"cannot lock: {error.strerror}") from None
+            # The previous holder may have unlinked the lock file between our open and flock.
+            try:
+                same_file = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same_file = False
+            if same_file:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        """Drop the lock and remove the lock file."""
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+        os.close(self._fd)
+        self._fd = None
+
+    def __enter__(self) -> FileLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+
+def _read_pid(fd: int) -> str:
+    with contextlib.suppress(OSError, ValueError):
+        return os.pread(fd, 32, 0).decode().strip()
+    return ""
+
+
+# --- the sessions index ----------------------------------------------------------------------
+
+
+def read_sessions(index_path: Path) -> list[dict[str, Any]]:
+    """Entries of the sessions index, newest first; a missing or damaged index reads as empty."""
+    try:
+        data = parse_toml(index_path)
+    except ReadtuiError:
+        return []
+    entries = data.get("session", [])
+    if not isinstance(entries, list):
+        return []
+    valid = [entry for entry in entries if isinstance(entry, dict) and isinstance(entry.get("path"), str)]
+    return sorted(valid, key=lambda entry: str(entry.get("updated", "")), reverse=True)
+
+
+def record_session(index_path: Path, entry: dict[str, Any]) -> None:
+    """Add or refresh ``entry`` (keyed by its ``path``) in the sessions index, keeping the newest."""
+    index_path.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(index_path):
+        entries = [old for old in read_sessions(index_path) if old.get("path") != entry["path"]]
+        entries.insert(0, {key: value for key, value in entry.items() if value is not None})
+        atomic_write(index_path, tomli_w.dumps({"session": entries[:SESSIONS_KEPT]}))
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
