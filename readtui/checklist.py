@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from readtui.errors import ReadtuiError, ReadtuiErrors
 
@@ -44,12 +44,14 @@ class _ItemBase(_Strict):
 class _OptionsItem(_ItemBase):
     options: Annotated[list[Option], Field(min_length=2)]
 
-    @model_validator(mode="after")
-    def _unique_option_ids(self) -> _OptionsItem:
-        duplicates = _duplicates(option.id for option in self.options)
+    @field_validator("options")
+    @classmethod
+    def _unique_option_ids(cls, options: list[Option]) -> list[Option]:
+        # A field validator, so the problem is reported at ``….options`` rather than at the item.
+        duplicates = _duplicates(option.id for option in options)
         if duplicates:
             raise ValueError(f"duplicate option id {', '.join(map(repr, duplicates))}")
-        return self
+        return options
 
     @property
     def steps(self) -> int:

@@ -65,9 +65,11 @@ def run_reading(essay_path: Path | None, *, checklist_spec: str | None = None, r
                 out: Path | None = None, title: str | None = None, author: str | None = None,
                 encoding: str | None = None) -> None:
     """Open a reading session in the app; resume the output file if it is there."""
+    from readtui.config import load_config
     from readtui.launch import prepare_session
 
     try:
+        config = load_config()
         prepared = prepare_session(
             essay_path, checklist_spec=checklist_spec, reader=reader_name(reader), out=out,
             title=title, author=author, encoding=encoding,
@@ -76,7 +78,7 @@ def run_reading(essay_path: Path | None, *, checklist_spec: str | None = None, r
         fail(error)
     from readtui.app import make_app
 
-    app = make_app(prepared)
+    app = make_app(prepared, config)
     try:
         app.run()
     finally:

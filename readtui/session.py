@@ -91,6 +91,15 @@ class ReadingSession:
             return COMPLETE
         return STARTED
 
+    def paragraph_states(self) -> dict[int, str]:
+        """The state of every paragraph that is not unvisited; flagged ones read ``flagged``."""
+        states = {}
+        for index, record in self._records.items():
+            state = "flagged" if record.flagged else self.paragraph_state(index)
+            if state != UNVISITED:
+                states[index] = state
+        return states
+
     def is_flagged(self, index: int) -> bool:
         record = self._records.get(index)
         return record is not None and record.flagged

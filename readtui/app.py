@@ -1,0 +1,272 @@
+"""The Textual app: a thin layer over a `ReadingSession`, with autosave."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+
+from readtui import __version__
+from readtui.config import Config
+from readtui.errors import ReadtuiError
+from readtui.launch import PreparedSession
+from readtui.screens.dialogs import GoToDialog, HelpDialog, PickerDialog
+from readtui.screens.overall import OverallScreen
+from readtui.screens.reading import ReadingScreen
+from readtui.storage import atomic_write
+
+SAVE_DEBOUNCE = 0.25
+"""Seconds of quiet before an autosave."""
+SAVE_MAX_WAIT = 0.8
+"""Even while the reader keeps typing, a change is saved within this long (plus the write)."""
+IDLE_AFTER = 120
+"""Seconds without input after which reading time stops counting."""
+
+HINTS = [("next", "next ¶"), ("previous", "prev"), ("choose-1", "1-9 answer"), ("unsure", "unsure"), ("note", "note"),
+         ("flag", "flag"), ("back", "back"), ("finish", "finish"), ("help", "help"), ("quit", "quit")]
+EDITING_HINTS = "typing: enter or escape when done · ctrl+s save · ctrl+q quit"
+
+
+class ReadtuiApp(App[None]):
+    """Reading sessions. State lives in `session`; screens change it and call `schedule_save`."""
+
+    TITLE = "readtui"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, prepared: PreparedSession, config: Config | None = None) -> None:
+        super().__init__()
+        self.prepared = prepared
+        self.session = prepared.session
+        self.config = config or Config()
+        self.fatal_error: ReadtuiError | None = None
+        self._save_timer = None
+        self._dirty_since: float | None = None
+        self._saved_revision = -1
+        self._write_lock = threading.Lock()
+        self._last_written = -1
+        self.save_error: str | None = None
+        self.last_input = time.monotonic()
+
+    # --- start and stop ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        if self.config.theme and self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        self.push_screen(ReadingScreen())
+        for notice in self.prepared.notices:
+            self.notify(notice, title="Resumed", timeout=10, markup=False)
+        self.set_interval(1.0, self._count_reading_time)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, self._on_terminate)
+        self.call_after_refresh(self._first_save)
+
+    def _first_save(self) -> None:
+        """Write the file at once, so a new session is on disk (and in the index) from the start."""
+        self.save_now(background=True)
+        self.run_worker(self.prepared.remember_in_index, thread=True, group="index")
+
+    def _on_terminate(self) -> None:
+        self.save_now()
+        self.exit()
+
+    async def action_quit(self) -> None:
+        """Save and quit."""
+        self.save_now()
+        self.exit()
+
+    def finish(self) -> None:
+        """Mark the assessment complete, or say what is still missing."""
+        missing = self.session.finish()
+        if missing:
+            self.notify(
+                f"{len(missing)} required answer(s) still missing; the list shows where.",
+                title="Not finished yet",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.save_now()
+        self.exit(message=f"Assessment complete: {self.prepared.out_path}")
+
+    # --- saving ------------------------------------------------------------------------------------
+
+    def schedule_save(self) -> None:
+        """Save soon: after a short quiet spell, and never later than SAVE_MAX_WAIT after the first change."""
+        now = time.monotonic()
+        if self._dirty_since is None:
+            self._dirty_since = now
+        if self._save_timer is not None:
+            if now - self._dirty_since + SAVE_DEBOUNCE < SAVE_MAX_WAIT:
+                self._save_timer.stop()
+            else:
+                return
+        self._save_timer = self.set_timer(SAVE_DEBOUNCE, self._autosave)
+
+    def _autosave(self) -> None:
+        self._save_timer = None
+        self.save_now(background=True)
+
+    def save_now(self, *, background: bool = False) -> bool:
+        """Serialise now (cheap: unchanged paragraphs are cached) and write, in a thread if asked."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        self._dirty_since = None
+        revision = self.session.revision
+        try:
+            text = self.prepared.writer.dumps(self.session.assessment)
+        except Exception as error:  # noqa: BLE001 - reported to the reader, the app keeps running
+            self._report_save_error(str(error))
+            return False
+        if background:
+            self.run_worker(lambda: self._write(revision, text), thread=True, group="save")
+            return True
+        return self._write(revision, text)
+
+    def _write(self, revision: int, text: str) -> bool:
+        with self._write_lock:
+            if revision < self._last_written:
+                return True  # a newer state is already on disk
+            try:
+                atomic_write(self.prepared.out_path, text)
+            except ReadtuiError as error:
+                self._from_any_thread(self._report_save_error, str(error))
+                return False
+            self._last_written = revision
+        if self.save_error is not None:
+            self._from_any_thread(self._report_saved_again)
+        return True
+
+    def _from_any_thread(self, callback: Callable[..., Any], *args: Any) -> None:
+        if threading.get_ident() == self._thread_id:
+            callback(*args)
+        else:
+            self.call_from_thread(callback, *args)
+
+    def _report_save_error(self, message: str) -> None:
+        self.save_error = message
+        self.notify(f"{message}. Your answers are kept in memory; the last saved file is intact.",
+                    title="Not saved", severity="error", timeout=10, markup=False)
+
+    def _report_saved_again(self) -> None:
+        self.save_error = None
+        self.notify("Saved again.", timeout=3, markup=False)
+
+    def action_save(self) -> None:
+        if self.save_now():
+            self.notify(f"Saved {self.prepared.out_path.name}", timeout=2, markup=False)
+
+    # --- reading time --------------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _count_reading_time(self) -> None:
+        if isinstance(self.screen, ReadingScreen) and time.monotonic() - self.last_input < IDLE_AFTER:
+            self.session.add_seconds(1)
+
+    # --- navigation and dialogs ------------------------------------------------------------------------
+
+    def show_overall(self) -> None:
+        self.push_screen(OverallScreen())
+
+    def show_paragraph(self, index: int, *, first_missing: bool = False) -> None:
+        """Go to paragraph ``index`` on the reading screen (from another screen)."""
+        screen = self.screen
+        if isinstance(screen, ReadingScreen):
+            screen.go_to(index)
+            if first_missing:
+                record = self.session.answers(index)
+                items = screen.checklist_view.items
+                first = next((n for n, item in enumerate(items) if item.required and not record.is_answered(item.id)), 0)
+                screen.action_cursor(first)
+
+    def ask_paragraph(self, then: Callable[[int], None]) -> None:
+        def chosen(number: int | None) -> None:
+            if number is not None:
+                then(number)
+
+        self.push_screen(GoToDialog(self.session.paragraph_count), chosen)
+
+    def pick_answer(self, item: Any, then: Callable[[int], Any]) -> None:
+        """Let the reader pick one of many options; ``then`` gets the step (1-based)."""
+
+        async def chosen(step: int | None) -> None:
+            if step:
+                await then(step)
+
+        self.push_screen(PickerDialog(item), chosen)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpDialog):
+            return
+        self.push_screen(HelpDialog(self.key_rows(), f"readtui {__version__} · saving to {self.prepared.out_path}"))
+
+    def key_rows(self) -> list[tuple[str, str]]:
+        """(keys, description) for every binding active on the current screen, as remapped."""
+        rows: dict[str, tuple[list[str], str]] = {}
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if binding.system:
+                continue
+            name = binding.id or binding.action
+            keys, _ = rows.setdefault(name, ([], binding.description or binding.action))
+            display = self.get_key_display(binding)
+            if display not in keys:
+                keys.append(display)
+        return [("/".join(keys), description) for keys, description in rows.values()]
+
+    def key_hints(self, *, editing: bool = False) -> Content:
+        """The one-line key bar, showing the keys as currently mapped."""
+        if editing:
+            return Content(EDITING_HINTS)
+        keys_by_id: dict[str, str] = {}
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if binding.id and binding.id not in keys_by_id:
+                keys_by_id[binding.id] = self.get_key_display(binding)
+        parts = []
+        for binding_id, label in HINTS:
+            if binding_id in keys_by_id:
+                key = "" if binding_id == "choose-1" else keys_by_id[binding_id]
+                parts.append(Content.styled(key, "bold") + Content(f" {label}" if key else label))
+        return Content("  ").join(parts)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, ReadingScreen):
+            yield SystemCommand("Next paragraph", "Show the next paragraph", screen.action_next)
+            yield SystemCommand("Previous paragraph", "Show the previous paragraph", screen.action_previous)
+            yield SystemCommand("Go to paragraph…", "Jump to a paragraph by number", screen.action_goto)
+            yield SystemCommand("Flag paragraph", "Flag (or unflag) this paragraph to come back to", screen.action_flag)
+            yield SystemCommand("Paragraph note", "Write a note on this paragraph", screen.action_note)
+            yield SystemCommand("Overall", "Essay-wide questions and what is still missing", screen.action_overall)
+        if isinstance(screen, OverallScreen):
+            yield SystemCommand("Finish", "Mark the assessment complete", screen.action_finish)
+        yield SystemCommand("Save", "Save the assessment now", self.action_save)
+        yield SystemCommand("Keys", "Show every key", self.action_help)
+
+
+def make_app(prepared: PreparedSession, config: Config | None = None) -> ReadtuiApp:
+    """Build the app the way the CLI and the tests do."""
+    return ReadtuiApp(prepared, config)

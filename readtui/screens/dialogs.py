@@ -1,0 +1,87 @@
+"""Small modal dialogs: go to a paragraph, pick from a long list, and the key help."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from readtui.checklist import ScaleItem
+
+
+class GoToDialog(ModalScreen[int | None]):
+    """Ask for a paragraph number."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog-cancel")]
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content(f"Go to paragraph (1–{self.count}), then enter"), classes="dialog-title")
+            yield Input(type="integer", id="number")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            number = int(event.value)
+        except ValueError:
+            number = 0
+        if 1 <= number <= self.count:
+            self.dismiss(number)
+        else:
+            self.notify(f"Type a number from 1 to {self.count}.", severity="warning", markup=False)
+
+
+class PickerDialog(ModalScreen[int | None]):
+    """Choose one of an item's many options (or scale steps); returns the digit-equivalent step."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog-cancel")]
+
+    def __init__(self, item: Any) -> None:
+        super().__init__()
+        self.item = item
+
+    def compose(self) -> ComposeResult:
+        item = self.item
+        if isinstance(item, ScaleItem):
+            labels = [str(value) for value in range(item.min, item.max + 1)]
+            labels[0] += f"  {item.low}" if item.low else ""
+            labels[-1] += f"  {item.high}" if item.high else ""
+        else:
+            labels = [option.label for option in item.options]
+        with Vertical(classes="dialog"):
+            yield Static(Content(item.prompt), classes="dialog-title")
+            yield OptionList(*[Option(Content(label), id=str(step)) for step, label in enumerate(labels, start=1)])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))
+
+
+class HelpDialog(ModalScreen[None]):
+    """Every key of the screen beneath, as currently mapped."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss(None)", "Close", id="dialog-close")]
+
+    def __init__(self, rows: list[tuple[str, str]], about: str) -> None:
+        super().__init__()
+        self.rows = rows
+        self.about = about
+
+    def compose(self) -> ComposeResult:
+        width = max((len(keys) for keys, _ in self.rows), default=4) + 2
+        lines = [Content.styled("Keys", "bold")]
+        lines += [Content.styled(keys.ljust(width), "bold") + Content(description) for keys, description in self.rows]
+        lines += [Content(""), Content(self.about), Content(""), Content.styled("escape closes this help", "italic")]
+        with VerticalScroll(classes="dialog help"):
+            yield Static(Content("\n").join(lines))

@@ -1,0 +1,121 @@
+"""The reading screen: one paragraph beside the checklist, with progress and key hints."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from readtui.screens.answering import ANSWER_BINDINGS, AnsweringScreen
+from readtui.session import Target
+from readtui.widgets.bars import InfoBar
+from readtui.widgets.checklist_view import ChecklistView
+from readtui.widgets.paragraph import ParagraphView
+from readtui.widgets.progress import ProgressStrip
+
+
+class ReadingScreen(AnsweringScreen):
+    """Step through the essay; every widget is built once and updated in place."""
+
+    CSS_PATH = "reading.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
+    BINDINGS = [
+        Binding("n,right", "next", "Next ¶", id="next"),
+        Binding("p,left", "previous", "Prev ¶", id="previous"),
+        *ANSWER_BINDINGS,
+        Binding("f", "flag", "Flag", id="flag"),
+        Binding("g", "goto", "Go to ¶", id="goto"),
+        Binding("o", "overall", "Overall", id="overall", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        session = self.session
+        yield InfoBar(id="title")
+        with Horizontal(id="body"):
+            yield ParagraphView(id="paragraph")
+            with Vertical(id="checklist-pane"):
+                yield ChecklistView(session.checklist.items_in("paragraph"), id="checklist")
+                yield Static(id="item-help", markup=False)
+        yield ProgressStrip(session.paragraph_count, session.paragraph_states, id="progress")
+        yield InfoBar(id="keys")
+
+    def on_mount(self) -> None:
+        self.checklist_view.focus()
+        self.show_paragraph()
+        self.show_help_for(self.checklist_view.current_item)
+        self.show_keys()
+
+    @property
+    def target(self) -> Target:
+        return self.session.position
+
+    # --- drawing -------------------------------------------------------------------------------
+
+    def show_paragraph(self) -> None:
+        """Show the current paragraph and its answers, from the top."""
+        self.refresh_views(scroll_home=True)
+
+    def refresh_views(self, scroll_home: bool = False) -> None:
+        session, index = self.session, self.session.position
+        record = session.answers(index)
+        badges = []
+        if record.flagged:
+            badges.append("⚑ flagged")
+        if session.is_stale(index):
+            badges.append("⚠ changed since answered")
+        self.query_one(ParagraphView).show(
+            f"¶ {index} / {session.paragraph_count}", session.text(index), note=record.note, badges=badges, scroll_home=scroll_home
+        )
+        self.checklist_view.show(record)
+        self.query_one(ProgressStrip).show(index, f"{session.answered_paragraphs()}/{session.paragraph_count} done")
+        self.show_title()
+
+    def show_title(self) -> None:
+        session = self.session
+        info = session.assessment.essay
+        byline = " · ".join(part for part in (info.author, info.date) if part)
+        self.query_one("#title", InfoBar).show(
+            Content.styled(info.title or self.app.prepared.essay_path.name, "bold"),
+            Content(f" — {byline}" if byline else ""),
+            Content(f"   reader: {session.assessment.reader.name}   ¶ {session.position} / {session.paragraph_count}"),
+        )
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def go_to(self, index: int) -> None:
+        """Show paragraph ``index``; the checklist keeps its widgets, the cursor goes to the top."""
+        self.session.go_to(index)
+        self.checklist_view.cursor = 0
+        self.checklist_view.scroll_to(y=0, animate=False, immediate=True)
+        self.show_paragraph()
+        self.show_help_for(self.checklist_view.current_item)
+        self.app.schedule_save()
+
+    def action_next(self) -> None:
+        if self.session.position >= self.session.paragraph_count:
+            self.action_overall()
+        else:
+            self.go_to(self.session.position + 1)
+
+    def action_previous(self) -> None:
+        if self.session.position > 1:
+            self.go_to(self.session.position - 1)
+
+    def action_flag(self) -> None:
+        self.session.toggle_flag(self.session.position)
+        self.changed()
+
+    def action_goto(self) -> None:
+        self.app.ask_paragraph(self.go_to)
+
+    def action_overall(self) -> None:
+        self.app.show_overall()
+
+    def on_undone(self, target: Target) -> None:
+        if target is not None and target != self.session.position:
+            self.go_to(target)
+
+    def note_label(self) -> str:
+        return f"Note on ¶ {self.session.position}: "

@@ -1,0 +1,91 @@
+"""A Line API base widget: draws a list of `Content` lines, only the visible ones."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+from textual.widget import Widget
+
+
+class LineView(ScrollView):
+    """Subclasses build their lines for a width in `build_lines`; this class caches and draws them.
+
+    Changing what is shown calls `rebuild()`. When the number of lines does not change the
+    scrollbars, no layout is requested, so updates cost only a repaint.
+    """
+
+    DEFAULT_CSS = """
+    LineView {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._lines: list[Content] = []
+        self._strips: dict[int, Strip] = {}
+        self._built_for_width = -1
+
+    def build_lines(self, width: int) -> list[Content]:
+        """The lines to show at ``width`` cells."""
+        raise NotImplementedError
+
+    def style_of(self, component: str) -> Style:
+        """A component class's style (`COMPONENT_CLASSES`), for spans of `Content`."""
+        return self.get_visual_style(component, partial=True)
+
+    @property
+    def line_width(self) -> int:
+        return max(self.scrollable_content_region.width, 1)
+
+    def rebuild(self) -> None:
+        """Rebuild the lines (the state they show changed) and repaint."""
+        if not self.is_mounted or not self.size.width:
+            return
+        self._lines = self.build_lines(self.line_width)
+        self._built_for_width = self.line_width
+        self._strips.clear()
+        self._set_line_count(len(self._lines))
+        self.refresh()
+
+    def _set_line_count(self, count: int) -> None:
+        new = Size(self._built_for_width, count)
+        old = self.virtual_size
+        if new == old:
+            return
+        viewport = self.scrollable_content_region.height
+        if old.width == new.width and (old.height > viewport) == (new.height > viewport) and self.size.height:
+            # Same scrollbars as before: skip the layout that assigning virtual_size would request.
+            self.set_reactive(Widget.virtual_size, new)
+            self._refresh_scrollbars()
+            self.vertical_scrollbar.window_virtual_size = count
+            self.scroll_y = min(self.scroll_y, self.max_scroll_y)
+        else:
+            self.virtual_size = new
+
+    def on_resize(self) -> None:
+        if self.line_width != self._built_for_width:
+            self.rebuild()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:
+            self.call_later(self.rebuild)
+
+    def render_line(self, y: int) -> Strip:
+        index = y + self.scroll_offset.y
+        width = self.size.width
+        strip = self._strips.get(index)
+        if strip is None:
+            if index < len(self._lines):
+                line = self._lines[index]
+                strip = Strip(line.render_segments(self.visual_style), line.cell_length)
+            else:
+                strip = Strip.blank(0)
+            self._strips[index] = strip
+        return strip.crop_extend(0, width, self.rich_style)
