@@ -33,6 +33,7 @@ IDLE_AFTER = 120
 
 HINTS = [("next", "next ¶"), ("previous", "prev"), ("choose-1", "1-9 answer"), ("unsure", "unsure"), ("note", "note"),
          ("flag", "flag"), ("back", "back"), ("finish", "finish"), ("help", "help"), ("quit", "quit")]
+CHOOSE_HELP = "choose option n (scale: value n; multi: tick/untick; 0: none of these)"
 EDITING_HINTS = "typing: enter or escape when done · ctrl+s save · ctrl+q quit"
 
 
@@ -43,9 +44,9 @@ class ReadtuiApp(App[None]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save", priority=True),
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("ctrl+s", "save", "Save now (changes are also saved automatically)", id="save", priority=True),
+        Binding("question_mark", "help", "Show this help", id="help"),
+        Binding("q,ctrl+q", "quit", "Save and quit", id="quit"),
     ]
 
     def __init__(self, prepared: PreparedSession, config: Config | None = None) -> None:
@@ -223,18 +224,21 @@ class ReadtuiApp(App[None]):
         self.push_screen(HelpDialog(self.key_rows(), f"readtui {__version__} · saving to {self.prepared.out_path}"))
 
     def key_rows(self) -> list[tuple[str, str]]:
-        """(keys, description) for every binding active on the current screen, as remapped."""
+        """(keys, description) for every binding of the current screen and the app, as remapped."""
         rows: dict[str, tuple[list[str], str]] = {}
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
-            if binding.system:
+            if binding.system or binding.id is None or active.node not in (self, self.screen):
                 continue
             name = binding.id or binding.action
-            keys, _ = rows.setdefault(name, ([], binding.description or binding.action))
+            description = binding.description or binding.action
+            if name.startswith("choose-"):
+                name, description = "choose", CHOOSE_HELP
+            keys, _ = rows.setdefault(name, ([], description))
             display = self.get_key_display(binding)
             if display not in keys:
                 keys.append(display)
-        return [("/".join(keys), description) for keys, description in rows.values()]
+        return [("0-9" if description == CHOOSE_HELP else " ".join(keys), description) for keys, description in rows.values()]
 
     def key_hints(self, *, editing: bool = False) -> Content:
         """The one-line key bar, showing the keys as currently mapped."""

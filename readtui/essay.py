@@ -145,7 +145,7 @@ def _read_regular_file(path: Path) -> bytes:
         raise ReadtuiError(name, "is a directory, not an essay file")
     if not stat.S_ISREG(info.st_mode):
         kind = next((kind for is_kind, kind in _FILE_KINDS if is_kind(info.st_mode)), "a special file")
-        raise ReadtuiError(name, f"not a regular file ({kind})")
+        raise ReadtuiError(name, f"is {kind}, not a regular file")
     try:
         # O_NONBLOCK: should the file be swapped for a FIFO after the stat, opening it must not hang.
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
@@ -181,10 +181,12 @@ def decode_essay(data: bytes, path: str | Path, encoding: str | None = None) -> 
     try:
         text = data[bom_length:].decode(codec)
     except UnicodeDecodeError as error:
-        hint = " (use --encoding, e.g. --encoding cp1252)" if encoding is None else ""
+        hint = " (use --encoding, e.g. --encoding cp1252)" if codec == "utf-8" and encoding is None else ""
         raise ReadtuiError(name, f"not valid {label}{hint}", f"byte {bom_length + error.start}") from None
-    except (UnicodeError, LookupError) as error:  # codecs that are not text encodings, e.g. base64
+    except UnicodeError as error:  # e.g. the "undefined" codec, which refuses everything
         raise ReadtuiError(name, f"cannot decode as {encoding}: {error}") from None
+    except LookupError:  # a codec that is not a text encoding, e.g. base64 or rot13
+        raise ReadtuiError(name, f"{encoding!r} is not a text encoding") from None
     return text.removeprefix("\ufeff")
 
 

@@ -7,7 +7,7 @@ import errno
 import fcntl
 import hashlib
 import os
-import tempfile
+import secrets
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,7 +91,7 @@ def atomic_write(path: str | Path, text: str) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     temp_name = None
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, temp_name = _create_temp(directory, path.name)
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
             handle.flush()
@@ -107,6 +107,18 @@ def atomic_write(path: str | Path, text: str) -> None:
         if temp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
+
+
+def _create_temp(directory: Path, name: str) -> tuple[int, str]:
+    """A new ``.<name>.<random>.tmp`` beside the target, created 0666 less the umask like any other
+    file (``tempfile.mkstemp`` would make it 0600, and a new assessment would be private to its owner)."""
+    for _ in range(100):
+        candidate = str(directory / f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "could not create a temporary file", str(directory))
 
 
 def _fsync_directory(directory: Path) -> None:

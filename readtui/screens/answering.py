@@ -22,14 +22,14 @@ EDITING_ACTIONS = frozenset({"save", "quit"})
 """The only actions that act while text is being edited (the rest of the keys are typing)."""
 
 ANSWER_BINDINGS = [
-    Binding("down,j", "cursor(1)", "Next item", id="item-down", show=False),
-    Binding("up,k", "cursor(-1)", "Previous item", id="item-up", show=False),
+    Binding("down,j", "cursor(1)", "Next checklist item", id="item-down", show=False),
+    Binding("up,k", "cursor(-1)", "Previous checklist item", id="item-up", show=False),
     *[Binding(str(d), f"choose({d})", f"Choose {d}", id=f"choose-{d}", show=False) for d in range(10)],
-    Binding("u", "unsure", "Unsure", id="unsure"),
-    Binding("backspace", "clear", "Clear answer", id="clear", show=False),
-    Binding("ctrl+z", "undo", "Undo", id="undo", show=False),
-    Binding("enter", "edit", "Write / pick", id="edit", show=False),
-    Binding("t", "note", "Note", id="note"),
+    Binding("u", "unsure", "Mark the item unsure (again to unmark)", id="unsure"),
+    Binding("backspace", "clear", "Clear the item's answer", id="clear", show=False),
+    Binding("ctrl+z", "undo", "Undo the last change to an answer, flag or note", id="undo", show=False),
+    Binding("enter", "edit", "Write a text answer, or pick from a long list", id="edit", show=False),
+    Binding("t", "note", "Write a note (on this paragraph, or on the essay)", id="note"),
 ]
 
 

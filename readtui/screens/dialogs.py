@@ -14,6 +14,9 @@ from textual.widgets.option_list import Option
 
 from readtui.checklist import ScaleItem
 
+HELP_WIDTH = 66
+"""Text width inside the help dialog (72 wide, less border and padding)."""
+
 
 class GoToDialog(ModalScreen[int | None]):
     """Ask for a paragraph number."""
@@ -79,9 +82,12 @@ class HelpDialog(ModalScreen[None]):
         self.about = about
 
     def compose(self) -> ComposeResult:
-        width = max((len(keys) for keys, _ in self.rows), default=4) + 2
+        key_width = max((len(keys) for keys, _ in self.rows), default=4) + 2
         lines = [Content.styled("Keys", "bold")]
-        lines += [Content.styled(keys.ljust(width), "bold") + Content(description) for keys, description in self.rows]
-        lines += [Content(""), Content(self.about), Content(""), Content.styled("escape closes this help", "italic")]
+        for keys, description in self.rows:
+            wrapped = Content(description).wrap(max(HELP_WIDTH - key_width, 20))
+            lines.append(Content.styled(keys.ljust(key_width), "bold") + wrapped[0])
+            lines += [Content(" " * key_width) + line for line in wrapped[1:]]
+        lines += [Content(""), *Content(self.about).wrap(HELP_WIDTH), Content(""), Content.styled("escape closes this help", "italic")]
         with VerticalScroll(classes="dialog help"):
             yield Static(Content("\n").join(lines))

@@ -23,10 +23,10 @@ class OverallScreen(AnsweringScreen):
     CSS_PATH = "overall.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     BINDINGS = [
-        Binding("p,left", "back", "Back to ¶s", id="back"),
+        Binding("p,left", "back", "Back to the paragraphs", id="back"),
         *ANSWER_BINDINGS,
-        Binding("d", "finish", "Finish", id="finish"),
-        Binding("tab", "app.focus_next", "Missing list", id="focus-next", show=False),
+        Binding("d", "finish", "Finish: mark the assessment complete", id="finish"),
+        Binding("tab", "app.focus_next", "Move between the checklist and the missing list", id="focus-next", show=False),
     ]
 
     def compose(self) -> ComposeResult:

@@ -22,12 +22,12 @@ class ReadingScreen(AnsweringScreen):
     CSS_PATH = "reading.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     BINDINGS = [
-        Binding("n,right", "next", "Next ¶", id="next"),
-        Binding("p,left", "previous", "Prev ¶", id="previous"),
+        Binding("n,right", "next", "Next paragraph (after the last: overall questions)", id="next"),
+        Binding("p,left", "previous", "Previous paragraph", id="previous"),
         *ANSWER_BINDINGS,
-        Binding("f", "flag", "Flag", id="flag"),
-        Binding("g", "goto", "Go to ¶", id="goto"),
-        Binding("o", "overall", "Overall", id="overall", show=False),
+        Binding("f", "flag", "Flag this paragraph to come back to", id="flag"),
+        Binding("g", "goto", "Go to paragraph number…", id="goto"),
+        Binding("o", "overall", "Overall questions and what is still missing", id="overall", show=False),
     ]
 
     def compose(self) -> ComposeResult:

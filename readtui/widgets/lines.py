@@ -10,10 +10,11 @@ from textual.style import Style
 from textual.widget import Widget
 
 
-class LineView(ScrollView):
+class LineView(ScrollView, inherit_bindings=False):
     """Subclasses build their lines for a width in `build_lines`; this class caches and draws them.
 
-    Changing what is shown calls `rebuild()`. When the number of lines does not change the
+    It has no key bindings of its own (not even the scrolling ones of `ScrollView`), so the
+    screen's keys (arrows included) always reach the screen. Changing what is shown calls `rebuild()`. When the number of lines does not change the
     scrollbars, no layout is requested, so updates cost only a repaint.
     """
 

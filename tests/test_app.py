@@ -1,0 +1,235 @@
+"""The app driven by keys through Pilot, checked against its state and the TOML it writes."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from readtui.app import ReadtuiApp, make_app
+from readtui.config import Config
+from readtui.errors import ReadtuiError
+from readtui.launch import prepare_session
+from readtui.screens.overall import OverallScreen
+from readtui.screens.reading import ReadingScreen
+from readtui.widgets.checklist_view import ChecklistView
+from readtui.widgets.paragraph import ParagraphView
+
+SIZES = [(120, 40), (80, 24)]
+
+
+def open_app(essay: Path | None, out: Path, config: Config | None = None, **options) -> ReadtuiApp:
+    """The app exactly as the CLI builds it."""
+    return make_app(prepare_session(essay, checklist_spec=None, reader="tester", out=out, **options), config)
+
+
+def read_toml(path: Path) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def answers_of(data: dict, index: int) -> dict:
+    return next(p for p in data.get("paragraph", []) if p["index"] == index).get("answers", {})
+
+
+def screen_text(app: ReadtuiApp) -> str:
+    """What the terminal shows, as plain text (one line per row)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def paragraph_lines(app: ReadtuiApp) -> str:
+    view = app.screen.query_one(ParagraphView)
+    return "\n".join(line.plain for line in view._lines)
+
+
+async def quit_app(app: ReadtuiApp, pilot) -> None:
+    await pilot.press("q")
+    await pilot.pause()
+    app.prepared.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_answers_on_several_paragraphs_are_saved(tmp_path: Path, size: tuple[int, int]) -> None:
+    out = tmp_path / "alice.toml"
+    app = open_app(None, out)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("2", "j", "1", "3")  # partly; multi: statistics + example
+        await pilot.press("n", "3", "j", "0")  # ¶2: no, just asserted; none of these
+        await pilot.press("n", "n", "f")  # ¶4 flagged
+        await quit_app(app, pilot)
+    data = read_toml(out)
+    assert answers_of(data, 1) == {"claims-supported": "partly", "evidence-kinds": ["statistics", "example"]}
+    assert answers_of(data, 2) == {"claims-supported": "no", "evidence-kinds": []}
+    flagged = [p["index"] for p in data["paragraph"] if p["flagged"]]
+    assert flagged == [4]
+    assert data["session"]["position"] == 4
+    assert data["reader"]["name"] == "tester"
+    assert data["essay"]["paragraphs"] == 6
+
+
+async def test_resume_restores_answers_and_position(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    app = open_app(None, out)
+    async with app.run_test() as pilot:
+        await pilot.press("n", "n", "1")
+        await quit_app(app, pilot)
+    again = open_app(None, out)
+    async with again.run_test() as pilot:
+        assert again.session.position == 3
+        assert "¶ 3 / 6" in screen_text(again)
+        assert again.screen.query_one(ChecklistView).record.answers == {"claims-supported": "yes"}
+        await pilot.press("p")
+        assert again.session.position == 2
+        await quit_app(again, pilot)
+
+
+async def test_second_session_on_same_file_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    app = open_app(None, out)
+    async with app.run_test() as pilot:
+        with pytest.raises(ReadtuiError, match="already open"):
+            prepare_session(None, checklist_spec=None, reader="tester", out=out)
+        await quit_app(app, pilot)
+    open_app(None, out).prepared.close()  # free again once the first one quit
+
+
+async def test_unsure_clear_and_undo(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    app = open_app(None, out)
+    async with app.run_test() as pilot:
+        await pilot.press("1", "u")
+        record = app.session.answers(1)
+        assert record.unsure == ["claims-supported"] and "claims-supported" not in record.answers
+        await pilot.press("ctrl+z")
+        assert app.session.answers(1).answers == {"claims-supported": "yes"}
+        await pilot.press("backspace")
+        assert app.session.record(1) is None or not app.session.record(1).answers
+        await pilot.press("ctrl+z")
+        await quit_app(app, pilot)
+    assert answers_of(read_toml(out), 1) == {"claims-supported": "yes"}
+
+
+async def test_note_is_saved_while_typing_and_keys_are_text_while_editing(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    app = open_app(None, out)
+    async with app.run_test() as pilot:
+        await pilot.press("t")
+        await pilot.press(*"made by whom? n [b]x[/b]")
+        assert app.session.position == 1, "'n' while typing must not move on"
+        await pilot.pause(1.2)  # autosave: on disk within a second, before the note is committed
+        paragraph = read_toml(out)["paragraph"][0]
+        assert paragraph["note"] == "made by whom? n [b]x[/b]"
+        await pilot.press("enter", "n")
+        assert app.session.position == 2
+        assert "Note: made by whom?" not in paragraph_lines(app)
+        await pilot.press("p")
+        assert "Note: made by whom? n [b]x[/b]" in paragraph_lines(app)
+        await quit_app(app, pilot)
+
+
+async def test_text_answer_commits_on_escape(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    app = open_app(None, out)
+    async with app.run_test() as pilot:
+        await pilot.press("n", "n", "n", "n", "n", "n")
+        assert isinstance(app.screen, OverallScreen)
+        view = app.screen.query_one(ChecklistView)
+        main_claim = next(n for n, item in enumerate(view.items) if item.id == "main-claim")
+        view.move_cursor(to=main_claim)
+        await pilot.press("enter", *"Iran is blameless", "escape")
+        assert app.session.assessment.overall.answers["main-claim"] == "Iran is blameless"
+        await quit_app(app, pilot)
+    assert read_toml(out)["overall"]["answers"]["main-claim"] == "Iran is blameless"
+
+
+async def test_go_to_dialog(tmp_path: Path) -> None:
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test() as pilot:
+        await pilot.press("g", "5", "enter")
+        assert app.session.position == 5
+        assert "¶ 5 / 6" in paragraph_lines(app)
+        await quit_app(app, pilot)
+
+
+async def test_click_on_an_option_answers_it(tmp_path: Path) -> None:
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = app.screen.query_one(ChecklistView)
+        row, hits = next((row, hits) for row, hits in sorted(view._hits.items()) if hits[0].item == 0)
+        second = hits[1]
+        await pilot.click(view, offset=(second.start + 1, row - view.scroll_offset.y))
+        assert app.session.answers(1).answers == {"claims-supported": "partly"}
+        await quit_app(app, pilot)
+
+
+async def test_finishing_needs_every_required_answer(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    app = open_app(None, out)
+    async with app.run_test() as pilot:
+        session = app.session
+        await pilot.press("o")
+        assert isinstance(app.screen, OverallScreen)
+        await pilot.press("d")
+        assert session.assessment.session.status == "in-progress"
+        assert app.is_running
+        for index in range(1, session.paragraph_count + 1):
+            for item in session.paragraph_items:
+                session.choose(index, item, 1)
+        for item in session.essay_items:
+            if item.required:
+                if item.id in ("main-claim", "summary"):
+                    session.set_answer(None, item.id, f"my {item.id}")
+                else:
+                    session.choose(None, item, 2)
+        app.screen.refresh_views()
+        await pilot.press("d")
+        await pilot.pause()
+        app.prepared.close()
+    assert read_toml(out)["session"]["status"] == "complete"
+
+
+async def test_markup_and_escapes_in_an_essay_are_shown_literally(tmp_path: Path) -> None:
+    essay = tmp_path / "hostile.txt"
+    essay.write_text(
+        "[b]Title[/b] [@click=app.quit]\n\n"
+        "Click [@click=app.quit]here[/] or [link=https://x]there[/link]. Bold [b]x[/b] and a stray [/].\n\n"
+        "An escape \x1b[31mred\x1b[0m and a bell \x07.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "a.toml"
+    app = open_app(essay, out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        text = screen_text(app)
+        assert "[@click=app.quit]here[/]" in paragraph_lines(app)
+        assert "[b]Title[/b]" in text
+        await pilot.click(ParagraphView, offset=(10, 3))
+        await pilot.press("n")
+        assert app.is_running
+        assert "\u241b[31mred\u241b[0m" in paragraph_lines(app)
+        await quit_app(app, pilot)
+    assert read_toml(out)["essay"]["title"] == "[b]Title[/b] [@click=app.quit]"
+
+
+async def test_keys_can_be_remapped_in_config(tmp_path: Path) -> None:
+    app = open_app(None, tmp_path / "a.toml", Config(keymap={"next": "space", "flag": "x"}))
+    async with app.run_test() as pilot:
+        await pilot.press("space")
+        assert app.session.position == 2
+        await pilot.press("x")
+        assert app.session.is_flagged(2)
+        assert "space next" in app.key_hints().plain
+        await quit_app(app, pilot)
+
+
+async def test_help_lists_every_screen_key(tmp_path: Path) -> None:
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        rows = dict((description, keys) for keys, description in app.key_rows())
+        assert rows["Next paragraph (after the last: overall questions)"] == "n →"
+        assert rows["Flag this paragraph to come back to"] == "f"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "Save and quit" in screen_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReadingScreen)
+        await quit_app(app, pilot)
