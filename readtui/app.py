@@ -221,7 +221,7 @@ class ReadtuiApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpDialog):
             return
-        self.push_screen(HelpDialog(self.key_rows(), f"readtui {__version__} · saving to {self.prepared.out_path}"))
+        self.push_screen(HelpDialog(self.key_rows(), f"readtui {__version__} · saving to {self.prepared.out_path.name}"))
 
     def key_rows(self) -> list[tuple[str, str]]:
         """(keys, description) for every binding of the current screen and the app, as remapped."""
@@ -247,8 +247,10 @@ class ReadtuiApp(App[None]):
         keys_by_id: dict[str, str] = {}
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if binding.id and binding.id not in keys_by_id:
-                keys_by_id[binding.id] = self.get_key_display(binding)
+            if binding.id:
+                display = self.get_key_display(binding)
+                if len(display) < len(keys_by_id.get(binding.id, display + " ")):
+                    keys_by_id[binding.id] = display
         parts = []
         for binding_id, label in HINTS:
             if binding_id in keys_by_id:

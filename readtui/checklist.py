@@ -347,6 +347,8 @@ def resolve_checklist(spec: str | None = None, *, checklist_id: str | None = Non
         if candidate is not None and candidate.is_file():
             return candidate
     known = ", ".join(sorted(bundled_checklists() | user_checklists())) or "none"
+    if spec is not None:
+        raise ReadtuiError("--checklist", f"no bundled or user checklist {spec!r} (known: {known}); give an id or a .toml path")
     raise ReadtuiError(
         beside or checklist_id,
         f"checklist {checklist_id!r} not found (known: {known}); pass --checklist ID|PATH",

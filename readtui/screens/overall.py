@@ -76,7 +76,8 @@ class OverallScreen(AnsweringScreen):
         for item in session.paragraph_items:
             tally = counts[item.id]
             shown = " · ".join(f"{labels[item.id].get(str(value), value)} {count}" for value, count in tally.most_common()) or "—"
-            lines.append(Content(f"{item.prompt}\n  {shown}"))
+            lines.append(Content.styled(item.prompt, "italic"))
+            lines.append(Content(f"  {shown}"))
         flagged = session.flagged_paragraphs()
         lines.append(Content(""))
         lines.append(Content.styled("Flagged: ", "bold") + Content(", ".join(f"¶ {i}" for i in flagged) or "none"))
@@ -90,9 +91,11 @@ class OverallScreen(AnsweringScreen):
             by_target.setdefault(target, []).append(item_id)
         options = []
         for target, item_ids in list(by_target.items())[:MISSING_SHOWN]:
-            prompts = ", ".join(session.checklist.items[item_id].prompt for item_id in item_ids)
-            where = "Essay" if target is None else f"¶ {target}"
-            options.append(Option(Content(f"{where}: {len(item_ids)} missing: {prompts}"), id="essay" if target is None else str(target)))
+            if target is None:
+                label = "Essay: " + ", ".join(session.checklist.items[item_id].prompt for item_id in item_ids)
+            else:
+                label = f"¶ {target}: {len(item_ids)} of {len(session.paragraph_items)} items missing"
+            options.append(Option(Content(label), id="essay" if target is None else str(target)))
         title = "Required answers missing (enter to go there)" if missing else "Nothing required is missing: press d to finish."
         if len(by_target) > MISSING_SHOWN:
             title += f"; first {MISSING_SHOWN} of {len(by_target)} shown"

@@ -46,7 +46,7 @@ class ChecklistView(LineView, can_focus=True):
     ChecklistView {
         & > .checklist--section { color: $text-accent; text-style: bold; }
         & > .checklist--section-help { color: $text-muted; }
-        & > .checklist--cursor { background: $boost; text-style: bold; }
+        & > .checklist--cursor { background: $accent 20%; }
         & > .checklist--key { color: $text-muted; }
         & > .checklist--chosen { background: $accent; color: $text; text-style: bold; }
         & > .checklist--answered { color: $text-success; text-style: bold; }

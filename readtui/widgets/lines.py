@@ -10,6 +10,16 @@ from textual.style import Style
 from textual.widget import Widget
 
 
+def component_style(widget: Widget, component: str) -> Style:
+    """The style of a component class, to lay over a line.
+
+    Partial styles keep the background beneath (right for colours alone); Textual's partial
+    style drops opaque backgrounds, so components that set a background get the full style.
+    """
+    has_background = widget.get_component_styles(component).has_rule("background")
+    return widget.get_visual_style(component, partial=not has_background)
+
+
 class LineView(ScrollView, inherit_bindings=False):
     """Subclasses build their lines for a width in `build_lines`; this class caches and draws them.
 
@@ -38,7 +48,7 @@ class LineView(ScrollView, inherit_bindings=False):
 
     def style_of(self, component: str) -> Style:
         """A component class's style (`COMPONENT_CLASSES`), for spans of `Content`."""
-        return self.get_visual_style(component, partial=True)
+        return component_style(self, component)
 
     @property
     def line_width(self) -> int:

@@ -9,6 +9,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from readtui.session import COMPLETE, STARTED
+from readtui.widgets.lines import component_style
 
 CELLS = {"unvisited": "·", STARTED: "▪", COMPLETE: "■", "flagged": "⚑"}
 SHADES = " ░▒▓█"
@@ -44,13 +45,13 @@ class ProgressStrip(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        label = Content.styled(f" {self.summary}", self.get_visual_style("progress--label", partial=True))
+        label = Content.styled(f" {self.summary}", component_style(self, "progress--label"))
         cells_width = max(width - label.cell_length - 1, 1)
         line = self._cells(cells_width) + label
         return Strip(line.render_segments(self.visual_style), line.cell_length).crop_extend(0, width, self.rich_style)
 
     def _cells(self, width: int) -> Content:
-        style = {name: self.get_visual_style(f"progress--{name}", partial=True) for name in ("started", "complete", "flagged", "current")}
+        style = {name: component_style(self, f"progress--{name}") for name in ("started", "complete", "flagged", "current")}
         states = self.states()
         parts = []
         if self.count <= width:

@@ -1,0 +1,31 @@
+"""A few snapshots guard the look of the screens (update with `pytest --snapshot-update`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readtui.app import make_app
+from readtui.launch import prepare_session
+
+
+@pytest.fixture
+def fresh_app(tmp_path: Path):
+    """The app on the sample essay with a new assessment; the lock is released afterwards."""
+    app = make_app(prepare_session(None, checklist_spec=None, reader="tester", out=tmp_path / "snap.toml"))
+    yield app
+    app.prepared.close()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24), (70, 30)], ids=["wide", "80x24", "stacked"])
+def test_reading_screen(snap_compare, fresh_app, size) -> None:
+    assert snap_compare(fresh_app, press=["2", "j", "1", "3", "j", "j", "f"], terminal_size=size)
+
+
+def test_overall_screen(snap_compare, fresh_app) -> None:
+    assert snap_compare(fresh_app, press=["1", "o", "j", "j", "4"], terminal_size=(120, 40))
+
+
+def test_help_dialog(snap_compare, fresh_app) -> None:
+    assert snap_compare(fresh_app, press=["question_mark"], terminal_size=(100, 40))
