@@ -62,7 +62,7 @@ class OverallScreen(AnsweringScreen):
         self.query_one("#title", InfoBar).show(
             Content.styled("Overall: ", "bold"),
             Content.styled(info.title or "essay", "bold"),
-            Content(f"   {session.answered_paragraphs()}/{session.paragraph_count} paragraphs done   status: {session.assessment.session.status}"),
+            right=Content(f"{session.answered_paragraphs()}/{session.paragraph_count} ¶ done  {session.assessment.session.status}"),
         )
         self.query_one("#summary", Static).update(self.summary(), layout=True)
         self.show_missing()

@@ -79,7 +79,7 @@ class ReadingScreen(AnsweringScreen):
         self.query_one("#title", InfoBar).show(
             Content.styled(info.title or self.app.prepared.essay_path.name, "bold"),
             Content(f" — {byline}" if byline else ""),
-            Content(f"   reader: {session.assessment.reader.name}   ¶ {session.position} / {session.paragraph_count}"),
+            right=Content(f"{session.assessment.reader.name}  ¶ {session.position} / {session.paragraph_count}"),
         )
 
     # --- actions ---------------------------------------------------------------------------------
