@@ -327,15 +327,21 @@ def resume_problems(path: Path, assessment: Assessment, essay, reader: str) -> l
             f"belongs to reader {assessment.reader.name!r}, not {reader!r}; "
             f"use --reader {assessment.reader.name} to resume it, or --out to start another file",
         )
-    if assessment.essay.sha256 == essay.sha256:
-        return []
-    return realign(path, assessment, essay)
+    notices = [] if assessment.essay.sha256 == essay.sha256 else realign(path, assessment, essay)
+    # A hand-edited file can point past the essay even when its hash matches: the screen would fail on it.
+    count = len(essay.paragraphs)
+    for p, record in enumerate(assessment.paragraph, start=1):
+        if record.index > count:
+            raise ReadtuiError(path, f"index {record.index} is past the essay's {count} paragraphs", f"paragraph[{p}].index")
+    assessment.session.position = min(assessment.session.position, count)
+    return notices
 
 
 def realign(path: Path, assessment: Assessment, essay) -> list[str]:
     """Move records of an edited essay to their paragraphs' new places, by sha256.
 
-    Records whose paragraph text changed keep their old index and are marked stale.
+    Records whose paragraph text changed keep their place (shifted like the paragraphs before
+    them) and are marked stale.
     """
     positions: dict[str, list[int]] = {}
     for i in range(len(essay.paragraphs)):
@@ -349,21 +355,31 @@ def realign(path: Path, assessment: Assessment, essay) -> list[str]:
             f"{shared} of {len(records)} paragraphs match); use --out to start a new file",
         )
     taken: set[int] = set()
-    moved = stale = 0
-    for record in records:
+    shifts: list[tuple[int, int]] = []
+    moved = 0
+    stale_records = []
+    for record in sorted(records, key=lambda r: r.index):
         candidates = [i for i in positions.get(record.sha256, []) if i not in taken]
         if candidates:
             new_index = min(candidates, key=lambda i: abs(i - record.index))
             taken.add(new_index)
+            shifts.append((record.index, new_index - record.index))
             moved += new_index != record.index
             record.index, record.stale = new_index, False
         else:
-            record.stale = True
-            stale += 1
+            stale_records.append(record)
     paragraph_count = len(essay.paragraphs)
-    for record in records:
-        if record.stale and (record.index in taken or record.index > paragraph_count):
-            record.index = min(record.index, paragraph_count)
+    for record in stale_records:
+        # An edited paragraph stays where it was, shifted like the paragraphs before it
+        # (an insertion above it moves it down too), when that place is free.
+        shift = next((delta for old, delta in reversed(shifts) if old < record.index), 0)
+        wanted = record.index + shift
+        if 1 <= wanted <= paragraph_count and wanted not in taken:
+            record.index = wanted
+            taken.add(wanted)
+        record.index = min(record.index, paragraph_count)
+        record.stale = True
+    stale = len(stale_records)
     assessment.essay.sha256 = essay.sha256
     assessment.essay.paragraphs = paragraph_count
     session = assessment.session

@@ -233,3 +233,93 @@ async def test_help_lists_every_screen_key(tmp_path: Path) -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, ReadingScreen)
         await quit_app(app, pilot)
+
+
+HOSTILE_CHECKLIST = """\
+format = "readtui-checklist/1"
+id = "hostile"
+title = "[b]Hostile[/b]"
+version = "1"
+
+[[section]]
+id = "s"
+title = "[@click=app.quit]Section[/]"
+help = "Help with [red]markup[/red] and [/]"
+
+  [[section.item]]
+  id = "many"
+  prompt = "Pick one of [b]twelve[/b]"
+  help = "[@click=app.quit]click me[/]"
+  kind = "choice"
+  options = [
+    { id = "o1", label = "[b]one[/b]" }, { id = "o2", label = "two" }, { id = "o3", label = "three" },
+    { id = "o4", label = "four" }, { id = "o5", label = "five" }, { id = "o6", label = "six" },
+    { id = "o7", label = "seven" }, { id = "o8", label = "eight" }, { id = "o9", label = "nine" },
+    { id = "o10", label = "ten" }, { id = "o11", label = "eleven" }, { id = "o12", label = "[/]twelve" },
+  ]
+
+  [[section.item]]
+  id = "wide"
+  prompt = "A scale from 0 to 10"
+  kind = "scale"
+  min = 0
+  max = 10
+"""
+
+
+async def test_hostile_checklist_is_literal_and_long_lists_use_the_picker(tmp_path: Path) -> None:
+    checklist = tmp_path / "hostile.toml"
+    checklist.write_text(HOSTILE_CHECKLIST, encoding="utf-8")
+    out = tmp_path / "a.toml"
+    app = make_app(prepare_session(None, checklist_spec=str(checklist), reader="tester", out=out))
+    async with app.run_test(size=(120, 40)) as pilot:
+        text = screen_text(app)
+        for literal in ("[@click=app.quit]Section[/]", "Pick one of [b]twelve[/b]", "[b]one[/b]", "[@click=app.quit]click me[/]"):
+            assert literal in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "[/]twelve" in screen_text(app)
+        await pilot.press("end", "enter")
+        await pilot.pause()
+        assert app.session.answers(1).answers == {"many": "o12"}
+        await pilot.press("j", "enter", "down", "down", "enter")  # the 11-step scale: third step is 2
+        await pilot.pause()
+        assert app.session.answers(1).answers["wide"] == 2
+        await pilot.press("7")  # 0..10 does not fit in 0-9, so digit 7 is the 7th step: 6
+        assert app.session.answers(1).answers["wide"] == 6
+        assert app.is_running
+        await quit_app(app, pilot)
+    assert read_toml(out)["paragraph"][0]["answers"] == {"many": "o12", "wide": 6}
+
+
+async def test_edited_essay_realigns_and_marks_changed_paragraphs_stale(tmp_path: Path) -> None:
+    from readtui.essay import sample_essay_path
+
+    essay = tmp_path / "essay.txt"
+    original = sample_essay_path().read_text(encoding="utf-8")
+    essay.write_text(original, encoding="utf-8")
+    out = tmp_path / "a.toml"
+    app = open_app(essay, out)
+    async with app.run_test() as pilot:
+        await pilot.press("1", "n", "2", "n", "3")
+        await quit_app(app, pilot)
+    paragraphs = original.split("\n\n")
+    paragraphs[3] = "An inserted paragraph. It has two sentences.\n\n" + paragraphs[3]  # before body paragraph 1
+    paragraphs[4] = paragraphs[4].replace("formal request", "a formal request")  # body paragraph 2 edited
+    essay.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    again = open_app(essay, out)
+    assert again.prepared.notices and "1 paragraph(s) changed" in again.prepared.notices[0]
+    async with again.run_test() as pilot:
+        assert again.session.answers(2).answers == {"claims-supported": "yes"}  # moved from 1 to 2
+        assert again.session.is_stale(2) is False
+        assert again.session.is_stale(3)  # paragraph 3 is the edited old 2: its answers are kept
+        assert again.session.answers(3).answers == {"claims-supported": "partly"}
+        assert again.session.answers(4).answers == {"claims-supported": "no"}  # old 3, moved
+        await pilot.press("g", "3", "enter")
+        assert "changed since answered" in paragraph_lines(again)
+        await pilot.press("j", "1")  # answering it again makes it current
+        assert not again.session.is_stale(3)
+        await quit_app(again, pilot)
+    data = read_toml(out)
+    assert [p["index"] for p in data["paragraph"]] == [2, 3, 4]
+    assert not any(p.get("stale") for p in data["paragraph"])

@@ -11,7 +11,7 @@ from textual.geometry import Region
 from textual.message import Message
 
 from readtui.assessment import Answers
-from readtui.checklist import MultiItem, ScaleItem, Section, TextItem
+from readtui.checklist import MAX_QUICK_CHOICES, MultiItem, ScaleItem, Section, TextItem
 from readtui.widgets.lines import LineView
 from readtui.widgets.paragraph import wrap_text
 
@@ -110,7 +110,7 @@ class ChecklistView(LineView, can_focus=True):
         for s, (section, items) in enumerate(self.sections):
             if s:
                 self._add(lines, [Content("")], None)
-            header = [Content.styled(section.title.upper(), self.style_of("checklist--section"))]
+            header = [Content.styled(section.title, self.style_of("checklist--section"))]
             header += wrap_text(section.help, width, self.style_of("checklist--section-help"))
             self._add(lines, header, None)
             for item in items:
@@ -152,18 +152,23 @@ class ChecklistView(LineView, can_focus=True):
                 else Content.styled("enter to write", self.style_of("checklist--muted"))
             )
             return [shown]
-        chips: list[tuple[int, str, bool]] = []
+        quick = item.steps <= MAX_QUICK_CHOICES
+        chips: list[tuple[int, str, str, bool]] = []
+        """(digit, key shown, label, chosen) for each chip."""
         if isinstance(item, ScaleItem):
             for step, scale_value in enumerate(range(item.min, item.max + 1), start=1):
                 digit = scale_value if item.keys_are_values else step
-                chips.append((digit, "", value == scale_value))
+                key = str(step) if quick and not item.keys_are_values else ""
+                chips.append((digit, key, str(scale_value), value == scale_value))
         else:
             ticked = value if isinstance(value, list) else [value]
             for digit, option in enumerate(item.options, start=1):
-                chips.append((digit, option.label, option.id in ticked))
+                chips.append((digit, str(digit) if quick else "", option.label, option.id in ticked))
             if isinstance(item, MultiItem):
-                chips.append((0, "none of these", value == []))
-        lines = self._flow_chips(number, first_row, chips, width, show_keys=item.steps <= 9)
+                chips.append((0, "0", "none of these", value == []))
+        lines = self._flow_chips(number, first_row, chips, width)
+        if not quick:
+            lines.append(Content(" " * INDENT) + Content.styled("enter to pick from the list", self.style_of("checklist--muted")))
         if isinstance(item, ScaleItem) and (item.low or item.high):
             legend = f"{item.min} = {item.low or '…'}   {item.max} = {item.high or '…'}"
             lines += [Content(" " * INDENT) + line for line in wrap_text(legend, width - INDENT, self.style_of("checklist--muted"))]
@@ -171,16 +176,15 @@ class ChecklistView(LineView, can_focus=True):
             lines.append(Content(" " * INDENT) + Content.styled("unsure", self.style_of("checklist--unsure")))
         return lines
 
-    def _flow_chips(self, number: int, first_row: int, chips: list[tuple[int, str, bool]], width: int, *, show_keys: bool) -> list[Content]:
+    def _flow_chips(self, number: int, first_row: int, chips: list[tuple[int, str, str, bool]], width: int) -> list[Content]:
         key_style, chosen_style = self.style_of("checklist--key"), self.style_of("checklist--chosen")
         lines: list[Content] = []
         line, x = Content(" " * INDENT), INDENT
-        for digit, label, chosen in chips:
-            key = str(digit) if show_keys or not label else ""
-            chip_text = " ".join(part for part in (key, label) if part)
-            chip = Content.styled(key, key_style) + Content(f" {label}" if key and label else label)
+        for digit, key, label, chosen in chips:
             if chosen:
-                chip = Content(chip_text).stylize(chosen_style)
+                chip = Content(" ".join(part for part in (key, label) if part)).stylize(chosen_style)
+            else:
+                chip = Content.styled(key, key_style) + Content(f" {label}" if key else label)
             chip = Content(" ") + chip + Content(" ")
             if x + chip.cell_length > width and x > INDENT:
                 lines.append(line)

@@ -1,0 +1,108 @@
+"""The installed command in a real pseudo-terminal: what a new user does, and what a crash does."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+READTUI = shutil.which("readtui") or str(Path(sys.executable).with_name("readtui"))
+pytestmark = pytest.mark.skipif(not Path(READTUI).exists(), reason="the readtui command is not installed")
+
+
+def spawn(tmp_path: Path, *args: str, size: tuple[int, int] = (24, 80)):
+    env = os.environ | {"TERM": "xterm-256color", "READTUI_READER": "smoke"}
+    child = pexpect.spawn(READTUI, list(args), cwd=str(tmp_path), env=env, dimensions=size, timeout=30, encoding="utf-8")
+    child.expect("Rapprochement between Iran")
+    child.expect("Are the factual claims")
+    return child
+
+
+def wait_for_file(path: Path, predicate, seconds: float = 10) -> dict:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        if path.exists():
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            if predicate(data):
+                return data
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path} never reached the expected state")
+        time.sleep(0.05)
+
+
+def test_answer_two_items_quit_and_find_the_file(tmp_path: Path) -> None:
+    child = spawn(tmp_path)
+    child.send("2")
+    child.send("j")
+    child.send("1")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    out = tmp_path / "rapprochement-iran-isis.smoke.readtui.toml"
+    data = tomllib.loads(out.read_text(encoding="utf-8"))
+    assert data["paragraph"][0]["answers"] == {"claims-supported": "partly", "evidence-kinds": ["statistics"]}
+    assert not (tmp_path / (out.name + ".lock")).exists()
+
+
+def test_sigterm_saves_and_sigkill_never_locks_the_reader_out(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    child = spawn(tmp_path, "--out", str(out))
+    child.send("n")
+    child.send("3")
+    wait_for_file(out, lambda data: any(p.get("answers") for p in data.get("paragraph", [])))
+    child.kill(signal.SIGKILL)
+    child.close(force=True)
+    again = spawn(tmp_path, "--out", str(out))  # the kernel released the lock
+    again.expect("¶ 2 / 6")
+    again.send("f")
+    again.expect("flagged")  # on screen: the change is made, maybe not yet saved
+    again.kill(signal.SIGTERM)
+    again.expect(pexpect.EOF)
+    again.close()
+    data = tomllib.loads(out.read_text(encoding="utf-8"))
+    second = next(p for p in data["paragraph"] if p["index"] == 2)
+    assert second["answers"] == {"claims-supported": "no"}
+    assert second["flagged"] is True
+    assert not Path(str(out) + ".lock").exists()
+
+
+def test_bad_essay_is_one_line_and_status_2(tmp_path: Path) -> None:
+    output, status = pexpect.run(f"{READTUI} {tmp_path / 'missing.txt'}", withexitstatus=True, encoding="utf-8", timeout=30)
+    assert status == 2
+    assert output.strip() == f"{tmp_path / 'missing.txt'}: no such file"
+
+
+def test_resume_reopens_the_latest_session_from_anywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data_dir = tmp_path / "data"
+    (tmp_path / "one").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.setenv("READTUI_DATA_DIR", str(data_dir))
+    child = spawn(tmp_path / "one")
+    child.send("n")
+    child.send("n")
+    child.expect("¶ 3 / 6")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    listing, status = pexpect.run(f"{READTUI} sessions", withexitstatus=True, encoding="utf-8", cwd=str(tmp_path / "elsewhere"))
+    assert status == 0
+    assert "0/6" in listing and "smoke" in listing
+    assert str(tmp_path / "one" / "rapprochement-iran-isis.smoke.readtui.toml") in listing
+    resumed = pexpect.spawn(READTUI, ["resume"], cwd=str(tmp_path / "elsewhere"), env=os.environ | {"TERM": "xterm-256color"},
+                            dimensions=(24, 80), timeout=30, encoding="utf-8")
+    resumed.expect("¶ 3 / 6")
+    resumed.send("q")
+    resumed.expect(pexpect.EOF)
+    resumed.close()
+    assert resumed.exitstatus == 0
+    assert not list((tmp_path / "elsewhere").iterdir()), "resume writes to the original file, not here"
