@@ -16,6 +16,7 @@ from readtui.checklist import (
     answer_is_valid,
     check_format,
     describe_validation_error,
+    quote_key,
 )
 from readtui.errors import ReadtuiError, ReadtuiErrors
 
@@ -155,7 +156,7 @@ def _answer_problems(path: Path, where: str, record: Answers, checklist: Checkli
     problems = []
     for item_id, value in record.answers.items():
         item = checklist.items.get(item_id)
-        field = f"{where}.answers.{item_id}"
+        field = f"{where}.answers.{quote_key(item_id)}"
         if item is None:
             problems.append(ReadtuiError(path, f"unknown item id {item_id!r} in checklist {checklist.id!r}", field))
         elif item.scope != scope:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from importlib import resources
@@ -177,27 +178,51 @@ def _duplicates(values: Iterable[str]) -> list[str]:
 # --- turning pydantic errors into one line per problem -------------------------------------
 
 _TAGS = frozenset(ITEM_KINDS)
+_ANSWER_BRANCHES = frozenset({"int", "str", "list[str]"})
+"""How pydantic names the branches of the assessment's answer union in an error's location."""
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def field_path(loc: Iterable[str | int]) -> str:
-    """``("section", 1, "item", 0, "options")`` → ``section[2].item[1].options`` (counting from 1)."""
+    """``("section", 1, "item", 0, "options")`` → ``section[2].item[1].options`` (counting from 1).
+
+    Keys that TOML would need to quote (empty, spaces, dots, control characters) are shown quoted,
+    so the path stays unambiguous and on one line.
+    """
     path = ""
-    for part in loc:
+    parts = list(loc)
+    for n, part in enumerate(parts):
         if isinstance(part, int):
             path += f"[{part + 1}]"
-        elif part in _TAGS:
-            continue  # the discriminated-union branch name, not a key in the file
+        elif part in _TAGS and n >= 2 and parts[n - 2] == "item" and isinstance(parts[n - 1], int):
+            continue  # the discriminated-union branch name after item[i], not a key in the file
         else:
-            path += f".{part}" if path else str(part)
+            path += f".{quote_key(part)}" if path else quote_key(part)
     return path
+
+
+def quote_key(key: str) -> str:
+    """A key as a field path shows it: bare if TOML allows it bare, else quoted (one line, unambiguous)."""
+    return key if _BARE_KEY.fullmatch(key) else repr(key)
 
 
 def describe_validation_error(file: str | Path, error: ValidationError) -> list[ReadtuiError]:
     """One ReadtuiError per pydantic error, phrased for people editing TOML."""
     problems = []
+    answer_problems: set[tuple] = set()
     for detail in error.errors(include_url=False):
         loc = tuple(detail["loc"])
         kind = detail["type"]
+        # An answer that fits none of int, str and list[str] fails once per branch: report it once.
+        at = loc.index("answers") if "answers" in loc else -1
+        if at >= 0 and len(loc) > at + 2 and loc[at + 2] in _ANSWER_BRANCHES:
+            if loc[: at + 2] in answer_problems:
+                continue
+            answer_problems.add(loc[: at + 2])
+            value = detail.get("input") if len(loc) == at + 3 else "…"
+            message = f"an answer must be an option id, a whole number or a list of option ids (got {_short_repr(value)})"
+            problems.append(ReadtuiError(file, message, field_path(loc[: at + 2])))
+            continue
         where = field_path(loc)
         if kind == "missing":
             message = "missing required key"
@@ -274,9 +299,10 @@ def _duplicate_id_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
         if not isinstance(section, dict):
             continue
         section_id = section.get("id")
-        if isinstance(section_id, str) and section_id in seen_sections:
-            yield f"section[{s}].id", f"duplicate section id {section_id!r}"
-        seen_sections.add(section_id)
+        if isinstance(section_id, str):  # anything else is a schema problem (and may not be hashable)
+            if section_id in seen_sections:
+                yield f"section[{s}].id", f"duplicate section id {section_id!r}"
+            seen_sections.add(section_id)
         items = section.get("item")
         for i, item in enumerate(items if isinstance(items, list) else [], start=1):
             item_id = item.get("id") if isinstance(item, dict) else None

@@ -19,7 +19,8 @@ class ReadtuiError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        parts = [p for p in (self.file, self.where) if p]
+        # A file name may hold a newline or an escape sequence: keep the message one harmless line.
+        parts = [p for p in (_printable(self.file) if self.file else None, self.where) if p]
         parts.append(self.message)
         return ": ".join(parts)
 
@@ -36,3 +37,20 @@ class ReadtuiErrors(ReadtuiError):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+def _printable(text: str) -> str:
+    """Control characters shown as their visible pictures (U+2400…), as essays show them; other
+    controls and lone surrogates (undecodable bytes in a file name) as U+FFFD."""
+    return "".join(_visible(ch) for ch in text)
+
+
+def _visible(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    if 0x80 <= code < 0xA0 or 0xD800 <= code < 0xE000:
+        return "\ufffd"
+    return ch

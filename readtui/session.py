@@ -233,6 +233,9 @@ class ReadingSession:
         if target is None:
             self.assessment.overall = previous
         else:
+            current = self._records.get(target)
+            if current is not None:
+                previous.seconds = current.seconds  # reading time is not an answer: undo keeps it
             self._store(previous)
         self._after_change(target)
         return Change(target)

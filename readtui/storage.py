@@ -42,6 +42,8 @@ def parse_toml(path: str | Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(path, error) from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays or inline tables
+        raise ReadtuiError(path, "TOML syntax error: nested too deeply") from None
 
 
 def _syntax_error(path: Path, error: tomllib.TOMLDecodeError) -> ReadtuiError:

@@ -1,0 +1,453 @@
+"""The ``readtui`` command's non-interactive parts (in-process with CliRunner, and as a real process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from readtui import __version__
+from readtui.cli import main
+from readtui.launch import prepare_session
+from readtui.storage import AssessmentWriter, load_assessment, record_session
+
+BAD_ID_HINT = "use lowercase letters, digits, '-' and '_', starting with a letter or digit"
+SUBCOMMANDS = ["read", "resume", "sessions", "validate", "checklists", "schema"]
+MINI_CHECKLIST = """\
+format = "readtui-checklist/1"
+id = "mini"
+title = "Mini"
+version = "2"
+
+[[section]]
+id = "s"
+title = "S"
+
+  [[section.item]]
+  id = "pick"
+  prompt = "Pick"
+  kind = "choice"
+  options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }]
+"""
+BAD_CHECKLIST = """\
+format = "readtui-checklist/1"
+id = "Bad"
+title = "Bad"
+version = "1"
+
+[[section]]
+id = "s"
+title = "S"
+
+  [[section.item]]
+  id = "pick"
+  prompt = "Pick"
+  kind = "choice"
+  options = [{ id = "yes", label = "Yes" }]
+
+  [[section.item]]
+  id = "pick"
+  prompt = "Again"
+  kind = "scale"
+  min = 3
+  max = 1
+"""
+
+
+def cli(*args: str):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m readtui ARGS`` as a real process (no terminal, no stdin)."""
+    return subprocess.run(
+        [sys.executable, "-m", "readtui", *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        cwd=cwd,
+        env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
+        timeout=120,
+    )
+
+
+def assert_one_line_failure(result: subprocess.CompletedProcess[str], line: str) -> None:
+    assert result.returncode == 2, result
+    assert result.stderr == line + "\n"
+    assert result.stdout == ""
+
+
+def make_assessment(tmp_path: Path, essay_file: Path, checklist: str | None = None, out: Path | None = None) -> Path:
+    out = out or tmp_path / "essay.tester.readtui.toml"
+    prepared = prepare_session(essay_file, checklist_spec=checklist, reader="tester", out=out)
+    try:
+        session = prepared.session
+        first = next(iter(session.checklist.items.values()))
+        session.choose(1, first, 1)
+        prepared.save()
+    finally:
+        prepared.lock.release()
+    return out
+
+
+# --- version, help --------------------------------------------------------------------------
+
+
+def test_version() -> None:
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.output == f"readtui {__version__}\n"
+
+
+def test_version_as_a_process() -> None:
+    result = run("--version")
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"readtui {__version__}\n", "")
+
+
+def test_help_lists_every_command() -> None:
+    result = cli("--help")
+    assert result.exit_code == 0
+    for command in SUBCOMMANDS:
+        assert command in result.output
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_subcommand_help(command: str) -> None:
+    result = cli(command, "--help")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Usage: main {command}") or result.output.startswith("Usage: ")
+    assert command in result.output.splitlines()[0]
+
+
+def test_read_help_as_a_process() -> None:
+    result = run("read", "--help")
+    assert result.returncode == 0
+    for option in ("--checklist", "--reader", "--out", "--title", "--author", "--encoding"):
+        assert option in result.stdout
+
+
+# --- checklists -----------------------------------------------------------------------------
+
+
+def test_checklists_lists_bundled_and_user_checklists(isolated_dirs: Path) -> None:
+    user_dir = isolated_dirs / "checklists"
+    user_dir.mkdir(parents=True)
+    (user_dir / "mini.toml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    (user_dir / "broken.toml").write_text(BAD_CHECKLIST, encoding="utf-8")
+    result = cli("checklists")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    bundled = next(line for line in lines if line.startswith("critical-reading"))
+    assert bundled.split() == ["critical-reading", "1.0", "16", "items", "Critical", "reading", "[bundled]"]
+    assert any(line.split() == ["mini", "2", "1", "items", "Mini", "[user]"] for line in lines), lines
+    broken = next(line for line in lines if line.startswith("broken"))
+    assert broken.split(None, 1)[1] == f"invalid: {user_dir / 'broken.toml'}: id: bad id 'Bad': {BAD_ID_HINT}", "the first problem"
+    assert lines[-1] == f"Your own checklists go in: {user_dir}"
+
+
+# --- validate -------------------------------------------------------------------------------
+
+
+def test_validate_bundled_checklist() -> None:
+    result = cli("validate", "critical-reading")
+    assert result.exit_code == 0
+    assert result.output == "critical-reading: ok (checklist critical-reading 1.0, 16 items)\n"
+
+
+def test_validate_bundled_checklist_as_a_process() -> None:
+    result = run("validate", "critical-reading")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.0, 16 items)\n"
+
+
+def test_validate_a_bad_checklist_one_line_per_problem(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(BAD_CHECKLIST, encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{path}: id: bad id 'Bad': use lowercase letters, digits, '-' and '_', starting with a letter or digit",
+        f"{path}: section[1].item[1].options: needs at least 2 options",
+        f"{path}: section[1].item[2]: min (3) must be less than max (1)",
+        f"{path}: section[1].item[2].id: duplicate item id 'pick' (first used at section[1].item[1].id)",
+    ]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("syntax.toml", 'format = "readtui-checklist/1"\nid = \n', "{path}: line 2, column 6: TOML syntax error: Invalid value"),
+        ("other.toml", 'name = "not readtui"\n', '{path}: format: not a readtui file: expected format = "readtui-checklist/1" or "readtui-assessment/1"'),
+        ("newer.toml", 'format = "readtui-checklist/9"\n', "{path}: format: made by a newer readtui (format 'readtui-checklist/9'; this readtui reads 'readtui-checklist/1'); upgrade readtui"),
+        ("binary.toml", b"\x00\xff\xfe junk", "{path}: byte 1: not valid UTF-8 (TOML files must be UTF-8)"),
+    ],
+    ids=["syntax", "not-readtui", "newer", "binary"],
+)
+def test_validate_bad_files(tmp_path: Path, name: str, content, expected: str) -> None:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    assert_one_line_failure(run("validate", str(path)), expected.format(path=path))
+
+
+def test_validate_missing_file_and_directory(tmp_path: Path) -> None:
+    assert_one_line_failure(run("validate", str(tmp_path / "nope.toml")), f"{tmp_path / 'nope.toml'}: no such file")
+    assert_one_line_failure(run("validate", str(tmp_path)), f"{tmp_path}: is a directory, not a file")
+
+
+def test_validate_several_files(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('format = "readtui-checklist/1"\nid = "x"\n', encoding="utf-8")
+    result = run("validate", "critical-reading", str(bad))
+    assert result.returncode == 2
+    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.0, 16 items)\n"
+    assert result.stderr.splitlines() == [
+        f"{bad}: title: missing required key",
+        f"{bad}: version: missing required key",
+        f"{bad}: section: missing required key",
+    ]
+
+
+def test_validate_needs_a_file() -> None:
+    result = cli("validate")
+    assert result.exit_code == 2
+    assert "Missing argument" in result.output
+
+
+def test_validate_an_assessment(tmp_path: Path, small_essay_file: Path) -> None:
+    out = make_assessment(tmp_path, small_essay_file)
+    result = run("validate", str(out))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == (
+        f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist critical-reading 1.0)\n"
+    )
+
+
+def test_validate_an_assessment_with_problems(tmp_path: Path, small_essay_file: Path) -> None:
+    out = make_assessment(tmp_path, small_essay_file)
+    assessment = load_assessment(out)
+    assessment.paragraph[0].answers["claims-supported"] = "maybe"
+    assessment.paragraph[0].unsure.append("claims-supported")
+    assessment.paragraph[0].index = 7
+    AssessmentWriter().save(out, assessment)
+    result = run("validate", str(out))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{out}: paragraph[1].index: index 7 is past the essay's 4 paragraphs",
+        f"{out}: paragraph[1].answers.claims-supported: 'maybe' is not an option (expected one of: yes, partly, no, no-claims)",
+        f"{out}: paragraph[1].unsure: item 'claims-supported' is both answered and marked unsure",
+    ]
+
+
+def test_validate_warns_about_a_changed_checklist(tmp_path: Path, small_essay_file: Path) -> None:
+    out = make_assessment(tmp_path, small_essay_file)
+    assessment = load_assessment(out)
+    assessment.checklist.version = "0.1"
+    AssessmentWriter().save(out, assessment)
+    result = run("validate", str(out))
+    assert result.returncode == 0
+    assert result.stderr.startswith(f"warning: {out}: checklist: recorded version '0.1', found '1.0' at ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_validate_an_assessment_with_its_own_checklist(tmp_path: Path, small_essay_file: Path) -> None:
+    elsewhere = tmp_path / "lib"
+    elsewhere.mkdir()
+    checklist = elsewhere / "mini.toml"
+    checklist.write_text(MINI_CHECKLIST, encoding="utf-8")
+    out = make_assessment(tmp_path, small_essay_file, checklist=str(checklist))
+    assert load_assessment(out).checklist.id == "mini"
+
+    result = run("validate", str(out))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{out}: checklist 'mini' not found (known: critical-reading")
+    assert len(result.stderr.splitlines()) == 1
+
+    with_option = run("validate", "--checklist", str(checklist), str(out))
+    assert with_option.returncode == 0, with_option.stderr
+    assert with_option.stdout == f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist mini 2)\n"
+
+    wrong = run("validate", "--checklist", "critical-reading", str(out))
+    assert_one_line_failure(wrong, f"{out}: checklist.id: assessment uses checklist 'mini', not 'critical-reading'")
+
+    (tmp_path / "mini.toml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    beside = run("validate", str(out))
+    assert beside.returncode == 0, beside.stderr
+    assert beside.stdout == f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist mini 2)\n"
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["checklist", "assessment"])
+def test_schema_is_json(kind: str) -> None:
+    result = cli("schema", kind)
+    assert result.exit_code == 0
+    document = json.loads(result.output)
+    assert "properties" in document
+    assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert document["title"] == f"readtui {kind}"
+    assert "format" in document["properties"]
+    assert document["additionalProperties"] is False
+
+
+def test_schema_of_checklist_knows_the_item_kinds() -> None:
+    document = json.loads(cli("schema", "checklist").output)
+    assert {"ChoiceItem", "MultiItem", "ScaleItem", "TextItem"} <= set(document["$defs"])
+
+
+def test_schema_rejects_other_kinds() -> None:
+    result = cli("schema", "essay")
+    assert result.exit_code == 2
+
+
+# --- sessions and resume --------------------------------------------------------------------
+
+
+def test_sessions_with_an_empty_index() -> None:
+    result = cli("sessions")
+    assert result.exit_code == 0
+    assert result.output == "No sessions yet. Start one with `readtui ESSAY` (or just `readtui`).\n"
+
+
+def test_sessions_lists_recorded_sessions(tmp_path: Path, isolated_dirs: Path) -> None:
+    present = tmp_path / "here.readtui.toml"
+    present.write_text("", encoding="utf-8")
+    index = isolated_dirs / "sessions.toml"
+    record_session(index, {"path": str(tmp_path / "gone.readtui.toml"), "title": "Gone", "reader": "tester",
+                           "paragraphs": 6, "answered": 1, "status": "in-progress", "updated": "2024-01-01T10:00:00+00:00"})
+    record_session(index, {"path": str(present), "title": "Evil\x1b[31m title", "reader": "tester",
+                           "paragraphs": 4, "answered": 4, "status": "complete", "updated": "2024-02-01T10:00:00+00:00"})
+    result = cli("sessions")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("2024-02-01T10:00") and "4/4 ¶" in lines[0] and "complete" in lines[0]
+    assert "Evil\ufffd[31m title" in lines[0] and "\x1b" not in result.output
+    assert lines[1].strip() == str(present)
+    assert "Gone" in lines[2] and "1/6 ¶" in lines[2]
+    assert lines[3].strip() == f"{tmp_path / 'gone.readtui.toml'}  (file missing)"
+
+
+def test_resume_with_no_sessions() -> None:
+    assert_one_line_failure(run("resume"), "no recent sessions to resume; start one with `readtui ESSAY`")
+
+
+# --- reading fails before the app starts ----------------------------------------------------
+
+
+def test_bad_essay_path_fails_before_the_app(tmp_path: Path) -> None:
+    assert_one_line_failure(run("/nonexistent.txt", cwd=tmp_path), "/nonexistent.txt: no such file")
+    assert_one_line_failure(run("read", "/nonexistent.txt", cwd=tmp_path), "/nonexistent.txt: no such file")
+    assert list(tmp_path.glob("*.readtui.toml*")) == [], "nothing written, no lock left"
+
+
+def test_other_bad_essays_fail_before_the_app(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n  \n", encoding="utf-8")
+    assert_one_line_failure(run(str(empty), cwd=tmp_path), f"{empty}: empty: no paragraphs")
+    assert_one_line_failure(run(str(tmp_path), cwd=tmp_path), f"{tmp_path}: is a directory, not an essay file")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(b"Caf\xe9 society. It was fine.\n")
+    result = run(str(latin), cwd=tmp_path)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{latin}: byte 3: not valid UTF-8")
+
+
+def test_bad_checklist_or_reader_fails_before_the_app(tmp_path: Path, small_essay_file: Path) -> None:
+    result = run(str(small_essay_file), "--checklist", "no-such-list", cwd=tmp_path)
+    assert_one_line_failure(
+        result, "--checklist: no bundled or user checklist 'no-such-list' (known: critical-reading); give an id or a .toml path"
+    )
+    assert_one_line_failure(
+        run(str(small_essay_file), "--checklist", "./missing.toml", cwd=tmp_path), "./missing.toml: no such checklist file"
+    )
+    assert list(tmp_path.glob("*.readtui.toml*")) == [], "nothing written, no lock left"
+
+    out = make_assessment(tmp_path, small_essay_file, out=tmp_path / "alice.readtui.toml")
+    assessment = load_assessment(out)
+    assessment.reader.name = "alice"
+    AssessmentWriter().save(out, assessment)
+    assert_one_line_failure(
+        run(str(small_essay_file), "--out", str(out), cwd=tmp_path),
+        f"{out}: belongs to reader 'alice', not 'tester'; use --reader alice to resume it, or --out to start another file",
+    )
+
+
+def test_bad_config_fails_before_the_app(tmp_path: Path, small_essay_file: Path) -> None:
+    config = Path(os.environ["READTUI_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("colour = 'red'\n", encoding="utf-8")
+    result = run(str(small_essay_file), cwd=tmp_path)
+    assert_one_line_failure(result, f"{config}: unknown key 'colour'")
+
+
+def test_installed_script_reports_bad_input() -> None:
+    script = Path(sys.executable).with_name("readtui")
+    if not script.exists():
+        pytest.skip("no readtui script beside this python")
+    result = subprocess.run([str(script), "/nonexistent.txt"], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    assert_one_line_failure(result, "/nonexistent.txt: no such file")
+
+
+def test_hand_edited_assessment_fails_before_the_app(tmp_path: Path, small_essay_file: Path) -> None:
+    out = make_assessment(tmp_path, small_essay_file)
+    text = out.read_text(encoding="utf-8")
+    out.write_text(text.replace("index = 1\n", "index = 12\n"), encoding="utf-8")
+    assert_one_line_failure(
+        run(str(small_essay_file), "--out", str(out), cwd=tmp_path),
+        f"{out}: paragraph[1].index: index 12 is past the essay's 4 paragraphs",
+    )
+    out.write_text(text.replace('reader]\nname = "tester"', 'reader]\nnom = "tester"'), encoding="utf-8")
+    result = run(str(small_essay_file), "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [f"{out}: reader.name: missing required key", f"{out}: reader: unknown key 'nom'"]
+
+
+def test_resume_of_a_session_whose_essay_is_gone(tmp_path: Path, small_essay_file: Path) -> None:
+    out = tmp_path / "essay.tester.readtui.toml"
+    prepared = prepare_session(small_essay_file, checklist_spec=None, reader="tester", out=out)
+    prepared.save()
+    prepared.close()
+    small_essay_file.unlink()
+    assert_one_line_failure(run("resume", cwd=tmp_path), f"{small_essay_file}: no such file")
+
+
+def test_validate_a_deeply_nested_file(tmp_path: Path) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text("a = " + "[" * 20000 + "]" * 20000 + "\n", encoding="utf-8")
+    assert_one_line_failure(run("validate", str(path)), f"{path}: TOML syntax error: nested too deeply")
+
+
+def test_file_names_with_control_characters_stay_on_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "two\nlines\x1b[31m.toml"
+    path.write_text('format = "readtui-checklist/1"\nid = "x"\ntitle = "T"\nversion = "1"\n', encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.returncode == 2
+    shown = str(tmp_path) + "/two\u240alines\u241b[31m.toml"
+    assert result.stderr == f"{shown}: section: missing required key\n"
+
+
+def test_options_before_the_essay_still_mean_read(tmp_path: Path) -> None:
+    assert_one_line_failure(run("--reader", "bob", "/nonexistent.txt", cwd=tmp_path), "/nonexistent.txt: no such file")
+
+
+def test_reader_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    from readtui.cli import reader_name
+
+    assert reader_name("Ann\x1b[31m\n") == "Ann[31m"
+    assert reader_name(None) == "tester", "from $READTUI_READER"
+    monkeypatch.delenv("READTUI_READER")
+    assert reader_name(None)
+    assert reader_name("\x07") == "reader"
