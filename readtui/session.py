@@ -87,6 +87,8 @@ class ReadingSession:
         record = self._records.get(index)
         if record is None or not record.has_content():
             return UNVISITED
+        if record.stale:
+            return STARTED  # answers to text that has since changed: to be reviewed
         if all(record.is_answered(item_id) for item_id in self._required_paragraph):
             return COMPLETE
         return STARTED
@@ -118,7 +120,7 @@ class ReadingSession:
         for index in range(1, self.paragraph_count + 1):
             record = self._records.get(index)
             for item_id in self._required_paragraph:
-                if record is None or not record.is_answered(item_id):
+                if record is None or record.stale or not record.is_answered(item_id):
                     missing.append((index, item_id))
         missing += [(None, item_id) for item_id in self._required_essay if not self.assessment.overall.is_answered(item_id)]
         return missing
@@ -174,6 +176,8 @@ class ReadingSession:
         """Set (or with None, clear) an answer; an answer replaces an unsure mark."""
         record = self.answers(target)
         unchanged = record.answers.get(item_id) == value and item_id not in record.unsure
+        if target is not None and self.is_stale(target):
+            unchanged = False  # choosing the same answer again confirms it for the edited text
         if unchanged or (value is None and not record.is_answered(item_id)):
             return False
         self._before_change(target, undoable)
@@ -351,7 +355,9 @@ def realign(path: Path, assessment: Assessment, essay) -> list[str]:
         positions.setdefault(essay.paragraph_sha256(i), []).append(i + 1)
     records = assessment.paragraph
     shared = sum(1 for record in records if record.sha256 in positions)
-    if not records or shared * 2 < len(records):
+    # With no paragraph records (only overall answers) the hashes prove nothing: the title decides.
+    same_title = bool(essay.title) and essay.title == assessment.essay.title
+    if (not records and not same_title) or shared * 2 < len(records):
         raise ReadtuiError(
             path,
             f"was written for a different essay ({assessment.essay.title or assessment.essay.source or 'untitled'!r}, "

@@ -687,3 +687,31 @@ def test_undo_keeps_reading_time(tmp_path: Path, session: ReadingSession) -> Non
     assert session.assessment.session.seconds == 40
     loaded = saved_and_loaded(tmp_path, session)
     assert [(r.index, r.seconds) for r in loaded.paragraph] == [(2, 40)]
+
+
+def test_stale_answers_are_to_be_reviewed_and_the_same_answer_confirms_them(critical_checklist) -> None:
+    s = answered_session(essay_of(PARAGRAPHS), critical_checklist)
+    for item_id in s._required_paragraph:
+        s.choose(3, critical_checklist.items[item_id], 1)
+    assert s.paragraph_state(3) == COMPLETE
+    new = essay_of([*PARAGRAPHS[:2], "Charlie was reworded. It is milder now.", PARAGRAPHS[3]])
+    assessment = s.assessment.model_copy(deep=True)
+    resume_problems(Path("a.toml"), assessment, new, "tester")
+    resumed = ReadingSession(new, critical_checklist, assessment)
+    assert resumed.paragraph_state(3) == STARTED, "answers to changed text are not complete"
+    assert (3, "claims-supported") in resumed.unanswered_required()
+    previous = resumed.answers(3).answers["claims-supported"]
+    assert resumed.set_answer(3, "claims-supported", previous), "the same answer again confirms it"
+    assert not resumed.is_stale(3)
+    assert resumed.paragraph_state(3) == COMPLETE
+
+
+def test_an_edited_essay_with_only_overall_answers_resumes_by_title(critical_checklist) -> None:
+    old = essay_of(PARAGRAPHS)
+    s = ReadingSession(old, critical_checklist, new_assessment(old, critical_checklist, SHA, "tester", "essay.txt"))
+    s.set_answer(None, "credibility", 2)
+    edited = essay_of([*PARAGRAPHS[:3], "Delta rewritten. Entirely."])
+    assert resume_problems(Path("a.toml"), s.assessment.model_copy(deep=True), edited, "tester")
+    with pytest.raises(ReadtuiError, match="different essay"):
+        other = essay_of([*PARAGRAPHS[:3], "Delta rewritten. Entirely."], title="Another Title")
+        resume_problems(Path("a.toml"), s.assessment.model_copy(deep=True), other, "tester")
