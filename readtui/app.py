@@ -23,6 +23,7 @@ from readtui.screens.dialogs import GoToDialog, HelpDialog, PickerDialog
 from readtui.screens.overall import OverallScreen
 from readtui.screens.reading import ReadingScreen
 from readtui.storage import atomic_write
+from readtui.widgets.editor import EditorInput
 
 SAVE_DEBOUNCE = 0.25
 """Seconds of quiet before an autosave."""
@@ -177,6 +178,14 @@ class ReadtuiApp(App[None]):
 
     # --- reading time --------------------------------------------------------------------------------
 
+    def on_key(self, event: events.Key) -> None:
+        """A key that reaches the app while the editor line has focus, but never went through
+        it, was typed just before the editor opened (it was on its way to the checklist): it
+        belongs to the editor, so hand it over."""
+        if isinstance(self.focused, EditorInput) and not getattr(event, "readtui_seen_by_editor", False):
+            event.prevent_default()
+            self.focused.post_message(events.Key(event.key, event.character))
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self.last_input = time.monotonic()
@@ -209,12 +218,12 @@ class ReadtuiApp(App[None]):
 
         self.push_screen(GoToDialog(self.session.paragraph_count), chosen)
 
-    def pick_answer(self, item: Any, then: Callable[[int], Any]) -> None:
+    def pick_answer(self, item: Any, then: Callable[[int], None]) -> None:
         """Let the reader pick one of many options; ``then`` gets the step (1-based)."""
 
-        async def chosen(step: int | None) -> None:
+        def chosen(step: int | None) -> None:
             if step:
-                await then(step)
+                then(step)
 
         self.push_screen(PickerDialog(item), chosen)
 

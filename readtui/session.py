@@ -132,6 +132,8 @@ class ReadingSession:
             for item_id, value in record.answers.items():
                 if item_id in counts:
                     counts[item_id].update(value if isinstance(value, list) else [value])
+                    if value == []:
+                        counts[item_id]["none of these"] += 1
             for item_id in record.unsure:
                 if item_id in counts:
                     counts[item_id]["unsure"] += 1

@@ -323,3 +323,28 @@ async def test_edited_essay_realigns_and_marks_changed_paragraphs_stale(tmp_path
     data = read_toml(out)
     assert [p["index"] for p in data["paragraph"]] == [2, 3, 4]
     assert not any(p.get("stale") for p in data["paragraph"])
+
+
+def key_event(name: str):
+    from textual import events
+
+    return events.Key(name, name if len(name) == 1 else None)
+
+
+async def test_fast_typing_lands_where_it_was_meant(tmp_path: Path) -> None:
+    """Keys sent in one burst (a fast typist, a paste of keystrokes): text goes into the editor,
+    editing keys edit, and keys after enter/escape act as commands again."""
+    out = tmp_path / "a.toml"
+    app = open_app(None, out)
+    async with app.run_test() as pilot:
+        await pilot.press("o")
+        burst = ["enter", *"Iran acts", "left", "backspace", "enter", "j", "j", "2", "j", "enter", *"Partisan.", "enter",
+                 "t", *"An overall note", "escape", "p"]
+        for name in burst:
+            app.post_message(key_event(name))
+        await pilot.pause(0.5)
+        overall = app.session.assessment.overall
+        assert overall.answers == {"main-claim": "Iran acs", "credibility": 2, "summary": "Partisan."}
+        assert overall.note == "An overall note"
+        assert isinstance(app.screen, ReadingScreen), "'p' after escape went back to the paragraphs"
+        await quit_app(app, pilot)

@@ -340,7 +340,7 @@ def test_answer_counts(session: ReadingSession) -> None:
     session.choose(3, kinds, 0)
     session.toggle_unsure(4, "evidence-kinds")
     counts = session.answer_counts()["evidence-kinds"]
-    assert counts == {"statistics": 2, "documents": 1, "unsure": 1}
+    assert counts == {"statistics": 2, "documents": 1, "none of these": 1, "unsure": 1}
 
 
 def test_changes_reach_the_saved_file(tmp_path: Path, session: ReadingSession) -> None:

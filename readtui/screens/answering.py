@@ -41,7 +41,6 @@ class AnsweringScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.session = self.app.session
-        self.editor: LineEditor | None = None
 
     # --- what subclasses provide -------------------------------------------------------------
 
@@ -60,8 +59,12 @@ class AnsweringScreen(Screen):
     # --- shared --------------------------------------------------------------------------------
 
     @property
+    def editor(self) -> LineEditor:
+        return self.query_one(LineEditor)
+
+    @property
     def editing(self) -> bool:
-        return self.editor is not None and self.editor.display
+        return self.editor.display
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.editing and action not in EDITING_ACTIONS:
@@ -78,9 +81,9 @@ class AnsweringScreen(Screen):
         help_text = Content("") if item is None else Content(item.help or item.prompt)
         self.query_one("#item-help", Static).update(help_text, layout=False)
 
-    async def on_checklist_view_option_clicked(self, message: ChecklistView.OptionClicked) -> None:
+    def on_checklist_view_option_clicked(self, message: ChecklistView.OptionClicked) -> None:
         self.show_help_for(self.checklist_view.current_item)
-        await self.action_choose(message.digit)
+        self.action_choose(message.digit)
 
     def on_checklist_view_cursor_moved(self) -> None:
         self.show_help_for(self.checklist_view.current_item)
@@ -89,12 +92,12 @@ class AnsweringScreen(Screen):
         self.checklist_view.move_cursor(delta)
         self.show_help_for(self.checklist_view.current_item)
 
-    async def action_choose(self, digit: int) -> None:
+    def action_choose(self, digit: int) -> None:
         item = self.checklist_view.current_item
         if item is None:
             return
         if isinstance(item, TextItem):
-            await self.action_edit()
+            self.action_edit()
         elif self.session.choose(self.target, item, digit):
             self.changed()
 
@@ -119,26 +122,23 @@ class AnsweringScreen(Screen):
     def on_undone(self, target: Target) -> None:
         """The undone change was to ``target`` (a subclass may move there)."""
 
-    async def action_edit(self) -> None:
+    def action_edit(self) -> None:
         item = self.checklist_view.current_item
         if isinstance(item, TextItem):
             value = self.session.answers(self.target).answers.get(item.id)
-            await self.open_editor(f"{item.prompt} ", value if isinstance(value, str) else "", item)
+            self.open_editor(f"{item.prompt} ", value if isinstance(value, str) else "", item)
         elif item is not None and item.steps > MAX_QUICK_CHOICES:
-            self.app.pick_answer(item, lambda digit: self.action_choose(digit))
+            self.app.pick_answer(item, self.action_choose)
 
-    async def action_note(self) -> None:
-        await self.open_editor(self.note_label(), self.session.answers(self.target).note, None)
+    def action_note(self) -> None:
+        self.open_editor(self.note_label(), self.session.answers(self.target).note, None)
 
     def note_label(self) -> str:
         return "Note: "
 
-    async def open_editor(self, label: str, value: str, item: TextItem | None) -> None:
+    def open_editor(self, label: str, value: str, item: TextItem | None) -> None:
         """Edit a note (``item`` None) or a text answer on the editor line."""
         self.session.remember(self.target)
-        if self.editor is None:
-            self.editor = LineEditor(id="editor")
-            await self.mount(self.editor, before=self.query_one("#keys", InfoBar))
         self.editor.start(label, value, item)
         self.refresh_bindings()
         self.show_keys()
@@ -153,7 +153,6 @@ class AnsweringScreen(Screen):
             self.changed()
 
     def on_line_editor_closed(self) -> None:
-        self.checklist_view.focus()
         self.refresh_bindings()
         self.show_keys()
 

@@ -13,6 +13,7 @@ from readtui.screens.answering import ANSWER_BINDINGS, AnsweringScreen
 from readtui.session import Target
 from readtui.widgets.bars import InfoBar
 from readtui.widgets.checklist_view import ChecklistView
+from readtui.widgets.editor import LineEditor
 
 MISSING_SHOWN = 200
 
@@ -40,6 +41,7 @@ class OverallScreen(AnsweringScreen):
                     yield Static(id="summary", markup=False)
                 yield Static(id="missing-title", markup=False)
                 yield OptionList(id="missing")
+        yield LineEditor(id="editor")
         yield InfoBar(id="keys")
 
     def on_mount(self) -> None:
@@ -75,7 +77,7 @@ class OverallScreen(AnsweringScreen):
         labels = {item.id: {option.id: option.label for option in getattr(item, "options", [])} for item in session.paragraph_items}
         for item in session.paragraph_items:
             tally = counts[item.id]
-            shown = " · ".join(f"{labels[item.id].get(str(value), value)} {count}" for value, count in tally.most_common()) or "—"
+            shown = " · ".join(f"{labels[item.id].get(str(value), value)} ×{count}" for value, count in tally.most_common()) or "—"
             lines.append(Content.styled(item.prompt, "italic"))
             lines.append(Content(f"  {shown}"))
         flagged = session.flagged_paragraphs()

@@ -12,6 +12,7 @@ from readtui.screens.answering import ANSWER_BINDINGS, AnsweringScreen
 from readtui.session import Target
 from readtui.widgets.bars import InfoBar
 from readtui.widgets.checklist_view import ChecklistView
+from readtui.widgets.editor import LineEditor
 from readtui.widgets.paragraph import ParagraphView
 from readtui.widgets.progress import ProgressStrip
 
@@ -39,6 +40,7 @@ class ReadingScreen(AnsweringScreen):
                 yield ChecklistView(session.checklist.items_in("paragraph"), id="checklist")
                 yield Static(id="item-help", markup=False)
         yield ProgressStrip(session.paragraph_count, session.paragraph_states, id="progress")
+        yield LineEditor(id="editor")
         yield InfoBar(id="keys")
 
     def on_mount(self) -> None:

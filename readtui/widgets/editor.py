@@ -5,11 +5,42 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual import events
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static
+
+
+class EditorInput(Input):
+    """An Input that handles every key it is given in order, as soon as it reads it.
+
+    A stock Input edits printable keys at once but leaves its bound keys (enter, arrows,
+    backspace) to the app, which runs them later: typing fast, the keys after enter would be
+    typed into a closed editor, and an arrow could run after the editor closed. Here bound keys
+    run in place, enter and escape close the editor, and keys that arrive after it closed are
+    handed back to the app, so they act as the commands they are.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        editor = self.parent
+        assert isinstance(editor, LineEditor)
+        event.readtui_seen_by_editor = True  # see ReadtuiApp.on_key
+        if not editor.display:
+            event.prevent_default()
+            event.stop()
+            self.app.post_message(events.Key(event.key, event.character))
+        elif event.key in ("enter", "escape"):
+            event.prevent_default()
+            event.stop()
+            editor.action_close()
+        elif not event.is_printable:
+            for binding in self._bindings.key_to_bindings.get(event.key, ()):
+                event.prevent_default()
+                event.stop()
+                await self.run_action(binding.action)
+                return
 
 
 class LineEditor(Horizontal):
@@ -27,8 +58,6 @@ class LineEditor(Horizontal):
         & > Input { border: none; height: 1; padding: 0 1; width: 1fr; }
     }
     """
-    BINDINGS = [Binding("escape", "close", "Done", id="editor-done")]
-
     class Changed(Message):
         def __init__(self, value: str, item: Any | None) -> None:
             super().__init__()
@@ -42,10 +71,11 @@ class LineEditor(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.item: Any | None = None
+        self._return_focus: Widget | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="editor-label", markup=False)
-        yield Input(select_on_focus=False)
+        yield EditorInput(select_on_focus=False)
 
     def start(self, label: str, value: str, item: Any | None) -> None:
         """Show the editor with ``value`` and focus it."""
@@ -55,16 +85,13 @@ class LineEditor(Horizontal):
         with editor.prevent(Input.Changed):
             editor.value = value
         editor.cursor_position = len(value)
+        self._return_focus = self.screen.focused
         self.display = True
-        editor.focus()
+        self.screen.set_focus(editor)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.post_message(self.Changed(event.value, self.item))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_close()
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
         event.stop()
@@ -73,4 +100,6 @@ class LineEditor(Horizontal):
     def action_close(self) -> None:
         if self.display:
             self.display = False
+            # Synchronously, so that keys already queued after enter/escape are commands again.
+            self.screen.set_focus(self._return_focus)
             self.post_message(self.Closed())

@@ -44,7 +44,10 @@ class ParagraphView(LineView):
         self.rebuild()
 
     def build_lines(self, width: int) -> list[Content]:
-        width = min(width, READING_WIDTH)
+        margin = Content(" " * max((width - READING_WIDTH) // 2, 0))
+        return [margin + line for line in self._text_lines(min(width, READING_WIDTH))]
+
+    def _text_lines(self, width: int) -> list[Content]:
         heading = Content.styled(self.heading, self.style_of("paragraph--heading"))
         for badge in self.badges:
             heading = heading + Content("  ") + Content.styled(badge, self.style_of("paragraph--flag"))
