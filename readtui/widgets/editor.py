@@ -20,7 +20,7 @@ class EditorInput(Input):
     backspace) to the app, which runs them later: typing fast, the keys after enter would be
     typed into a closed editor, and an arrow could run after the editor closed. Here bound keys
     run in place, enter and escape close the editor, and keys that arrive after it closed are
-    handed back to the app, so they act as the commands they are.
+    passed on to the widget that has focus now, so they act as the commands they are.
     """
 
     async def _on_key(self, event: events.Key) -> None:
@@ -30,7 +30,8 @@ class EditorInput(Input):
         if not editor.display:
             event.prevent_default()
             event.stop()
-            self.app.post_message(events.Key(event.key, event.character))
+            # Straight to the new focus (not to the back of the app's queue), to keep key order.
+            (self.screen.focused or self.screen).post_message(events.Key(event.key, event.character))
         elif event.key in ("enter", "escape"):
             event.prevent_default()
             event.stop()
@@ -55,7 +56,7 @@ class LineEditor(Horizontal):
         display: none;
         background: $boost;
         & > #editor-label { width: auto; max-width: 40%; color: $text-accent; text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
-        & > Input { border: none; height: 1; padding: 0 1; width: 1fr; }
+        & > EditorInput, & > EditorInput:focus { border: none; height: 1; padding: 0 1; width: 1fr; }
     }
     """
     class Changed(Message):
