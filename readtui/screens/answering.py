@@ -37,6 +37,8 @@ class AnsweringScreen(Screen):
     """A screen with a checklist for one target (a paragraph, or the essay) and a line editor."""
 
     app: ReadtuiApp
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
+    """Below 80 columns the panes stack (the `-narrow` class in each screen's .tcss)."""
 
     def __init__(self) -> None:
         super().__init__()

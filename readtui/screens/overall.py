@@ -22,7 +22,6 @@ class OverallScreen(AnsweringScreen):
     """Answered once per essay; `d` finishes the assessment."""
 
     CSS_PATH = "overall.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     BINDINGS = [
         Binding("p,left", "back", "Back to the paragraphs", id="back"),
         *ANSWER_BINDINGS,

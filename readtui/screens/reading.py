@@ -21,7 +21,6 @@ class ReadingScreen(AnsweringScreen):
     """Step through the essay; every widget is built once and updated in place."""
 
     CSS_PATH = "reading.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     BINDINGS = [
         Binding("n,right", "next", "Next paragraph (after the last: overall questions)", id="next"),
         Binding("p,left", "previous", "Previous paragraph", id="previous"),
