@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import threading
 import time
@@ -29,6 +30,8 @@ SAVE_DEBOUNCE = 0.25
 """Seconds of quiet before an autosave."""
 SAVE_MAX_WAIT = 0.8
 """Even while the reader keeps typing, a change is saved within this long (plus the write)."""
+TERMINATE_GRACE = 2.0
+"""Seconds the app may take to shut down after SIGTERM/SIGHUP before it is ended regardless."""
 IDLE_AFTER = 120
 """Seconds without input after which reading time stops counting."""
 
@@ -55,7 +58,6 @@ class ReadtuiApp(App[None]):
         self.prepared = prepared
         self.session = prepared.session
         self.config = config or Config()
-        self.fatal_error: ReadtuiError | None = None
         self._save_timer = None
         self._dirty_since: float | None = None
         self._saved_revision = -1
@@ -77,7 +79,7 @@ class ReadtuiApp(App[None]):
         self.set_interval(1.0, self._count_reading_time)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(signum, self._on_terminate)
+            loop.add_signal_handler(signum, self._on_terminate, signum)
         self.call_after_refresh(self._first_save)
 
     def _first_save(self) -> None:
@@ -85,9 +87,18 @@ class ReadtuiApp(App[None]):
         self.save_now(background=True)
         self.run_worker(self.prepared.remember_in_index, thread=True, group="index")
 
-    def _on_terminate(self) -> None:
+    def _on_terminate(self, signum: int) -> None:
+        """SIGTERM or SIGHUP: save, let go of the file, and leave.
+
+        After SIGHUP the terminal is gone and Textual's shutdown can block writing to it, so a
+        watchdog ends the process if it is still here shortly after: the file is saved by then.
+        """
         self.save_now()
-        self.exit()
+        self.prepared.close()
+        watchdog = threading.Timer(TERMINATE_GRACE, os._exit, args=(128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
+        self.exit(return_code=128 + signum)
 
     async def action_quit(self) -> None:
         """Save and quit."""

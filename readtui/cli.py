@@ -83,8 +83,6 @@ def run_reading(essay_path: Path | None, *, checklist_spec: str | None = None, r
         app.run()
     finally:
         prepared.close()
-    if app.fatal_error is not None:
-        fail(app.fatal_error)
     click.echo(f"Saved {prepared.out_path}")
     if app.return_code:
         sys.exit(app.return_code)

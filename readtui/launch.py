@@ -57,9 +57,10 @@ class PreparedSession:
             pass
 
     def close(self) -> None:
-        """Update the sessions index and release the lock."""
-        self.remember_in_index()
-        self.lock.release()
+        """Update the sessions index and release the lock (once; later calls do nothing)."""
+        if self.lock.held:
+            self.remember_in_index()
+            self.lock.release()
 
 
 def safe_file_part(name: str) -> str:

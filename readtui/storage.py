@@ -251,6 +251,10 @@ class FileLock:
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
 
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
     def release(self) -> None:
         """Drop the lock and remove the lock file."""
         if self._fd is None:

@@ -106,3 +106,15 @@ def test_resume_reopens_the_latest_session_from_anywhere(tmp_path: Path, monkeyp
     resumed.close()
     assert resumed.exitstatus == 0
     assert not list((tmp_path / "elsewhere").iterdir()), "resume writes to the original file, not here"
+
+
+def test_hangup_right_after_first_paint_saves_and_exits(tmp_path: Path) -> None:
+    """A closed terminal (SIGHUP) must never leave a stuck process holding the lock."""
+    out = tmp_path / "a.toml"
+    child = spawn(tmp_path, "--out", str(out))
+    child.kill(signal.SIGHUP)
+    child.expect(pexpect.EOF, timeout=15)
+    child.close()
+    assert not Path(str(out) + ".lock").exists()
+    assert tomllib.loads(out.read_text(encoding="utf-8"))["essay"]["paragraphs"] == 6
+    spawn(tmp_path, "--out", str(out)).kill(signal.SIGKILL)  # and it can be opened again
