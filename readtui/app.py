@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import threading
@@ -30,7 +31,7 @@ SAVE_DEBOUNCE = 0.25
 """Seconds of quiet before an autosave."""
 SAVE_MAX_WAIT = 0.8
 """Even while the reader keeps typing, a change is saved within this long (plus the write)."""
-TERMINATE_GRACE = 2.0
+TERMINATE_GRACE = 1.0
 """Seconds the app may take to shut down after SIGTERM/SIGHUP before it is ended regardless."""
 IDLE_AFTER = 120
 """Seconds without input after which reading time stops counting."""
@@ -84,6 +85,8 @@ class ReadtuiApp(App[None]):
 
     def _first_save(self) -> None:
         """Write the file at once, so a new session is on disk (and in the index) from the start."""
+        gc.freeze()
+        gc.enable()
         self.save_now(background=True)
         self.run_worker(self.prepared.remember_in_index, thread=True, group="index")
 

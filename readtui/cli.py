@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import getpass
 import json
 import os
@@ -65,6 +66,9 @@ def run_reading(essay_path: Path | None, *, checklist_spec: str | None = None, r
                 out: Path | None = None, title: str | None = None, author: str | None = None,
                 encoding: str | None = None) -> None:
     """Open a reading session in the app; resume the output file if it is there."""
+    # Start-up allocates many long-lived objects (imports, styles); collecting them is wasted
+    # time before the first frame. The app freezes them and turns collection back on after it.
+    gc.disable()
     from readtui.config import load_config
     from readtui.launch import prepare_session
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from textual.content import Content
-from textual.geometry import Size
+from rich.style import Style as RichStyle
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
@@ -41,6 +42,7 @@ class LineView(ScrollView, inherit_bindings=False):
         self._lines: list[Content] = []
         self._strips: dict[int, Strip] = {}
         self._built_for_width = -1
+        self._base_style: tuple[Style, RichStyle] | None = None
 
     def build_lines(self, width: int) -> list[Content]:
         """The lines to show at ``width`` cells."""
@@ -55,14 +57,24 @@ class LineView(ScrollView, inherit_bindings=False):
         return max(self.scrollable_content_region.width, 1)
 
     def rebuild(self) -> None:
-        """Rebuild the lines (the state they show changed) and repaint."""
+        """Rebuild the lines (the state they show changed) and repaint the lines that changed."""
         if not self.is_mounted or not self.size.width:
+            return  # built on first render, when the width is known
+        old_lines = self._lines
+        self._build(self.line_width)
+        if len(old_lines) != len(self._lines):
+            self.refresh()
             return
-        self._lines = self.build_lines(self.line_width)
-        self._built_for_width = self.line_width
+        top, height, width = self.scroll_offset.y, self.size.height, self.size.width
+        for index, (old, new) in enumerate(zip(old_lines, self._lines)):
+            if top <= index < top + height and not old.is_same(new):
+                self.refresh(Region(0, index - top, width, 1))
+
+    def _build(self, width: int) -> None:
+        self._lines = self.build_lines(width)
+        self._built_for_width = width
         self._strips.clear()
         self._set_line_count(len(self._lines))
-        self.refresh()
 
     def _set_line_count(self, count: int) -> None:
         new = Size(self._built_for_width, count)
@@ -85,18 +97,23 @@ class LineView(ScrollView, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base_style = None
         if self.is_mounted:
             self.call_later(self.rebuild)
 
     def render_line(self, y: int) -> Strip:
+        if self._built_for_width != self.line_width:
+            self._build(self.line_width)  # the first frame already shows the lines
+        if self._base_style is None:
+            self._base_style = (self.visual_style, self.rich_style)
+        visual_style, rich_style = self._base_style
         index = y + self.scroll_offset.y
-        width = self.size.width
         strip = self._strips.get(index)
         if strip is None:
             if index < len(self._lines):
                 line = self._lines[index]
-                strip = Strip(line.render_segments(self.visual_style), line.cell_length)
+                strip = Strip(line.render_segments(visual_style), line.cell_length)
             else:
                 strip = Strip.blank(0)
             self._strips[index] = strip
-        return strip.crop_extend(0, width, self.rich_style)
+        return strip.crop_extend(0, self.size.width, rich_style)
