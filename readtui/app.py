@@ -61,10 +61,12 @@ class ReadtuiApp(App[None]):
         self.config = config or Config()
         self._save_timer = None
         self._dirty_since: float | None = None
-        self._saved_revision = -1
         self._write_lock = threading.Lock()
+        self._save_sequence = 0
+        """Counts saves, so that a slower background write never replaces a newer one."""
         self._last_written = -1
         self.save_error: str | None = None
+        self._quit_unsaved = False
         self.last_input = time.monotonic()
 
     # --- start and stop ------------------------------------------------------------------------
@@ -81,10 +83,11 @@ class ReadtuiApp(App[None]):
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(signum, self._on_terminate, signum)
-        self.call_after_refresh(self._first_save)
+        self.call_after_refresh(self._after_first_frame)
 
-    def _first_save(self) -> None:
-        """Write the file at once, so a new session is on disk (and in the index) from the start."""
+    def _after_first_frame(self) -> None:
+        """Turn garbage collection back on (start-up objects frozen), and write the file at once,
+        so a new session is on disk (and in the index) from the start."""
         gc.freeze()
         gc.enable()
         self.save_now(background=True)
@@ -104,9 +107,13 @@ class ReadtuiApp(App[None]):
         self.exit(return_code=128 + signum)
 
     async def action_quit(self) -> None:
-        """Save and quit."""
-        self.save_now()
-        self.exit()
+        """Save and quit; if saving fails, say so and quit only when asked again."""
+        if self.save_now() or self._quit_unsaved:
+            self.exit()
+            return
+        self._quit_unsaved = True
+        self.notify("Press q again to quit without saving, or free the space and press ctrl+s.",
+                    title="Not saved: still here", severity="error", timeout=15, markup=False)
 
     def finish(self) -> None:
         """Mark the assessment complete, or say what is still missing."""
@@ -146,27 +153,28 @@ class ReadtuiApp(App[None]):
             self._save_timer.stop()
             self._save_timer = None
         self._dirty_since = None
-        revision = self.session.revision
+        self._save_sequence += 1
+        sequence = self._save_sequence
         try:
             text = self.prepared.writer.dumps(self.session.assessment)
         except Exception as error:  # noqa: BLE001 - reported to the reader, the app keeps running
             self._report_save_error(str(error))
             return False
         if background:
-            self.run_worker(lambda: self._write(revision, text), thread=True, group="save")
+            self.run_worker(lambda: self._write(sequence, text), thread=True, group="save")
             return True
-        return self._write(revision, text)
+        return self._write(sequence, text)
 
-    def _write(self, revision: int, text: str) -> bool:
+    def _write(self, sequence: int, text: str) -> bool:
         with self._write_lock:
-            if revision < self._last_written:
+            if sequence < self._last_written:
                 return True  # a newer state is already on disk
             try:
                 atomic_write(self.prepared.out_path, text)
             except ReadtuiError as error:
                 self._from_any_thread(self._report_save_error, str(error))
                 return False
-            self._last_written = revision
+            self._last_written = sequence
         if self.save_error is not None:
             self._from_any_thread(self._report_saved_again)
         return True

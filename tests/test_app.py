@@ -348,3 +348,34 @@ async def test_fast_typing_lands_where_it_was_meant(tmp_path: Path) -> None:
         assert overall.note == "An overall note"
         assert isinstance(app.screen, ReadingScreen), "'p' after escape went back to the paragraphs"
         await quit_app(app, pilot)
+
+
+async def test_a_full_disk_keeps_the_old_file_and_quitting_asks_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    out = tmp_path / "a.toml"
+    app = open_app(None, out)
+    async with app.run_test() as pilot:
+        await pilot.press("1")
+        await pilot.press("ctrl+s")
+        saved = out.read_bytes()
+        assert answers_of(read_toml(out), 1) == {"claims-supported": "yes"}
+
+        def no_space(fd: int) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        real_fsync = os.fsync
+        monkeypatch.setattr("readtui.storage.os.fsync", no_space)
+        await pilot.press("j", "2")
+        await pilot.pause(1.2)
+        assert out.read_bytes() == saved, "a failed save leaves the last saved file as it was"
+        assert app.save_error and "No space left on device" in app.save_error
+        assert not list(tmp_path.glob(".a.toml.*.tmp")), "no temporary file is left behind"
+        await pilot.press("q")
+        assert app.is_running, "the first q does not throw away unsaved answers"
+        monkeypatch.setattr("readtui.storage.os.fsync", real_fsync)  # space freed
+        await pilot.press("ctrl+s")
+        assert app.save_error is None
+        assert answers_of(read_toml(out), 1) == {"claims-supported": "yes", "evidence-kinds": ["documents"]}
+        await quit_app(app, pilot)
