@@ -39,10 +39,12 @@ IDLE_AFTER = 120
 HINTS = [("next", "next ¶"), ("previous", "prev"), ("choose-1", "1-9 answer"), ("unsure", "unsure"), ("note", "note"),
          ("flag", "flag"), ("back", "back"), ("finish", "finish"), ("help", "help"), ("quit", "quit")]
 CHOOSE_HELP = "choose option n (scale: value n; multi: tick/untick; 0: none of these)"
+COMPLETE = "complete"
+"""What the app returns when the reader finished the assessment."""
 EDITING_HINTS = "typing: enter or escape when done · ctrl+s save · ctrl+q quit"
 
 
-class ReadtuiApp(App[None]):
+class ReadtuiApp(App[str]):
     """Reading sessions. State lives in `session`; screens change it and call `schedule_save`."""
 
     TITLE = "readtui"
@@ -127,7 +129,7 @@ class ReadtuiApp(App[None]):
             )
             return
         self.save_now()
-        self.exit(message=f"Assessment complete: {self.prepared.out_path}")
+        self.exit(result=COMPLETE)
 
     # --- saving ------------------------------------------------------------------------------------
 

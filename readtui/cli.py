@@ -80,14 +80,14 @@ def run_reading(essay_path: Path | None, *, checklist_spec: str | None = None, r
         )
     except ReadtuiError as error:
         fail(error)
-    from readtui.app import make_app
+    from readtui.app import COMPLETE, make_app
 
     app = make_app(prepared, config)
     try:
-        app.run()
+        result = app.run()
     finally:
         prepared.close()
-    click.echo(f"Saved {prepared.out_path}")
+    click.echo(f"Saved {prepared.out_path}" + (" (complete)" if result == COMPLETE else ""))
     if app.return_code:
         sys.exit(app.return_code)
 
