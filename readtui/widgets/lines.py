@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.content import Content
 from rich.style import Style as RichStyle
 from textual.geometry import Region, Size
@@ -14,11 +16,14 @@ from textual.widget import Widget
 def component_style(widget: Widget, component: str) -> Style:
     """The style of a component class, to lay over a line.
 
-    Partial styles keep the background beneath (right for colours alone); Textual's partial
-    style drops opaque backgrounds, so components that set a background get the full style.
+    The full style is used, so that translucent colours (such as `$text-muted`) are blended
+    against the real background; a component that sets no background of its own leaves the
+    background of what it is laid over (a cursor line, say) showing through.
     """
-    has_background = widget.get_component_styles(component).has_rule("background")
-    return widget.get_visual_style(component, partial=not has_background)
+    style = widget.get_visual_style(component)
+    if widget.get_component_styles(component).has_rule("background"):
+        return style
+    return replace(style, background=None)
 
 
 class LineView(ScrollView, inherit_bindings=False):
