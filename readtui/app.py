@@ -21,8 +21,6 @@ from readtui import __version__
 from readtui.config import Config
 from readtui.errors import ReadtuiError
 from readtui.launch import PreparedSession
-from readtui.screens.dialogs import GoToDialog, HelpDialog, PickerDialog
-from readtui.screens.overall import OverallScreen
 from readtui.screens.reading import ReadingScreen
 from readtui.storage import atomic_write
 from readtui.widgets.editor import EditorInput
@@ -222,6 +220,8 @@ class ReadtuiApp(App[str]):
     # --- navigation and dialogs ------------------------------------------------------------------------
 
     def show_overall(self) -> None:
+        from readtui.screens.overall import OverallScreen  # not needed for the first frame
+
         self.push_screen(OverallScreen())
 
     def show_paragraph(self, index: int, *, first_missing: bool = False) -> None:
@@ -240,6 +240,8 @@ class ReadtuiApp(App[str]):
             if number is not None:
                 then(number)
 
+        from readtui.screens.dialogs import GoToDialog
+
         self.push_screen(GoToDialog(self.session.paragraph_count), chosen)
 
     def pick_answer(self, item: Any, then: Callable[[int], None]) -> None:
@@ -249,9 +251,13 @@ class ReadtuiApp(App[str]):
             if step:
                 then(step)
 
+        from readtui.screens.dialogs import PickerDialog
+
         self.push_screen(PickerDialog(item), chosen)
 
     def action_help(self) -> None:
+        from readtui.screens.dialogs import HelpDialog
+
         if isinstance(self.screen, HelpDialog):
             return
         self.push_screen(HelpDialog(self.key_rows(), f"readtui {__version__} · saving to {self.prepared.out_path.name}"))
@@ -300,6 +306,8 @@ class ReadtuiApp(App[str]):
             yield SystemCommand("Flag paragraph", "Flag (or unflag) this paragraph to come back to", screen.action_flag)
             yield SystemCommand("Paragraph note", "Write a note on this paragraph", screen.action_note)
             yield SystemCommand("Overall", "Essay-wide questions and what is still missing", screen.action_overall)
+        from readtui.screens.overall import OverallScreen
+
         if isinstance(screen, OverallScreen):
             yield SystemCommand("Finish", "Mark the assessment complete", screen.action_finish)
         yield SystemCommand("Save", "Save the assessment now", self.action_save)
