@@ -379,3 +379,16 @@ async def test_a_full_disk_keeps_the_old_file_and_quitting_asks_twice(tmp_path: 
         assert app.save_error is None
         assert answers_of(read_toml(out), 1) == {"claims-supported": "yes", "evidence-kinds": ["documents"]}
         await quit_app(app, pilot)
+
+
+async def test_command_palette_runs_reading_actions(tmp_path: Path) -> None:
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"flag paragraph")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.is_flagged(1)
+        await quit_app(app, pilot)
