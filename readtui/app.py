@@ -29,6 +29,8 @@ SAVE_DEBOUNCE = 0.25
 """Seconds of quiet before an autosave."""
 SAVE_MAX_WAIT = 0.8
 """Even while the reader keeps typing, a change is saved within this long (plus the write)."""
+BAD_INPUT = 2
+"""Exit status when a file given to readtui is invalid."""
 TERMINATE_GRACE = 1.0
 """Seconds the app may take to shut down after SIGTERM/SIGHUP before it is ended regardless."""
 IDLE_AFTER = 120
@@ -66,6 +68,8 @@ class ReadtuiApp(App[str]):
         """Counts saves, so that a slower background write never replaces a newer one."""
         self._last_written = -1
         self.save_error: str | None = None
+        self.bad_input: list[ReadtuiError] | None = None
+        """Problems found when the input was validated after the first frame (None: not yet)."""
         self._quit_unsaved = False
         self.last_input = time.monotonic()
 
@@ -86,12 +90,24 @@ class ReadtuiApp(App[str]):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
-        """Turn garbage collection back on (start-up objects frozen), and write the file at once,
-        so a new session is on disk (and in the index) from the start."""
+        """Validate the input (built without pydantic for the first frame), turn garbage
+        collection back on, and write the file at once, so a new session is on disk (and in the
+        index) from the start."""
+        if not self.input_is_valid():
+            return
         gc.freeze()
         gc.enable()
         self.save_now(background=True)
         self.run_worker(self.prepared.remember_in_index, thread=True, group="index")
+
+    def input_is_valid(self) -> bool:
+        """Whether the checklist and assessment passed validation; if not, leave with status 2
+        (the CLI prints the problems) without saving over the reader's file."""
+        if self.bad_input is None:
+            self.bad_input = self.prepared.check()
+            if self.bad_input:
+                self.exit(return_code=BAD_INPUT)
+        return not self.bad_input
 
     def _on_terminate(self, signum: int) -> None:
         """SIGTERM or SIGHUP: save, let go of the file, and leave.
@@ -108,7 +124,7 @@ class ReadtuiApp(App[str]):
 
     async def action_quit(self) -> None:
         """Save and quit; if saving fails, say so and quit only when asked again."""
-        if self.save_now() or self._quit_unsaved:
+        if self.save_now() or self._quit_unsaved or self.bad_input:
             self.exit()
             return
         self._quit_unsaved = True
@@ -149,6 +165,8 @@ class ReadtuiApp(App[str]):
 
     def save_now(self, *, background: bool = False) -> bool:
         """Serialise now (cheap: unchanged paragraphs are cached) and write, in a thread if asked."""
+        if not self.input_is_valid():
+            return False
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None

@@ -2,52 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
-
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, model_validator
 
 from readtui.checklist import (
     Checklist,
     ChoiceItem,
     MultiItem,
     ScaleItem,
+    StrictBool,
+    StrictInt,
+    Text,
     answer_is_valid,
     check_format,
-    describe_validation_error,
-    quote_key,
 )
 from readtui.errors import ReadtuiError, ReadtuiErrors
+from readtui.schema import FORBID_EXTRA, build, constrained, quote_key, strict, validate
 
 ASSESSMENT_FORMAT = "readtui-assessment/1"
 EXCERPT_CHARS = 60
-Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Sha256 = Annotated[str, constrained(pattern=r"^[0-9a-f]{64}$")]
+Count = Annotated[int, strict(), constrained(ge=0)]
+StrictStr = Annotated[str, strict()]
 Answer = Union[StrictInt, StrictStr, list[StrictStr]]
+"""A stored answer: option id (choice), integer (scale), option ids (multi), text."""
 Status = Literal["in-progress", "complete"]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
-
-
-class Reader(_Model):
-    name: str = Field(min_length=1)
-
-
-class EssayInfo(_Model):
-    title: str = ""
-    author: str = ""
-    date: str = ""
-    source: str = ""
-    sha256: Sha256
-    paragraphs: int = Field(ge=1)
-
-
-class ChecklistInfo(_Model):
-    id: str = Field(min_length=1)
-    version: str = ""
-    sha256: str = ""
 
 
 def utc_now() -> datetime:
@@ -55,65 +36,96 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-class SessionInfo(_Model):
-    started: datetime = Field(default_factory=utc_now)
-    updated: datetime = Field(default_factory=utc_now)
-    position: int = Field(default=1, ge=1)
+@dataclass(kw_only=True)
+class Reader:
+    __pydantic_config__ = FORBID_EXTRA
+    name: Text
+
+
+@dataclass(kw_only=True)
+class EssayInfo:
+    __pydantic_config__ = FORBID_EXTRA
+    title: str = ""
+    author: str = ""
+    date: str = ""
+    source: str = ""
+    sha256: Sha256
+    paragraphs: Annotated[int, strict(), constrained(ge=1)]
+
+
+@dataclass(kw_only=True)
+class ChecklistInfo:
+    __pydantic_config__ = FORBID_EXTRA
+    id: Text
+    version: str = ""
+    sha256: str = ""
+
+
+@dataclass(kw_only=True)
+class SessionInfo:
+    __pydantic_config__ = FORBID_EXTRA
+    started: datetime = field(default_factory=utc_now)
+    updated: datetime = field(default_factory=utc_now)
+    position: Annotated[int, strict(), constrained(ge=1)] = 1
     status: Status = "in-progress"
-    seconds: int = Field(default=0, ge=0)
+    seconds: Count = 0
 
 
-class Answers(_Model):
+@dataclass(kw_only=True)
+class Answers:
     """Answers, notes and unsure marks for one paragraph, or for the essay as a whole."""
 
+    __pydantic_config__ = FORBID_EXTRA
     note: str = ""
-    unsure: list[str] = Field(default_factory=list)
-    answers: dict[str, Answer] = Field(default_factory=dict)
+    unsure: list[str] = field(default_factory=list)
+    answers: dict[str, Answer] = field(default_factory=dict)
 
     def is_answered(self, item_id: str) -> bool:
         """Answered or explicitly marked unsure."""
         return item_id in self.answers or item_id in self.unsure
 
 
+@dataclass(kw_only=True)
 class ParagraphRecord(Answers):
     """A ``[[paragraph]]`` table: the reader's work on one paragraph."""
 
-    index: int = Field(ge=1)
+    index: Annotated[int, strict(), constrained(ge=1)]
     sha256: Sha256
-    chars: int = Field(ge=0)
+    chars: Count
     excerpt: str = ""
-    flagged: bool = False
-    seconds: int = Field(default=0, ge=0)
-    stale: bool = False
+    flagged: StrictBool = False
+    seconds: Count = 0
+    stale: StrictBool = False
 
     def has_content(self) -> bool:
         """Whether the record is worth writing (an answer, note, flag or time spent)."""
         return bool(self.answers or self.unsure or self.note or self.flagged or self.seconds)
 
 
+@dataclass(kw_only=True)
 class Overall(Answers):
     """The ``[overall]`` table: essay-scope answers and the overall note."""
 
 
-class Assessment(_Model):
+@dataclass(kw_only=True)
+class Assessment:
     """A ``readtui-assessment/1`` file."""
 
+    __pydantic_config__ = FORBID_EXTRA
     format: Literal["readtui-assessment/1"] = ASSESSMENT_FORMAT
     created_by: str = ""
     reader: Reader
     essay: EssayInfo
     checklist: ChecklistInfo
-    session: SessionInfo = Field(default_factory=SessionInfo)
-    paragraph: list[ParagraphRecord] = Field(default_factory=list)
-    overall: Overall = Field(default_factory=Overall)
+    session: SessionInfo = field(default_factory=SessionInfo)
+    paragraph: list[ParagraphRecord] = field(default_factory=list)
+    overall: Overall = field(default_factory=Overall)
 
-    @model_validator(mode="after")
-    def _one_live_record_per_paragraph(self) -> Assessment:
+    def __post_init__(self) -> None:
         live = [record.index for record in self.paragraph if not record.stale]
         repeated = sorted({index for index in live if live.count(index) > 1})
         if repeated:
             raise ValueError(f"more than one [[paragraph]] with index {', '.join(map(str, repeated))}")
-        return self
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -127,10 +139,17 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 def assessment_from_data(path: Path, data: dict[str, Any]) -> Assessment:
     """Validate parsed TOML as an assessment (schema only); every problem becomes one line."""
     check_format(path, data, ASSESSMENT_FORMAT)
+    return validate(Assessment, data, path)
+
+
+def quick_assessment(path: Path, data: dict[str, Any]) -> Assessment:
+    """The assessment built without pydantic when its shape is right (validate it soon after
+    with `assessment_from_data`); otherwise validated at once, so problems are reported now."""
+    check_format(path, data, ASSESSMENT_FORMAT)
     try:
-        return Assessment.model_validate(data)
-    except ValidationError as error:
-        raise ReadtuiErrors(describe_validation_error(path, error)) from None
+        return build(Assessment, data)
+    except (TypeError, ValueError, KeyError):
+        return assessment_from_data(path, data)
 
 
 def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist) -> list[ReadtuiError]:

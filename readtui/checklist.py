@@ -1,17 +1,16 @@
-"""Checklists: the pydantic schema, loading, validation and lookup (no Textual)."""
+"""Checklists: the model, its validation and where checklists are found (no Textual, no pydantic until a file is validated)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
 from readtui.errors import ReadtuiError, ReadtuiErrors
+from readtui.schema import FORBID_EXTRA, build, checked_by, constrained, short_repr, strict, validate
 
 CHECKLIST_FORMAT = "readtui-checklist/1"
 DEFAULT_CHECKLIST_ID = "critical-reading"
@@ -19,72 +18,76 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 MAX_QUICK_CHOICES = 9
 """Options (or scale steps) that keys 1–9 can reach; more need the picker."""
 
-Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+Id = Annotated[str, constrained(pattern=ID_PATTERN, max_length=64)]
+Text = Annotated[str, constrained(min_length=1)]
+StrictInt = Annotated[int, strict()]
+StrictBool = Annotated[bool, strict()]
 Scope = Literal["paragraph", "essay"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _unique_option_ids(options: list[Option]) -> list[Option]:
+    duplicates = _duplicates(option.id for option in options)
+    if duplicates:
+        raise ValueError(f"duplicate option id {', '.join(map(repr, duplicates))}")
+    return options
 
 
-class Option(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Option:
     """One answer of a choice or multi item."""
 
+    __pydantic_config__ = FORBID_EXTRA
     id: Id
-    label: str = Field(min_length=1)
+    label: Text
 
 
-class _ItemBase(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class _ItemBase:
+    __pydantic_config__ = FORBID_EXTRA
     id: Id
-    prompt: str = Field(min_length=1)
+    prompt: Text
     help: str = ""
     scope: Scope = "paragraph"
-    required: bool = True
+    required: StrictBool = True
 
 
+@dataclass(frozen=True, kw_only=True)
 class _OptionsItem(_ItemBase):
-    options: Annotated[list[Option], Field(min_length=2)]
-
-    @field_validator("options")
-    @classmethod
-    def _unique_option_ids(cls, options: list[Option]) -> list[Option]:
-        # A field validator, so the problem is reported at ``….options`` rather than at the item.
-        duplicates = _duplicates(option.id for option in options)
-        if duplicates:
-            raise ValueError(f"duplicate option id {', '.join(map(repr, duplicates))}")
-        return options
+    # Checked at the field, so a problem is reported at ``….options`` rather than at the item.
+    options: Annotated[list[Option], constrained(min_length=2), checked_by(_unique_option_ids)]
 
     @property
     def steps(self) -> int:
         return len(self.options)
 
 
+@dataclass(frozen=True, kw_only=True)
 class ChoiceItem(_OptionsItem):
     """Pick exactly one option."""
 
     kind: Literal["choice"]
 
 
+@dataclass(frozen=True, kw_only=True)
 class MultiItem(_OptionsItem):
     """Tick any number of options; an empty list means "none of these"."""
 
     kind: Literal["multi"]
 
 
+@dataclass(frozen=True, kw_only=True)
 class ScaleItem(_ItemBase):
     """An integer from ``min`` to ``max``."""
 
     kind: Literal["scale"]
-    min: int
-    max: int
+    min: StrictInt
+    max: StrictInt
     low: str = ""
     high: str = ""
 
-    @model_validator(mode="after")
-    def _min_below_max(self) -> ScaleItem:
+    def __post_init__(self) -> None:
         if self.min >= self.max:
             raise ValueError(f"min ({self.min}) must be less than max ({self.max})")
-        return self
 
     @property
     def steps(self) -> int:
@@ -101,38 +104,39 @@ class ScaleItem(_ItemBase):
         return value if self.min <= value <= self.max and digit <= 9 else None
 
 
+@dataclass(frozen=True, kw_only=True)
 class TextItem(_ItemBase):
     """Free text."""
 
     kind: Literal["text"]
 
 
-Item = Annotated[Union[ChoiceItem, MultiItem, ScaleItem, TextItem], Field(discriminator="kind")]
+Item = Annotated[Union[ChoiceItem, MultiItem, ScaleItem, TextItem], constrained(discriminator="kind")]
 ITEM_KINDS = ("choice", "multi", "scale", "text")
-Answer = Union[str, int, list[str]]
-"""A stored answer: option id (choice), integer (scale), option ids (multi), text."""
 
 
-class Section(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Section:
     """A titled group of items."""
 
+    __pydantic_config__ = FORBID_EXTRA
     id: Id
-    title: str = Field(min_length=1)
+    title: Text
     help: str = ""
-    item: Annotated[list[Item], Field(min_length=1)]
+    item: Annotated[list[Item], constrained(min_length=1)]
 
 
-class Checklist(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Checklist:
     """A ``readtui-checklist/1`` file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
-
+    __pydantic_config__ = FORBID_EXTRA
     format: Literal["readtui-checklist/1"]
     id: Id
-    title: str = Field(min_length=1)
-    version: str = Field(min_length=1)
+    title: Text
+    version: Text
     description: str = ""
-    section: Annotated[list[Section], Field(min_length=1)]
+    section: Annotated[list[Section], constrained(min_length=1)]
 
     @cached_property
     def items(self) -> dict[str, ChoiceItem | MultiItem | ScaleItem | TextItem]:
@@ -175,87 +179,6 @@ def _duplicates(values: Iterable[str]) -> list[str]:
     return repeated
 
 
-# --- turning pydantic errors into one line per problem -------------------------------------
-
-_TAGS = frozenset(ITEM_KINDS)
-_ANSWER_BRANCHES = frozenset({"int", "str", "list[str]"})
-"""How pydantic names the branches of the assessment's answer union in an error's location."""
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def field_path(loc: Iterable[str | int]) -> str:
-    """``("section", 1, "item", 0, "options")`` → ``section[2].item[1].options`` (counting from 1).
-
-    Keys that TOML would need to quote (empty, spaces, dots, control characters) are shown quoted,
-    so the path stays unambiguous and on one line.
-    """
-    path = ""
-    parts = list(loc)
-    for n, part in enumerate(parts):
-        if isinstance(part, int):
-            path += f"[{part + 1}]"
-        elif part in _TAGS and n >= 2 and parts[n - 2] == "item" and isinstance(parts[n - 1], int):
-            continue  # the discriminated-union branch name after item[i], not a key in the file
-        else:
-            path += f".{quote_key(part)}" if path else quote_key(part)
-    return path
-
-
-def quote_key(key: str) -> str:
-    """A key as a field path shows it: bare if TOML allows it bare, else quoted (one line, unambiguous)."""
-    return key if _BARE_KEY.fullmatch(key) else repr(key)
-
-
-def describe_validation_error(file: str | Path, error: ValidationError) -> list[ReadtuiError]:
-    """One ReadtuiError per pydantic error, phrased for people editing TOML."""
-    problems = []
-    answer_problems: set[tuple] = set()
-    for detail in error.errors(include_url=False):
-        loc = tuple(detail["loc"])
-        kind = detail["type"]
-        # An answer that fits none of int, str and list[str] fails once per branch: report it once.
-        at = loc.index("answers") if "answers" in loc else -1
-        if at >= 0 and len(loc) > at + 2 and loc[at + 2] in _ANSWER_BRANCHES:
-            if loc[: at + 2] in answer_problems:
-                continue
-            answer_problems.add(loc[: at + 2])
-            value = detail.get("input") if len(loc) == at + 3 else "…"
-            message = f"an answer must be an option id, a whole number or a list of option ids (got {_short_repr(value)})"
-            problems.append(ReadtuiError(file, message, field_path(loc[: at + 2])))
-            continue
-        where = field_path(loc)
-        if kind == "missing":
-            message = "missing required key"
-        elif kind == "extra_forbidden":
-            parent = field_path(loc[:-1])
-            where = parent or None
-            message = f"unknown key {loc[-1]!r}"
-        elif kind == "union_tag_invalid":
-            tag = detail.get("ctx", {}).get("tag", "?")
-            where = f"{where}.kind" if where else "kind"
-            message = f"unknown kind {tag!r} (expected one of: {', '.join(ITEM_KINDS)})"
-        elif kind == "union_tag_not_found":
-            where = f"{where}.kind" if where else "kind"
-            message = f"missing required key (one of: {', '.join(ITEM_KINDS)})"
-        elif kind == "string_pattern_mismatch":
-            message = f"bad id {detail['input']!r}: use lowercase letters, digits, '-' and '_', starting with a letter or digit"
-        elif kind == "literal_error" and loc and loc[-1] == "scope":
-            message = f"unknown scope {detail['input']!r} (expected paragraph or essay)"
-        elif kind == "too_short" and loc and loc[-1] == "options":
-            message = "needs at least 2 options"
-        elif kind == "value_error":
-            message = str(detail.get("ctx", {}).get("error", detail["msg"]))
-        else:
-            message = f"{detail['msg']} (got {_short_repr(detail.get('input'))})"
-        problems.append(ReadtuiError(file, message, where or None))
-    return problems
-
-
-def _short_repr(value: Any, limit: int = 40) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # --- checking parsed files ------------------------------------------------------------------
 
 
@@ -273,7 +196,7 @@ def check_format(path: Path, data: dict[str, Any], expected: str) -> None:
             )
     if found is None:
         raise ReadtuiError(path, f"missing required key (expected format = {expected!r})", "format")
-    raise ReadtuiError(path, f"expected format = {expected!r}, found {_short_repr(found)}", "format")
+    raise ReadtuiError(path, f"expected format = {expected!r}, found {short_repr(found)}", "format")
 
 
 def checklist_from_data(path: Path, data: dict[str, Any]) -> Checklist:
@@ -281,12 +204,22 @@ def checklist_from_data(path: Path, data: dict[str, Any]) -> Checklist:
     check_format(path, data, CHECKLIST_FORMAT)
     problems = [ReadtuiError(path, message, where) for where, message in _duplicate_id_problems(data)]
     try:
-        checklist = Checklist.model_validate(data)
-    except ValidationError as error:
-        problems = describe_validation_error(path, error) + problems
+        checklist = validate(Checklist, data, path)
+    except ReadtuiErrors as errors:
+        problems = errors.problems + problems
     if problems:
         raise ReadtuiErrors(problems)
     return checklist
+
+
+def quick_checklist(path: Path, data: dict[str, Any]) -> Checklist:
+    """The checklist built without pydantic when its shape is right (validate it soon after with
+    `checklist_from_data`); otherwise validated at once, so problems are reported now."""
+    check_format(path, data, CHECKLIST_FORMAT)
+    try:
+        return build(Checklist, data)
+    except (TypeError, ValueError, KeyError):
+        return checklist_from_data(path, data)
 
 
 def _duplicate_id_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from readtui import __version__
-from readtui.errors import ReadtuiError
+from readtui.errors import ReadtuiError, ReadtuiErrors
 
 BAD_INPUT = 2
 
@@ -86,7 +86,9 @@ def run_reading(essay_path: Path | None, *, checklist_spec: str | None = None, r
     try:
         result = app.run()
     finally:
-        prepared.close()
+        prepared.close(remember=not app.bad_input)
+    if app.bad_input:
+        fail(ReadtuiErrors(app.bad_input))
     click.echo(f"Saved {prepared.out_path}" + (" (complete)" if result == COMPLETE else ""))
     if app.return_code:
         sys.exit(app.return_code)
@@ -208,7 +210,9 @@ def schema(kind: str) -> None:
         from readtui.checklist import Checklist as model
     else:
         from readtui.assessment import Assessment as model
-    document = model.model_json_schema()
+    from readtui.schema import json_schema
+
+    document = json_schema(model)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = f"readtui {kind}"
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))

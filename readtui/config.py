@@ -1,24 +1,22 @@
-"""The user's config file: key remapping and theme (no Textual)."""
+"""The user's config file: key remapping and theme (no Textual, no pydantic until it is validated)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from readtui.checklist import describe_validation_error
-from readtui.errors import ReadtuiErrors
 from readtui.paths import user_config_path
+from readtui.schema import FORBID_EXTRA, build, validate
 from readtui.storage import parse_toml
 
 
-class Config(BaseModel):
+@dataclass(kw_only=True)
+class Config:
     """``config.toml``: ``theme = "nord"`` and ``[keymap]`` with ``binding-id = "keys"``."""
 
-    model_config = ConfigDict(extra="forbid")
-
+    __pydantic_config__ = FORBID_EXTRA
     theme: str | None = None
-    keymap: dict[str, str] = Field(default_factory=dict)
+    keymap: dict[str, str] = field(default_factory=dict)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -26,7 +24,8 @@ def load_config(path: Path | None = None) -> Config:
     path = path or user_config_path()
     if not path.exists():
         return Config()
+    data = parse_toml(path)
     try:
-        return Config.model_validate(parse_toml(path))
-    except ValidationError as error:
-        raise ReadtuiErrors(describe_validation_error(path, error)) from None
+        return build(Config, data)  # types are all it has to check: no need for pydantic
+    except (TypeError, ValueError, KeyError):
+        return validate(Config, data, path)

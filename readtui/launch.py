@@ -6,14 +6,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from readtui.checklist import resolve_checklist
-from readtui.errors import ReadtuiError
+from readtui.assessment import assessment_from_data, quick_assessment
+from readtui.checklist import checklist_from_data, quick_checklist, resolve_checklist
+from readtui.errors import ReadtuiError, ReadtuiErrors
 from readtui.essay import load_essay, sample_essay_path
 from readtui.paths import sessions_index_path
 from readtui.session import ReadingSession, new_assessment, resume_problems
-from readtui.storage import AssessmentWriter, FileLock, file_sha256, load_assessment, load_checklist, read_sessions, record_session
+from readtui.storage import AssessmentWriter, FileLock, file_sha256, parse_toml, read_sessions, record_session
 
 
 @dataclass
@@ -28,6 +30,21 @@ class PreparedSession:
     writer: AssessmentWriter = field(default_factory=AssessmentWriter)
     notices: list[str] = field(default_factory=list)
     encoding: str | None = None
+    unchecked: list[tuple[Callable[[Path, dict[str, Any]], Any], Path, dict[str, Any]]] = field(default_factory=list)
+    """Files built without pydantic for the first frame, to validate right after it."""
+
+    def check(self) -> list[ReadtuiError]:
+        """Validate the files that were built without pydantic: one error per problem."""
+        problems: list[ReadtuiError] = []
+        for from_data, path, data in self.unchecked:
+            try:
+                from_data(path, data)
+            except ReadtuiErrors as errors:
+                problems += errors.problems
+            except ReadtuiError as error:
+                problems.append(error)
+        self.unchecked.clear()
+        return problems
 
     def save(self) -> None:
         """Write the assessment now (atomically)."""
@@ -56,10 +73,11 @@ class PreparedSession:
         except Exception:  # noqa: BLE001 - a broken index must never cost the reader their session
             pass
 
-    def close(self) -> None:
-        """Update the sessions index and release the lock (once; later calls do nothing)."""
+    def close(self, *, remember: bool = True) -> None:
+        """Update the sessions index (if ``remember``) and release the lock (once; later calls do nothing)."""
         if self.lock.held:
-            self.remember_in_index()
+            if remember:
+                self.remember_in_index()
             self.lock.release()
 
 
@@ -98,11 +116,20 @@ def prepare_session(essay_path: Path | None, *, checklist_spec: str | None, read
     lock = FileLock(out_path)
     lock.acquire()
     try:
-        existing = load_assessment(out_path) if out_path.exists() else None
+        # Built without pydantic when their shape is right, so the first frame comes sooner;
+        # `PreparedSession.check` validates them right after it.
+        unchecked = []
+        existing = None
+        if out_path.exists():
+            existing_data = parse_toml(out_path)
+            existing = quick_assessment(out_path, existing_data)
+            unchecked.append((assessment_from_data, out_path, existing_data))
         checklist_path = resolve_checklist(
             checklist_spec, checklist_id=existing.checklist.id if existing else None, beside=out_path
         )
-        checklist = load_checklist(checklist_path)
+        checklist_data = parse_toml(checklist_path)
+        checklist = quick_checklist(checklist_path, checklist_data)
+        unchecked.append((checklist_from_data, checklist_path, checklist_data))
         checklist_sha = file_sha256(checklist_path)
         notices: list[str] = []
         if existing is None:
@@ -119,6 +146,7 @@ def prepare_session(essay_path: Path | None, *, checklist_spec: str | None, read
             lock=lock,
             notices=notices,
             encoding=encoding,
+            unchecked=unchecked,
         )
     except BaseException:
         lock.release()

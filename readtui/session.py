@@ -5,6 +5,7 @@ The app is a thin layer over this class; tests drive it directly too.
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,7 +229,7 @@ class ReadingSession:
 
     def remember(self, target: Target) -> None:
         """Record an undo point now, e.g. when a text edit starts (its keystrokes are not undone one by one)."""
-        self._undo.append((target, self.answers(target).model_copy(deep=True)))
+        self._undo.append((target, copy.deepcopy(self.answers(target))))
         del self._undo[:-UNDO_DEPTH]
 
     def undo(self) -> Change | None:

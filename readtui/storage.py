@@ -9,6 +9,7 @@ import hashlib
 import os
 import secrets
 import tomllib
+from dataclasses import asdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -147,10 +148,10 @@ class AssessmentWriter:
         head = {
             "format": assessment.format,
             "created_by": assessment.created_by,
-            "reader": _clean(assessment.reader.model_dump()),
-            "essay": _clean(assessment.essay.model_dump()),
-            "checklist": _clean(assessment.checklist.model_dump()),
-            "session": assessment.session.model_dump(),
+            "reader": _clean(asdict(assessment.reader)),
+            "essay": _clean(asdict(assessment.essay)),
+            "checklist": _clean(asdict(assessment.checklist)),
+            "session": asdict(assessment.session),
         }
         parts = [tomli_w.dumps(head)]
         fragments: dict[tuple, str] = {}

@@ -392,3 +392,43 @@ async def test_command_palette_runs_reading_actions(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.session.is_flagged(1)
         await quit_app(app, pilot)
+
+
+async def test_a_file_that_fails_validation_after_the_first_frame_exits_2_untouched(tmp_path: Path) -> None:
+    """Files are built without pydantic for the first frame and validated right after it."""
+    out = tmp_path / "a.toml"
+    app = open_app(None, out)
+    async with app.run_test() as pilot:
+        await pilot.press("1")
+        await quit_app(app, pilot)
+    text = out.read_text(encoding="utf-8").replace("chars = ", "chars = -")
+    out.write_text(text, encoding="utf-8")
+    again = open_app(None, out)  # the shape is right, so this does not validate yet
+    async with again.run_test() as pilot:
+        await pilot.pause()
+        assert not again.is_running
+        assert again.return_code == 2
+        assert [str(problem) for problem in again.bad_input] == [
+            f"{out}: paragraph[1].chars: Input should be greater than or equal to 0 (got -401)"
+        ]
+    again.prepared.close(remember=False)
+    assert out.read_text(encoding="utf-8") == text, "an invalid file is never written over"
+
+
+def test_the_first_frame_needs_no_pydantic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from readtui.config import load_config\n"
+        "from readtui.launch import prepare_session\n"
+        "from readtui.app import make_app\n"
+        f"prepared = prepare_session(None, checklist_spec=None, reader='x', out=Path({str(tmp_path / 'a.toml')!r}))\n"
+        "app = make_app(prepared, load_config())\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pydantic', 'pydantic_core')))\n"
+        "print(prepared.check())\n"
+        "print('pydantic' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines() == ["[]", "[]", "True"]

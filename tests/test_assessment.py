@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
@@ -496,7 +498,7 @@ def test_damaged_assessments_give_one_line_problems(tmp_path: Path, small_essay_
         session.choose(session.position, critical_checklist.items["loaded-words"], 2)
         session.undo()
         prepared.save()
-        expected = session.assessment.model_copy(deep=True)
+        expected = copy.deepcopy(session.assessment)
         expected.paragraph.sort(key=lambda record: (record.index, record.stale))  # the file is in paragraph order
         assert load_assessment(path) == expected
     finally:

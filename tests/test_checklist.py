@@ -18,10 +18,10 @@ from readtui.checklist import (
     TextItem,
     answer_is_valid,
     bundled_checklists,
-    field_path,
     resolve_checklist,
 )
 from readtui.errors import ReadtuiError, ReadtuiErrors
+from readtui.schema import field_path
 from readtui.storage import load_checklist
 from readtui.validation import validate_file
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+
 from pathlib import Path
 
 import pytest
 
 from readtui.assessment import ParagraphRecord
-from readtui.checklist import Checklist
+from readtui.checklist import Checklist, checklist_from_data
 from readtui.errors import ReadtuiError
 from readtui.essay import parse_essay
 from readtui.launch import default_out_path, prepare_session, safe_file_part
@@ -77,7 +79,8 @@ def test_scale_digit_is_the_value_within_0_to_9(session: ReadingSession) -> None
 
 
 def custom_checklist() -> Checklist:
-    return Checklist.model_validate(
+    return checklist_from_data(
+        Path("scales.toml"),
         {
             "format": "readtui-checklist/1",
             "id": "scales",
@@ -444,7 +447,7 @@ def test_answering_a_stale_paragraph_makes_it_current(critical_checklist) -> Non
     s = answered_session(old, critical_checklist)
     edited = [*PARAGRAPHS[:2], "Charlie was reworded. It is milder now.", PARAGRAPHS[3]]
     new = essay_of(edited)
-    assessment = s.assessment.model_copy(deep=True)
+    assessment = copy.deepcopy(s.assessment)
     notices = resume_problems(Path("a.toml"), assessment, new, "tester")
     assert notices == [
         "The essay was edited since this file was saved: 0 paragraph(s) moved; "
@@ -695,7 +698,7 @@ def test_stale_answers_are_to_be_reviewed_and_the_same_answer_confirms_them(crit
         s.choose(3, critical_checklist.items[item_id], 1)
     assert s.paragraph_state(3) == COMPLETE
     new = essay_of([*PARAGRAPHS[:2], "Charlie was reworded. It is milder now.", PARAGRAPHS[3]])
-    assessment = s.assessment.model_copy(deep=True)
+    assessment = copy.deepcopy(s.assessment)
     resume_problems(Path("a.toml"), assessment, new, "tester")
     resumed = ReadingSession(new, critical_checklist, assessment)
     assert resumed.paragraph_state(3) == STARTED, "answers to changed text are not complete"
@@ -711,7 +714,7 @@ def test_an_edited_essay_with_only_overall_answers_resumes_by_title(critical_che
     s = ReadingSession(old, critical_checklist, new_assessment(old, critical_checklist, SHA, "tester", "essay.txt"))
     s.set_answer(None, "credibility", 2)
     edited = essay_of([*PARAGRAPHS[:3], "Delta rewritten. Entirely."])
-    assert resume_problems(Path("a.toml"), s.assessment.model_copy(deep=True), edited, "tester")
+    assert resume_problems(Path("a.toml"), copy.deepcopy(s.assessment), edited, "tester")
     with pytest.raises(ReadtuiError, match="different essay"):
         other = essay_of([*PARAGRAPHS[:3], "Delta rewritten. Entirely."], title="Another Title")
-        resume_problems(Path("a.toml"), s.assessment.model_copy(deep=True), other, "tester")
+        resume_problems(Path("a.toml"), copy.deepcopy(s.assessment), other, "tester")
