@@ -95,6 +95,7 @@ class ReadtuiApp(App[str]):
         index) from the start."""
         if not self.input_is_valid():
             return
+        gc.collect()  # the start-up garbage, before the survivors are frozen
         gc.freeze()
         gc.enable()
         self.save_now(background=True)
