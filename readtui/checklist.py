@@ -282,6 +282,14 @@ def looks_like_path(spec: str) -> bool:
     return "/" in spec or "\\" in spec or spec.endswith(".toml") or spec.startswith(".")
 
 
+def _candidates(checklist_id: str, beside: Path | None) -> Iterator[Path | None]:
+    # A generator: the user's directory (platformdirs) is only looked up when it is needed.
+    yield bundled_checklists().get(checklist_id)
+    if beside is not None:
+        yield beside.parent / f"{checklist_id}.toml"
+    yield user_checklist_dir() / f"{checklist_id}.toml"
+
+
 def resolve_checklist(spec: str | None = None, *, checklist_id: str | None = None, beside: Path | None = None) -> Path:
     """Find a checklist file.
 
@@ -298,11 +306,7 @@ def resolve_checklist(spec: str | None = None, *, checklist_id: str | None = Non
         checklist_id = spec
     if checklist_id is None:
         checklist_id = DEFAULT_CHECKLIST_ID
-    candidates = [bundled_checklists().get(checklist_id)]
-    if beside is not None and spec is None:
-        candidates.append(beside.parent / f"{checklist_id}.toml")
-    candidates.append(user_checklist_dir() / f"{checklist_id}.toml")
-    for candidate in candidates:
+    for candidate in _candidates(checklist_id, None if spec is not None else beside):
         if candidate is not None and candidate.is_file():
             return candidate
     known = ", ".join(sorted(bundled_checklists() | user_checklists())) or "none"
