@@ -67,10 +67,11 @@ def child(which: str, outfile: str, essay: str | None) -> None:
         mark("load_config + prepare_session")
         import textual.app  # noqa: F401
         mark("import textual.app")
+        from textual.screen import Screen
+
         from readtui.app import make_app
         from readtui.screens.reading import ReadingScreen
         from readtui.widgets.checklist_view import ChecklistView
-        from textual.screen import Screen
         mark("import readtui.app (screens, widgets)")
 
         compositor_refresh = Screen._compositor_refresh

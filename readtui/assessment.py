@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -18,7 +18,7 @@ from readtui.checklist import (
     answer_is_valid,
     check_format,
 )
-from readtui.errors import ReadtuiError, ReadtuiErrors
+from readtui.errors import ReadtuiError
 from readtui.schema import FORBID_EXTRA, build, constrained, quote_key, strict, validate
 
 ASSESSMENT_FORMAT = "readtui-assessment/1"
@@ -26,14 +26,14 @@ EXCERPT_CHARS = 60
 Sha256 = Annotated[str, constrained(pattern=r"^[0-9a-f]{64}$")]
 Count = Annotated[int, strict(), constrained(ge=0)]
 StrictStr = Annotated[str, strict()]
-Answer = Union[StrictInt, StrictStr, list[StrictStr]]
+Answer = Union[StrictInt, StrictStr, list[StrictStr]]  # noqa: UP007 - a runtime alias pydantic reads
 """A stored answer: option id (choice), integer (scale), option ids (multi), text."""
 Status = Literal["in-progress", "complete"]
 
 
 def utc_now() -> datetime:
     """Now, in UTC, to the second (what the file records)."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass(kw_only=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from readtui.errors import ReadtuiError, ReadtuiErrors
 from readtui.schema import FORBID_EXTRA, build, checked_by, constrained, short_repr, strict, validate
@@ -111,7 +111,7 @@ class TextItem(_ItemBase):
     kind: Literal["text"]
 
 
-Item = Annotated[Union[ChoiceItem, MultiItem, ScaleItem, TextItem], constrained(discriminator="kind")]
+Item = Annotated[ChoiceItem | MultiItem | ScaleItem | TextItem, constrained(discriminator="kind")]
 ITEM_KINDS = ("choice", "multi", "scale", "text")
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from readtui.assessment import assessment_from_data, quick_assessment
@@ -136,7 +136,15 @@ def prepare_session(essay_path: Path | None, *, checklist_spec: str | None, read
             assessment = new_assessment(essay, checklist, checklist_sha, reader, source_name(essay_path, out_path))
         else:
             assessment = existing
-            notices += resume_problems(out_path, assessment, essay, reader)
+            try:
+                notices += resume_problems(out_path, assessment, essay, reader)
+            except ReadtuiError:
+                raise
+            except Exception:
+                # Data that has the right shape but not valid values (not yet validated): let
+                # the validation say what is wrong, in one line per problem.
+                assessment_from_data(out_path, existing_data)
+                raise
             notices += _checklist_changes(out_path, assessment, checklist, checklist_sha)
         return PreparedSession(
             session=ReadingSession(essay, checklist, assessment),

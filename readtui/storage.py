@@ -9,8 +9,8 @@ import hashlib
 import os
 import secrets
 import tomllib
-from dataclasses import asdict
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 

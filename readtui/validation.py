@@ -6,7 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from readtui.assessment import ASSESSMENT_FORMAT, assessment_from_data, checklist_problems
-from readtui.checklist import CHECKLIST_FORMAT, bundled_checklists, checklist_from_data, looks_like_path, resolve_checklist
+from readtui.checklist import (
+    CHECKLIST_FORMAT,
+    bundled_checklists,
+    checklist_from_data,
+    looks_like_path,
+    resolve_checklist,
+)
 from readtui.errors import ReadtuiError, ReadtuiErrors
 from readtui.storage import file_sha256, load_checklist, parse_toml
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import copy
-
 import tomllib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -58,8 +57,8 @@ def assessment_with(records: list[ParagraphRecord] | None = None, overall: Overa
         essay=EssayInfo(title="T", sha256=SHA, paragraphs=paragraphs),
         checklist=ChecklistInfo(id="critical-reading", version="1.0", sha256=SHA),
         session=SessionInfo(
-            started=datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc),
-            updated=datetime(2024, 5, 1, 10, 0, 5, tzinfo=timezone.utc),
+            started=datetime(2024, 5, 1, 9, 30, tzinfo=UTC),
+            updated=datetime(2024, 5, 1, 10, 0, 5, tzinfo=UTC),
             position=2,
         ),
         paragraph=records or [],
@@ -124,7 +123,7 @@ def test_saved_file_layout(tmp_path: Path) -> None:
     assert [p["index"] for p in data["paragraph"]] == [1, 2]
     assert "stale" not in data["paragraph"][0], "stale = false is not written"
     assert "author" not in data["essay"], "empty strings are left out"
-    assert data["session"]["started"] == datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc)
+    assert data["session"]["started"] == datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
 
 
 def test_empty_overall_is_not_written(tmp_path: Path) -> None:
@@ -400,7 +399,7 @@ scalars = st.one_of(
     st.text(max_size=8),
     st.booleans(),
     st.floats(allow_nan=False),
-    st.datetimes(timezones=st.just(timezone.utc)),
+    st.datetimes(timezones=st.just(UTC)),
     st.sampled_from(["yes", "partly", "statistics", "claims-supported", "loaded-words", "tester", SHA, "complete"]),
     st.integers(min_value=-1, max_value=8),
 )
@@ -484,6 +483,13 @@ def test_damaged_assessments_give_one_line_problems(tmp_path: Path, small_essay_
     except ReadtuiError as error:
         assert all(line.startswith(f"{path}: ") for line in str(error).splitlines()), str(error)
         event("refused")
+        return
+    problems = prepared.check()  # what the app does right after its first frame
+    if problems:
+        prepared.close(remember=False)
+        assert all(str(problem).startswith(f"{path}: ") for problem in problems)
+        assert sorted(map(str, problems)) == sorted(map(str, report.problems))
+        event("refused after the first frame")
         return
     event("opened")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -420,7 +421,7 @@ def test_bundled_checklist_paragraph_sections(critical_checklist) -> None:
     sections = {section.id: items for section, items in critical_checklist.items_in("paragraph")}
     expected = ("evidence", "sourcing", "language", "leaps")
     assert len(sections) == 4
-    for word, section_id in zip(expected, sections):
+    for word, section_id in zip(expected, sections, strict=True):
         assert word in section_id, (word, list(sections))
     for section_id, items in sections.items():
         assert 2 <= len(items) <= 4, section_id
@@ -456,7 +457,7 @@ def test_bundled_checklist_meets_the_writing_guidance(critical_checklist) -> Non
 
 def test_checklist_models_are_frozen(critical_checklist) -> None:
     clone = copy.deepcopy(critical_checklist)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         clone.id = "changed"  # type: ignore[misc]
 
 

@@ -425,7 +425,7 @@ def test_cp1252_with_encoding(tmp_path):
 
 
 def test_invalid_utf8_names_the_byte_offset(tmp_path):
-    data = f"{OPENING}\n\nGood text then ".encode("utf-8")
+    data = f"{OPENING}\n\nGood text then ".encode()
     path = write(tmp_path, "essay.txt", data + b"\xff bad")
     with pytest.raises(ReadtuiError) as caught:
         load_essay(path)

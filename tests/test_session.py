@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,16 @@ from readtui.errors import ReadtuiError
 from readtui.essay import parse_essay
 from readtui.launch import default_out_path, prepare_session, safe_file_part
 from readtui.paths import sessions_index_path
-from readtui.session import COMPLETE, STARTED, UNVISITED, Change, ReadingSession, new_assessment, realign, resume_problems
+from readtui.session import (
+    COMPLETE,
+    STARTED,
+    UNVISITED,
+    Change,
+    ReadingSession,
+    new_assessment,
+    realign,
+    resume_problems,
+)
 from readtui.storage import AssessmentWriter, FileLock, load_assessment, read_sessions
 
 SHA = "ab" * 32

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.app import ComposeResult
 from textual import events
+from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message

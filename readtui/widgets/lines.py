@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual.content import Content
 from rich.style import Style as RichStyle
+from textual.content import Content
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -71,7 +71,7 @@ class LineView(ScrollView, inherit_bindings=False):
             self.refresh()
             return
         top, height, width = self.scroll_offset.y, self.size.height, self.size.width
-        for index, (old, new) in enumerate(zip(old_lines, self._lines)):
+        for index, (old, new) in enumerate(zip(old_lines, self._lines, strict=True)):
             if top <= index < top + height and not old.is_same(new):
                 self.refresh(Region(0, index - top, width, 1))
 
