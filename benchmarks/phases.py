@@ -13,6 +13,7 @@ medians: when each phase ended (ms since the interpreter ran this script) and it
 after the checklist had its lines; the second is what a user (and run.py) counts as first paint.
 Uses readtui internals (ReadingScreen, ChecklistView._lines): update it if those change.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,24 +55,31 @@ def child(which: str, outfile: str, essay: str | None) -> None:
 
     if which == "readtui":
         import click  # noqa: F401
+
         mark("import click")
         import readtui.cli  # noqa: F401
+
         mark("import readtui.cli")
         from readtui.config import load_config
+
         mark("import readtui.config (pydantic, checklist models)")
         from readtui.launch import prepare_session
+
         mark("import readtui.launch (essay, session, assessment)")
         config = load_config()
-        prepared = prepare_session(Path(essay) if essay else None, checklist_spec=None, reader="bench",
-                                   out=Path(os.environ["PHASES_OUT"]))
+        prepared = prepare_session(
+            Path(essay) if essay else None, checklist_spec=None, reader="bench", out=Path(os.environ["PHASES_OUT"])
+        )
         mark("load_config + prepare_session")
         import textual.app  # noqa: F401
+
         mark("import textual.app")
         from textual.screen import Screen
 
         from readtui.app import make_app
         from readtui.screens.reading import ReadingScreen
         from readtui.widgets.checklist_view import ChecklistView
+
         mark("import readtui.app (screens, widgets)")
 
         compositor_refresh = Screen._compositor_refresh
@@ -100,6 +108,7 @@ def child(which: str, outfile: str, essay: str | None) -> None:
             prepared.close()
     else:
         import textual.app  # noqa: F401
+
         mark("import textual.app")
         from textual.app import App
         from textual.screen import Screen
@@ -137,8 +146,10 @@ def tmux(*args: str) -> None:
 
 def one_run(python: str, which: str, essay: str | None, tmp: Path, k: int, gc_off: bool) -> list[tuple[str, float]]:
     out = tmp / f"{which}-{k}.json"
-    env = ("PHASES_GC_OFF=1 " if gc_off else "") + (f"READTUI_DATA_DIR={tmp}/data READTUI_CONFIG={tmp}/config.toml READTUI_READER=bench "
-           f"PHASES_OUT={tmp}/{which}-{k}.toml")
+    env = ("PHASES_GC_OFF=1 " if gc_off else "") + (
+        f"READTUI_DATA_DIR={tmp}/data READTUI_CONFIG={tmp}/config.toml READTUI_READER=bench "
+        f"PHASES_OUT={tmp}/{which}-{k}.toml"
+    )
     cmd = f"cd {tmp} && exec env {env} {python} -P {Path(__file__).resolve()} --child {which} {out}"
     cmd += f" {essay}" if essay else ""
     tmux("kill-server")
@@ -159,7 +170,9 @@ def main() -> int:
     ap.add_argument("--python", default=sys.executable, help="interpreter with readtui installed (default: this one)")
     ap.add_argument("--runs", type=int, default=9)
     ap.add_argument("--essay", help="essay file (default: the bundled sample)")
-    ap.add_argument("--gc-off", action="store_true", help="experiment: run both apps with the garbage collector disabled")
+    ap.add_argument(
+        "--gc-off", action="store_true", help="experiment: run both apps with the garbage collector disabled"
+    )
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:

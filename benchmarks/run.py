@@ -34,6 +34,7 @@ process lingers), so ttfp.py would wait 10 s per launch for it. Here every ttfp.
 killing its tmux server; the script then waits up to 2 s for the launched process to exit, kills it
 by pid if it did not, and reports how many lingered.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -141,8 +142,14 @@ def install(venv: Path, log) -> Path:
 def helper(python: Path, code: str, *args: str, env: dict | None = None) -> str:
     """Run ``code`` in the benchmarked interpreter, outside the repository: with the repo root as the
     working directory, ``python -c`` would import the source tree instead of the installed package."""
-    return subprocess.run([str(python), "-P", "-c", code, *args], check=True, capture_output=True, text=True,
-                          cwd=tempfile.gettempdir(), env=env).stdout
+    return subprocess.run(
+        [str(python), "-P", "-c", code, *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
+        env=env,
+    ).stdout
 
 
 def package_info(python: Path) -> dict:
@@ -228,11 +235,28 @@ class Series:
 LINGER_WAIT = 2.0
 
 
-def ttfp_call(tools: Path, python: Path, s: Series, cwd: Path, json_out: Path, timeout: float,
-              presses: int | None = None) -> dict:
+def ttfp_call(
+    tools: Path, python: Path, s: Series, cwd: Path, json_out: Path, timeout: float, presses: int | None = None
+) -> dict:
     """One launch: ``ttfp.py -n 1 --warmup 0`` (a fresh tmux server, killed again at the end)."""
-    cmd = [str(python), str(tools / "ttfp.py"), "-n", "1", "--warmup", "0", "--size", SIZE,
-           "--timeout", str(timeout), "--cwd", str(cwd), "--label", s.name, "--json", str(json_out)]
+    cmd = [
+        str(python),
+        str(tools / "ttfp.py"),
+        "-n",
+        "1",
+        "--warmup",
+        "0",
+        "--size",
+        SIZE,
+        "--timeout",
+        str(timeout),
+        "--cwd",
+        str(cwd),
+        "--label",
+        s.name,
+        "--json",
+        str(json_out),
+    ]
     for marker in s.markers:
         cmd += ["--marker", marker]
     if s.kind == "key":
@@ -324,27 +348,62 @@ def build_rows(series: dict[str, Series]) -> list[dict]:
     def add(section, s, value, floor, unit, target=None, n=None, spread=None):
         ratio = value / floor if floor and not math.isnan(value) else math.nan
         ok = None if target is None or math.isnan(ratio) else ratio <= target
-        rows.append({"section": section, "series": s, "value": value, "unit": unit, "ratio": ratio,
-                     "target": target, "ok": ok, "n": n, "spread": spread})
+        rows.append(
+            {
+                "section": section,
+                "series": s,
+                "value": value,
+                "unit": unit,
+                "ratio": ratio,
+                "target": target,
+                "ok": ok,
+                "n": n,
+                "spread": spread,
+            }
+        )
 
     paint_floor = median(series["floor_hello"].ttfp)
     for name in ("floor_hello", "sample", "essay10k", "essay20k"):
         if name in series and series[name].ttfp:
             xs = series[name].ttfp
-            add("first paint", name, median(xs), paint_floor, "ms", None if name == "floor_hello" else TARGET_PAINT,
-                len(xs), f"{min(xs):.0f}-{max(xs):.0f}")
+            add(
+                "first paint",
+                name,
+                median(xs),
+                paint_floor,
+                "ms",
+                None if name == "floor_hello" else TARGET_PAINT,
+                len(xs),
+                f"{min(xs):.0f}-{max(xs):.0f}",
+            )
     key_floor = median(series["floor_keys"].keys)
     for name in ("floor_keys", "keys100", "keys10k_start", "keys10k_9000"):
         if name in series and series[name].keys:
             xs = series[name].keys
-            add("next paragraph", name, median(xs), key_floor, "ms", None if name == "floor_keys" else TARGET_KEY,
-                len(xs), f"p90 {p90(xs):.1f}")
+            add(
+                "next paragraph",
+                name,
+                median(xs),
+                key_floor,
+                "ms",
+                None if name == "floor_keys" else TARGET_KEY,
+                len(xs),
+                f"p90 {p90(xs):.1f}",
+            )
     rss_floor = median(series["rss_floor_hello"].rss)
     for name in ("rss_floor_hello", "rss_sample", "rss_essay10k", "rss_essay20k"):
         if name in series and series[name].rss:
             xs = series[name].rss
-            add("peak RSS", name, median(xs), rss_floor, "MiB", TARGET_RSS if name == "rss_sample" else None,
-                len(xs), f"{min(xs):.1f}-{max(xs):.1f}")
+            add(
+                "peak RSS",
+                name,
+                median(xs),
+                rss_floor,
+                "MiB",
+                TARGET_RSS if name == "rss_sample" else None,
+                len(xs),
+                f"{min(xs):.1f}-{max(xs):.1f}",
+            )
     return rows
 
 
@@ -386,8 +445,10 @@ def format_table(rows: list[dict], flat) -> str:
     out = "\n".join(lines)
     if flat is not None:
         worst, ok = flat
-        out += (f"\n\nLatency vs essay length: slowest 10,000 ¶ median / 100 ¶ median = {worst:.2f}× "
-                f"(independent if ≤ {FLAT_TOLERANCE}×): {verdict(ok)}")
+        out += (
+            f"\n\nLatency vs essay length: slowest 10,000 ¶ median / 100 ¶ median = {worst:.2f}× "
+            f"(independent if ≤ {FLAT_TOLERANCE}×): {verdict(ok)}"
+        )
     return out
 
 
@@ -403,9 +464,13 @@ def main() -> int:
     ap.add_argument("--presses", type=int, help="'n' presses per latency launch (default 30, quick 20)")
     ap.add_argument("--rss-runs", type=int, help="peak-RSS launches per series (default 5, quick 1)")
     ap.add_argument("--no-20k", action="store_true", help="skip the 20,000 ¶ essay")
-    ap.add_argument("--python", help="benchmark this interpreter's readtui (must be installed, with .pyc) instead of a fresh venv")
+    ap.add_argument(
+        "--python", help="benchmark this interpreter's readtui (must be installed, with .pyc) instead of a fresh venv"
+    )
     ap.add_argument("--venv", help="create or reuse the venv here (kept; readtui is reinstalled each run)")
-    ap.add_argument("--tools", default=str(DEFAULT_TOOLS), help=f"directory of ttfp.py and the floors (default {DEFAULT_TOOLS})")
+    ap.add_argument(
+        "--tools", default=str(DEFAULT_TOOLS), help=f"directory of ttfp.py and the floors (default {DEFAULT_TOOLS})"
+    )
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for a marker (default 60)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (essays, launchers, outputs)")
     a = ap.parse_args()
@@ -443,8 +508,10 @@ def main() -> int:
         readtui_bin = python.parent / "readtui"
         if not readtui_bin.exists():
             raise SystemExit(f"{readtui_bin} not found: is readtui installed for {python}?")
-        log(f"readtui {info['readtui']} from {info['readtui_path']} ({info['readtui_pyc']} .pyc), "
-            f"textual {info['textual']}, python {info['python']}")
+        log(
+            f"readtui {info['readtui']} from {info['readtui_path']} ({info['readtui_pyc']} .pyc), "
+            f"textual {info['textual']}, python {info['python']}"
+        )
         if info["readtui_pyc"] == 0:
             log("WARNING: the readtui package has no .pyc files: startup is slower than a user's would be")
 
@@ -469,18 +536,39 @@ def main() -> int:
         floor_launcher = tmp / "launch-floor.sh"
         floor_launcher.write_text(FLOOR_LAUNCHER.format(python=python))
 
-        def add(name: str, kind: str, launches: int, markers: list[str], *, floor: str | None = None,
-                essay: Path | None = None, resume: Path | None = None, key_marker: str | None = None,
-                presses: int = 0) -> None:
+        def add(
+            name: str,
+            kind: str,
+            launches: int,
+            markers: list[str],
+            *,
+            floor: str | None = None,
+            essay: Path | None = None,
+            resume: Path | None = None,
+            key_marker: str | None = None,
+            presses: int = 0,
+        ) -> None:
             outdir = outs / name
             outdir.mkdir()
             if floor:
                 cmd, tag = ["sh", str(floor_launcher), str(outdir), str(tools / floor)], str(tools / floor)
             else:
-                cmd = ["sh", str(launcher), str(outdir), str(essay) if essay else "-"] + ([str(resume)] if resume else [])
+                cmd = ["sh", str(launcher), str(outdir), str(essay) if essay else "-"] + (
+                    [str(resume)] if resume else []
+                )
                 tag = str(outdir)
-            series[name] = Series(name, kind, cmd, markers, launches, outdir, tag,
-                                  key="n" if key_marker else None, key_marker=key_marker, presses=presses)
+            series[name] = Series(
+                name,
+                kind,
+                cmd,
+                markers,
+                launches,
+                outdir,
+                tag,
+                key="n" if key_marker else None,
+                key_marker=key_marker,
+                presses=presses,
+            )
 
         add("floor_hello", "paint", paint_runs, ["FLOOR-READY"], floor="floor_hello.py")
         add("sample", "paint", paint_runs, ["¶ 1 / 6", PROMPT])
@@ -488,12 +576,34 @@ def main() -> int:
         if with_20k:
             add("essay20k", "paint", paint_runs, ["¶ 1 / 20000", PROMPT], essay=essay_paths[20_000])
         add("floor_keys", "key", key_runs, ["¶ 1 /"], floor="floor_keys.py", key_marker="¶ {n} /", presses=presses)
-        add("keys100", "key", key_runs, ["¶ 1 / 100", PROMPT], essay=essay_paths[100],
-            key_marker="¶ {n} / 100", presses=min(presses, 98))
-        add("keys10k_start", "key", key_runs, ["¶ 1 / 10000", PROMPT], essay=essay_paths[10_000],
-            key_marker="¶ {n} / 10000", presses=presses)
-        add("keys10k_9000", "key", key_runs, ["¶ 9000 / 10000", PROMPT], essay=essay_paths[10_000], resume=template,
-            key_marker="¶ 9{i:03d} / 10000", presses=min(presses, 999))
+        add(
+            "keys100",
+            "key",
+            key_runs,
+            ["¶ 1 / 100", PROMPT],
+            essay=essay_paths[100],
+            key_marker="¶ {n} / 100",
+            presses=min(presses, 98),
+        )
+        add(
+            "keys10k_start",
+            "key",
+            key_runs,
+            ["¶ 1 / 10000", PROMPT],
+            essay=essay_paths[10_000],
+            key_marker="¶ {n} / 10000",
+            presses=presses,
+        )
+        add(
+            "keys10k_9000",
+            "key",
+            key_runs,
+            ["¶ 9000 / 10000", PROMPT],
+            essay=essay_paths[10_000],
+            resume=template,
+            key_marker="¶ 9{i:03d} / 10000",
+            presses=min(presses, 999),
+        )
         add("rss_floor_hello", "rss", rss_runs, ["FLOOR-READY"], floor="floor_hello.py")
         add("rss_sample", "rss", rss_runs, ["¶ 1 / 6", PROMPT])
         add("rss_essay10k", "rss", rss_runs, ["¶ 1 / 10000", PROMPT], essay=essay_paths[10_000])
@@ -517,9 +627,11 @@ def main() -> int:
             s.keys += out.get("key_samples", [])
             s.rss += out.get("rss_mib", {}).get("samples", [])
             s.done += 1
-            what = {"paint": f"first paint {out['ttfp_samples'][0]:7.1f} ms",
-                    "key": f"'n' median {median(out.get('key_samples', [])):5.1f} ms",
-                    "rss": f"peak RSS {median(out.get('rss_mib', {}).get('samples', [])):5.1f} MiB"}[s.kind]
+            what = {
+                "paint": f"first paint {out['ttfp_samples'][0]:7.1f} ms",
+                "key": f"'n' median {median(out.get('key_samples', [])):5.1f} ms",
+                "rss": f"peak RSS {median(out.get('rss_mib', {}).get('samples', [])):5.1f} MiB",
+            }[s.kind]
             log(f"{k:3}/{len(plan)} {s.name:<16} {what}  ({time.perf_counter() - t0:.1f} s)")
 
         # Every launch (warm-ups included) must have had its own output file.
@@ -546,29 +658,60 @@ def main() -> int:
             "loadavg_after": os.getloadavg(),
         }
         print()
-        print(f"readtui {info['readtui']} · textual {info['textual']} · python {info['python']} · {meta['machine']} · "
-              f"{meta['nproc']} CPUs · {meta['date']} · terminal {SIZE} · {meta['seconds']:.0f} s")
-        print(f"installed: {install_mode} (git {meta['git_head'][:10]}"
-              + (", with uncommitted changes)" if meta["git_dirty"] else ")"))
-        print("load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}, after: {:.2f} {:.2f} {:.2f}".format(
-            *meta["loadavg_before"], *meta["loadavg_after"]))
+        print(
+            f"readtui {info['readtui']} · textual {info['textual']} · python {info['python']} · {meta['machine']} · "
+            f"{meta['nproc']} CPUs · {meta['date']} · terminal {SIZE} · {meta['seconds']:.0f} s"
+        )
+        print(
+            f"installed: {install_mode} (git {meta['git_head'][:10]}"
+            + (", with uncommitted changes)" if meta["git_dirty"] else ")")
+        )
+        print(
+            "load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}, after: {:.2f} {:.2f} {:.2f}".format(
+                *meta["loadavg_before"], *meta["loadavg_after"]
+            )
+        )
         print()
         print(format_table(rows, flat))
         print()
-        lingering = [f"{LABELS.get(s.name, s.name)} ({s.kind}): {s.lingered} of {s.done + 1}"
-                     for s in series.values() if s.lingered]
+        lingering = [
+            f"{LABELS.get(s.name, s.name)} ({s.kind}): {s.lingered} of {s.done + 1}"
+            for s in series.values()
+            if s.lingered
+        ]
         if lingering:
-            print(f"Still running {LINGER_WAIT:.0f} s after tmux hung up on them (then killed by pid): " + "; ".join(lingering))
-        print("Times are upper bounds from polling tmux every 5 ms (ttfp.py); each ratio uses the floor's median "
-              "from this same run.")
+            print(
+                f"Still running {LINGER_WAIT:.0f} s after tmux hung up on them (then killed by pid): "
+                + "; ".join(lingering)
+            )
+        print(
+            "Times are upper bounds from polling tmux every 5 ms (ttfp.py); each ratio uses the floor's median "
+            "from this same run."
+        )
         if a.json:
-            result = {"meta": meta, "rows": rows, "flatness": flat,
-                      "series": {name: {"kind": x.kind, "cmd": x.cmd, "markers": x.markers, "key": x.key,
-                                        "key_marker": x.key_marker, "presses": x.presses, "launches": x.done,
-                                        "lingered": x.lingered, "ttfp_ms": x.ttfp, "key_ms": x.keys,
-                                        "rss_mib": x.rss, "ttfp_bracket_ms": x.brackets}
-                                 for name, x in series.items()},
-                      "calls": raw_calls}
+            result = {
+                "meta": meta,
+                "rows": rows,
+                "flatness": flat,
+                "series": {
+                    name: {
+                        "kind": x.kind,
+                        "cmd": x.cmd,
+                        "markers": x.markers,
+                        "key": x.key,
+                        "key_marker": x.key_marker,
+                        "presses": x.presses,
+                        "launches": x.done,
+                        "lingered": x.lingered,
+                        "ttfp_ms": x.ttfp,
+                        "key_ms": x.keys,
+                        "rss_mib": x.rss,
+                        "ttfp_bracket_ms": x.brackets,
+                    }
+                    for name, x in series.items()
+                },
+                "calls": raw_calls,
+            }
             Path(a.json).write_text(json.dumps(result, indent=1, default=str))
             log(f"wrote {a.json}")
     finally:
@@ -586,7 +729,9 @@ def main() -> int:
 
 def _git(*args: str) -> str:
     try:
-        return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, timeout=10).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(REPO), *args], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
 

@@ -1,6 +1,6 @@
 """Regenerate docs/screenshot.svg, the picture of the reading screen in the README.
 
-    python docs/screenshot.py
+python docs/screenshot.py
 """
 
 from __future__ import annotations

@@ -36,8 +36,18 @@ TERMINATE_GRACE = 1.0
 IDLE_AFTER = 120
 """Seconds without input after which reading time stops counting."""
 
-HINTS = [("next", "next ¶"), ("previous", "prev"), ("choose-1", "1-9 answer"), ("unsure", "unsure"), ("note", "note"),
-         ("flag", "flag"), ("back", "back"), ("finish", "finish"), ("help", "help"), ("quit", "quit")]
+HINTS = [
+    ("next", "next ¶"),
+    ("previous", "prev"),
+    ("choose-1", "1-9 answer"),
+    ("unsure", "unsure"),
+    ("note", "note"),
+    ("flag", "flag"),
+    ("back", "back"),
+    ("finish", "finish"),
+    ("help", "help"),
+    ("quit", "quit"),
+]
 CHOOSE_HELP = "choose option n (scale: value n; multi: tick/untick; 0: none of these)"
 COMPLETE = "complete"
 """What the app returns when the reader finished the assessment."""
@@ -129,8 +139,13 @@ class ReadtuiApp(App[str]):
             self.exit()
             return
         self._quit_unsaved = True
-        self.notify("Press q again to quit without saving, or free the space and press ctrl+s.",
-                    title="Not saved: still here", severity="error", timeout=15, markup=False)
+        self.notify(
+            "Press q again to quit without saving, or free the space and press ctrl+s.",
+            title="Not saved: still here",
+            severity="error",
+            timeout=15,
+            markup=False,
+        )
 
     def finish(self) -> None:
         """Mark the assessment complete, or say what is still missing."""
@@ -206,8 +221,13 @@ class ReadtuiApp(App[str]):
 
     def _report_save_error(self, message: str) -> None:
         self.save_error = message
-        self.notify(f"{message}. Your answers are kept in memory; the last saved file is intact.",
-                    title="Not saved", severity="error", timeout=10, markup=False)
+        self.notify(
+            f"{message}. Your answers are kept in memory; the last saved file is intact.",
+            title="Not saved",
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
 
     def _report_saved_again(self) -> None:
         self.save_error = None
@@ -251,7 +271,9 @@ class ReadtuiApp(App[str]):
             if first_missing:
                 record = self.session.answers(index)
                 items = screen.checklist_view.items
-                first = next((n for n, item in enumerate(items) if item.required and not record.is_answered(item.id)), 0)
+                first = next(
+                    (n for n, item in enumerate(items) if item.required and not record.is_answered(item.id)), 0
+                )
                 screen.action_cursor(first)
 
     def ask_paragraph(self, then: Callable[[int], None]) -> None:
@@ -279,7 +301,9 @@ class ReadtuiApp(App[str]):
 
         if isinstance(self.screen, HelpDialog):
             return
-        self.push_screen(HelpDialog(self.key_rows(), f"readtui {__version__} · saving to {self.prepared.out_path.name}"))
+        self.push_screen(
+            HelpDialog(self.key_rows(), f"readtui {__version__} · saving to {self.prepared.out_path.name}")
+        )
 
     def key_rows(self) -> list[tuple[str, str]]:
         """(keys, description) for every binding of the current screen and the app, as remapped."""
@@ -296,7 +320,10 @@ class ReadtuiApp(App[str]):
             display = self.get_key_display(binding)
             if display not in keys:
                 keys.append(display)
-        return [("0-9" if description == CHOOSE_HELP else " ".join(keys), description) for keys, description in rows.values()]
+        return [
+            ("0-9" if description == CHOOSE_HELP else " ".join(keys), description)
+            for keys, description in rows.values()
+        ]
 
     def key_hints(self, *, editing: bool = False) -> Content:
         """The one-line key bar, showing the keys as currently mapped."""

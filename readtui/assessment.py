@@ -157,14 +157,20 @@ def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist)
     problems: list[ReadtuiError] = []
     if assessment.checklist.id != checklist.id:
         problems.append(
-            ReadtuiError(path, f"assessment uses checklist {assessment.checklist.id!r}, not {checklist.id!r}", "checklist.id")
+            ReadtuiError(
+                path, f"assessment uses checklist {assessment.checklist.id!r}, not {checklist.id!r}", "checklist.id"
+            )
         )
         return problems
     for p, record in enumerate(assessment.paragraph, start=1):
         where = f"paragraph[{p}]"
         if record.index > assessment.essay.paragraphs:
             problems.append(
-                ReadtuiError(path, f"index {record.index} is past the essay's {assessment.essay.paragraphs} paragraphs", f"{where}.index")
+                ReadtuiError(
+                    path,
+                    f"index {record.index} is past the essay's {assessment.essay.paragraphs} paragraphs",
+                    f"{where}.index",
+                )
             )
         problems += _answer_problems(path, where, record, checklist, "paragraph")
     problems += _answer_problems(path, "overall", assessment.overall, checklist, "essay")
@@ -179,14 +185,22 @@ def _answer_problems(path: Path, where: str, record: Answers, checklist: Checkli
         if item is None:
             problems.append(ReadtuiError(path, f"unknown item id {item_id!r} in checklist {checklist.id!r}", field))
         elif item.scope != scope:
-            problems.append(ReadtuiError(path, f"item {item_id!r} is {item.scope}-scope and belongs under {_home(item.scope)}", field))
+            problems.append(
+                ReadtuiError(
+                    path, f"item {item_id!r} is {item.scope}-scope and belongs under {_home(item.scope)}", field
+                )
+            )
         elif not answer_is_valid(item, value):
             problems.append(ReadtuiError(path, _bad_answer_message(item, value), field))
     for item_id in record.unsure:
         if item_id not in checklist.items:
-            problems.append(ReadtuiError(path, f"unknown item id {item_id!r} in checklist {checklist.id!r}", f"{where}.unsure"))
+            problems.append(
+                ReadtuiError(path, f"unknown item id {item_id!r} in checklist {checklist.id!r}", f"{where}.unsure")
+            )
         elif item_id in record.answers:
-            problems.append(ReadtuiError(path, f"item {item_id!r} is both answered and marked unsure", f"{where}.unsure"))
+            problems.append(
+                ReadtuiError(path, f"item {item_id!r} is both answered and marked unsure", f"{where}.unsure")
+            )
     return problems
 
 

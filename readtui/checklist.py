@@ -192,7 +192,9 @@ def check_format(path: Path, data: dict[str, Any], expected: str) -> None:
         version = found.partition("/")[2]
         if version.isdigit() and int(version) > int(expected.partition("/")[2]):
             raise ReadtuiError(
-                path, f"made by a newer readtui (format {found!r}; this readtui reads {expected!r}); upgrade readtui", "format"
+                path,
+                f"made by a newer readtui (format {found!r}; this readtui reads {expected!r}); upgrade readtui",
+                "format",
             )
     if found is None:
         raise ReadtuiError(path, f"missing required key (expected format = {expected!r})", "format")
@@ -311,7 +313,9 @@ def resolve_checklist(spec: str | None = None, *, checklist_id: str | None = Non
             return candidate
     known = ", ".join(sorted(bundled_checklists() | user_checklists())) or "none"
     if spec is not None:
-        raise ReadtuiError("--checklist", f"no bundled or user checklist {spec!r} (known: {known}); give an id or a .toml path")
+        raise ReadtuiError(
+            "--checklist", f"no bundled or user checklist {spec!r} (known: {known}); give an id or a .toml path"
+        )
     raise ReadtuiError(
         beside or checklist_id,
         f"checklist {checklist_id!r} not found (known: {known}); pass --checklist ID|PATH",

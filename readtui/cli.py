@@ -50,21 +50,45 @@ def main() -> None:
 
 @main.command()
 @click.argument("essay", required=False, type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--checklist", "checklist_spec", metavar="ID|PATH", help="Checklist id (see `readtui checklists`) or file.")
-@click.option("--reader", metavar="NAME", help="Your name, stored in the file [default: $READTUI_READER or login name].")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Assessment file [default: <essay>.<reader>.readtui.toml here].")
+@click.option(
+    "--checklist", "checklist_spec", metavar="ID|PATH", help="Checklist id (see `readtui checklists`) or file."
+)
+@click.option(
+    "--reader", metavar="NAME", help="Your name, stored in the file [default: $READTUI_READER or login name]."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Assessment file [default: <essay>.<reader>.readtui.toml here].",
+)
 @click.option("--title", help="Essay title, overriding the one detected.")
 @click.option("--author", help="Essay author, overriding the one detected.")
 @click.option("--encoding", metavar="NAME", help="Read the essay in this encoding (e.g. cp1252).")
-def read(essay: Path | None, checklist_spec: str | None, reader: str | None, out: Path | None,
-         title: str | None, author: str | None, encoding: str | None) -> None:
+def read(
+    essay: Path | None,
+    checklist_spec: str | None,
+    reader: str | None,
+    out: Path | None,
+    title: str | None,
+    author: str | None,
+    encoding: str | None,
+) -> None:
     """Read ESSAY (default: the bundled sample) and save your answers as you go."""
-    run_reading(essay, checklist_spec=checklist_spec, reader=reader, out=out, title=title, author=author, encoding=encoding)
+    run_reading(
+        essay, checklist_spec=checklist_spec, reader=reader, out=out, title=title, author=author, encoding=encoding
+    )
 
 
-def run_reading(essay_path: Path | None, *, checklist_spec: str | None = None, reader: str | None = None,
-                out: Path | None = None, title: str | None = None, author: str | None = None,
-                encoding: str | None = None) -> None:
+def run_reading(
+    essay_path: Path | None,
+    *,
+    checklist_spec: str | None = None,
+    reader: str | None = None,
+    out: Path | None = None,
+    title: str | None = None,
+    author: str | None = None,
+    encoding: str | None = None,
+) -> None:
     """Open a reading session in the app; resume the output file if it is there."""
     # Start-up allocates many long-lived objects (imports, styles); collecting them is wasted
     # time before the first frame. The app freezes them and turns collection back on after it.
@@ -75,8 +99,13 @@ def run_reading(essay_path: Path | None, *, checklist_spec: str | None = None, r
     try:
         config = load_config()
         prepared = prepare_session(
-            essay_path, checklist_spec=checklist_spec, reader=reader_name(reader), out=out,
-            title=title, author=author, encoding=encoding,
+            essay_path,
+            checklist_spec=checklist_spec,
+            reader=reader_name(reader),
+            out=out,
+            title=title,
+            author=author,
+            encoding=encoding,
         )
     except ReadtuiError as error:
         fail(error)

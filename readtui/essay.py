@@ -110,7 +110,9 @@ def load_essay(
     path = Path(path)
     text = decode_essay(_read_regular_file(path), path, encoding)
     essay = parse_essay(text, markdown=path.suffix.lower() in MARKDOWN_SUFFIXES, path=path)
-    overrides = {name: normalise_paragraph(value) for name, value in (("title", title), ("author", author)) if value is not None}
+    overrides = {
+        name: normalise_paragraph(value) for name, value in (("title", title), ("author", author)) if value is not None
+    }
     return dataclasses.replace(essay, **overrides) if overrides else essay
 
 
@@ -155,7 +157,11 @@ def _read_regular_file(path: Path) -> bytes:
         raise ReadtuiError(name, f"cannot read: {error.strerror or error}") from None
 
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
 
 
 def decode_essay(data: bytes, path: str | Path, encoding: str | None = None) -> str:
@@ -177,7 +183,11 @@ def decode_essay(data: bytes, path: str | Path, encoding: str | None = None) -> 
     if not codec.startswith(("utf-16", "utf-32")):
         nul = data.find(b"\0")
         if nul >= 0:
-            raise ReadtuiError(name, "contains a NUL byte: a binary file, or UTF-16 without a BOM (try --encoding utf-16-le)", f"byte {nul}")
+            raise ReadtuiError(
+                name,
+                "contains a NUL byte: a binary file, or UTF-16 without a BOM (try --encoding utf-16-le)",
+                f"byte {nul}",
+            )
     try:
         text = data[bom_length:].decode(codec)
     except UnicodeDecodeError as error:
@@ -274,7 +284,9 @@ def _is_date_or_by_line(line: str) -> bool:
 
 def _is_header_block(lines: list[str]) -> bool:
     """One or two short lines, each one sentence; two lines must read as one sentence or hold a date or "By"."""
-    if not 1 <= len(lines) <= 2 or any(len(line) > MAX_HEADER_LINE_CHARS or _sentence_count(line) > 1 for line in lines):
+    if not 1 <= len(lines) <= 2 or any(
+        len(line) > MAX_HEADER_LINE_CHARS or _sentence_count(line) > 1 for line in lines
+    ):
         return False
     # "It rained.\nWe left." is a body paragraph that happens to wrap at a sentence; "Title?\nBy Me" is a header.
     return len(lines) == 1 or _sentence_count(" ".join(lines)) == 1 or any(map(_is_date_or_by_line, lines))

@@ -104,8 +104,16 @@ def source_name(essay_path: Path, out_path: Path) -> str:
         return str(essay_path.resolve())
 
 
-def prepare_session(essay_path: Path | None, *, checklist_spec: str | None, reader: str, out: Path | None,
-                    title: str | None = None, author: str | None = None, encoding: str | None = None) -> PreparedSession:
+def prepare_session(
+    essay_path: Path | None,
+    *,
+    checklist_spec: str | None,
+    reader: str,
+    out: Path | None,
+    title: str | None = None,
+    author: str | None = None,
+    encoding: str | None = None,
+) -> PreparedSession:
     """Load the essay and checklist, lock and resume (or start) the assessment.
 
     Raises ReadtuiError for bad input; nothing is written here.
@@ -164,7 +172,10 @@ def prepare_session(essay_path: Path | None, *, checklist_spec: str | None, read
 def _checklist_changes(out_path: Path, assessment, checklist, checklist_sha: str) -> list[str]:
     recorded = assessment.checklist
     if recorded.id != checklist.id:
-        raise ReadtuiError(out_path, f"the assessment uses checklist {recorded.id!r}, not {checklist.id!r}; pass --checklist {recorded.id}")
+        raise ReadtuiError(
+            out_path,
+            f"the assessment uses checklist {recorded.id!r}, not {checklist.id!r}; pass --checklist {recorded.id}",
+        )
     notices = []
     if recorded.version != checklist.version or (recorded.sha256 and recorded.sha256 != checklist_sha):
         notices.append(

@@ -191,7 +191,9 @@ def describe_validation_error(file: str | Path, error: Any) -> list[ReadtuiError
                 continue
             answer_problems.add(loc[: at + 2])
             value = detail.get("input") if len(loc) == at + 3 else "…"
-            message = f"an answer must be an option id, a whole number or a list of option ids (got {short_repr(value)})"
+            message = (
+                f"an answer must be an option id, a whole number or a list of option ids (got {short_repr(value)})"
+            )
             problems.append(ReadtuiError(file, message, field_path(loc[: at + 2])))
             continue
         where = field_path(loc)

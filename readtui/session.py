@@ -123,7 +123,9 @@ class ReadingSession:
             for item_id in self._required_paragraph:
                 if record is None or record.stale or not record.is_answered(item_id):
                     missing.append((index, item_id))
-        missing += [(None, item_id) for item_id in self._required_essay if not self.assessment.overall.is_answered(item_id)]
+        missing += [
+            (None, item_id) for item_id in self._required_essay if not self.assessment.overall.is_answered(item_id)
+        ]
         return missing
 
     def answer_counts(self) -> dict[str, Counter]:
@@ -266,7 +268,9 @@ class ReadingSession:
 
     def _new_record(self, index: int) -> ParagraphRecord:
         text = self.text(index)
-        return ParagraphRecord(index=index, sha256=self.essay.paragraph_sha256(index - 1), chars=len(text), excerpt=excerpt(text))
+        return ParagraphRecord(
+            index=index, sha256=self.essay.paragraph_sha256(index - 1), chars=len(text), excerpt=excerpt(text)
+        )
 
     def _store(self, record: ParagraphRecord) -> None:
         current = self._records.get(record.index)
@@ -342,7 +346,9 @@ def resume_problems(path: Path, assessment: Assessment, essay, reader: str) -> l
     count = len(essay.paragraphs)
     for p, record in enumerate(assessment.paragraph, start=1):
         if record.index > count:
-            raise ReadtuiError(path, f"index {record.index} is past the essay's {count} paragraphs", f"paragraph[{p}].index")
+            raise ReadtuiError(
+                path, f"index {record.index} is past the essay's {count} paragraphs", f"paragraph[{p}].index"
+            )
     assessment.session.position = min(assessment.session.position, count)
     return notices
 

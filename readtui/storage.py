@@ -118,7 +118,9 @@ def _create_temp(directory: Path, name: str) -> tuple[int, str]:
     for _ in range(100):
         candidate = str(directory / f".{name}.{secrets.token_hex(4)}.tmp")
         try:
-            return os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), candidate
+            return os.open(
+                candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666
+            ), candidate
         except FileExistsError:
             continue
     raise FileExistsError(errno.EEXIST, "could not create a temporary file", str(directory))
@@ -201,7 +203,9 @@ def _answers_table(record) -> dict[str, Any]:
     if record.unsure:
         table["unsure"] = list(record.unsure)
     if record.answers:
-        table["answers"] = {key: list(value) if isinstance(value, list) else value for key, value in record.answers.items()}
+        table["answers"] = {
+            key: list(value) if isinstance(value, list) else value for key, value in record.answers.items()
+        }
     return table
 
 

@@ -41,7 +41,9 @@ def validate_file(spec: str, checklist_spec: str | None = None) -> Report:
         elif isinstance(kind, str) and kind.startswith(ASSESSMENT_FORMAT.partition("/")[0]):
             _validate_assessment(path, data, checklist_spec, report)
         else:
-            raise ReadtuiError(path, "not a readtui file: expected format = \"readtui-checklist/1\" or \"readtui-assessment/1\"", "format")
+            raise ReadtuiError(
+                path, 'not a readtui file: expected format = "readtui-checklist/1" or "readtui-assessment/1"', "format"
+            )
     except ReadtuiErrors as errors:
         report.problems += errors.problems
     except ReadtuiError as error:
@@ -61,7 +63,9 @@ def _validate_assessment(path: Path, data: dict, checklist_spec: str | None, rep
             f"{path}: checklist: recorded version {recorded.version!r}, found {checklist.version!r} at {checklist_path}"
         )
     elif recorded.sha256 and recorded.sha256 != file_sha256(checklist_path):
-        report.warnings.append(f"{path}: checklist: {checklist_path} differs from the one this assessment recorded (sha256)")
+        report.warnings.append(
+            f"{path}: checklist: {checklist_path} differs from the one this assessment recorded (sha256)"
+        )
     report.problems += checklist_problems(path, assessment, checklist)
     answered = sum(1 for record in assessment.paragraph if record.answers or record.unsure)
     report.summary = (

@@ -274,7 +274,12 @@ async def test_hostile_checklist_is_literal_and_long_lists_use_the_picker(tmp_pa
     app = make_app(prepare_session(None, checklist_spec=str(checklist), reader="tester", out=out))
     async with app.run_test(size=(120, 40)) as pilot:
         text = screen_text(app)
-        for literal in ("[@click=app.quit]Section[/]", "Pick one of [b]twelve[/b]", "[b]one[/b]", "[@click=app.quit]click me[/]"):
+        for literal in (
+            "[@click=app.quit]Section[/]",
+            "Pick one of [b]twelve[/b]",
+            "[b]one[/b]",
+            "[@click=app.quit]click me[/]",
+        ):
             assert literal in text
         await pilot.press("enter")
         await pilot.pause()
@@ -338,8 +343,24 @@ async def test_fast_typing_lands_where_it_was_meant(tmp_path: Path) -> None:
     app = open_app(None, out)
     async with app.run_test() as pilot:
         await pilot.press("o")
-        burst = ["enter", *"Iran acts", "left", "backspace", "enter", "j", "j", "2", "j", "enter", *"Partisan.", "enter",
-                 "t", *"An overall note", "escape", "p"]
+        burst = [
+            "enter",
+            *"Iran acts",
+            "left",
+            "backspace",
+            "enter",
+            "j",
+            "j",
+            "2",
+            "j",
+            "enter",
+            *"Partisan.",
+            "enter",
+            "t",
+            *"An overall note",
+            "escape",
+            "p",
+        ]
         for name in burst:
             app.post_message(key_event(name))
         await pilot.pause(0.5)
@@ -350,7 +371,9 @@ async def test_fast_typing_lands_where_it_was_meant(tmp_path: Path) -> None:
         await quit_app(app, pilot)
 
 
-async def test_a_full_disk_keeps_the_old_file_and_quitting_asks_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_full_disk_keeps_the_old_file_and_quitting_asks_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import errno
     import os
 

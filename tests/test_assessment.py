@@ -40,7 +40,7 @@ NASTY = [
     "control \x00\x01\x1b[31m\x7f chars",
     "  leading and trailing spaces  ",
     "# not a comment",
-    "key = \"value\"\n[table]",
+    'key = "value"\n[table]',
 ]
 SHA = "ab" * 32
 
@@ -50,7 +50,9 @@ def paragraph(index: int, **fields) -> ParagraphRecord:
     return ParagraphRecord(index=index, **(base | fields))
 
 
-def assessment_with(records: list[ParagraphRecord] | None = None, overall: Overall | None = None, paragraphs: int = 4) -> Assessment:
+def assessment_with(
+    records: list[ParagraphRecord] | None = None, overall: Overall | None = None, paragraphs: int = 4
+) -> Assessment:
     return Assessment(
         created_by="readtui test",
         reader=Reader(name="tester"),
@@ -93,7 +95,9 @@ def test_round_trip_of_awkward_strings(tmp_path: Path, text: str) -> None:
 def test_round_trip_of_a_full_assessment(tmp_path: Path) -> None:
     original = assessment_with(
         [
-            paragraph(1, answers={"claims-supported": "partly", "evidence-kinds": ["statistics", "expert"], "loaded-words": 4}),
+            paragraph(
+                1, answers={"claims-supported": "partly", "evidence-kinds": ["statistics", "expert"], "loaded-words": 4}
+            ),
             paragraph(2, unsure=["checkable"], flagged=True, seconds=75, note="come back"),
             paragraph(3, answers={"evidence-kinds": []}),
             paragraph(3, sha256="cd" * 32, stale=True, answers={"claims-supported": "no"}),
@@ -117,7 +121,10 @@ def test_saved_file_layout(tmp_path: Path) -> None:
     AssessmentWriter().save(path, original)
     text = path.read_text(encoding="utf-8")
     assert text.startswith('format = "readtui-assessment/1"\n')
-    positions = [text.index(marker) for marker in ("[reader]", "[essay]", "[checklist]", "[session]", "[[paragraph]]", "[overall")]
+    positions = [
+        text.index(marker)
+        for marker in ("[reader]", "[essay]", "[checklist]", "[session]", "[[paragraph]]", "[overall")
+    ]
     assert positions == sorted(positions)
     data = tomllib.loads(text)
     assert [p["index"] for p in data["paragraph"]] == [1, 2]
@@ -166,7 +173,9 @@ def assessments(draw) -> Assessment:
         )
         for index in indexes
     ]
-    overall = Overall(note=draw(texts), answers=draw(answer_tables), unsure=draw(st.lists(texts.filter(bool), max_size=2)))
+    overall = Overall(
+        note=draw(texts), answers=draw(answer_tables), unsure=draw(st.lists(texts.filter(bool), max_size=2))
+    )
     assessment = assessment_with(records, overall, paragraphs=30)
     assessment.essay.title = draw(texts)
     assessment.reader.name = draw(st.text(min_size=1, max_size=20))
@@ -183,7 +192,9 @@ def test_round_trip_property(tmp_path: Path, original: Assessment) -> None:
 
 
 def test_fragment_cache_matches_a_fresh_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assessment = assessment_with([paragraph(i, answers={"loaded-words": i % 5 + 1}) for i in range(1, 9)], paragraphs=10)
+    assessment = assessment_with(
+        [paragraph(i, answers={"loaded-words": i % 5 + 1}) for i in range(1, 9)], paragraphs=10
+    )
     writer = AssessmentWriter()
     first = writer.dumps(assessment)
     assert first == AssessmentWriter().dumps(assessment)
@@ -300,7 +311,9 @@ def problems(assessment: Assessment, checklist) -> list[str]:
 def test_a_good_assessment_has_no_problems(critical_checklist) -> None:
     assessment = assessment_with(
         [
-            paragraph(1, answers={"claims-supported": "yes", "evidence-kinds": ["statistics", "documents"], "loaded-words": 5}),
+            paragraph(
+                1, answers={"claims-supported": "yes", "evidence-kinds": ["statistics", "documents"], "loaded-words": 5}
+            ),
             paragraph(4, answers={"evidence-kinds": []}, unsure=["checkable"]),
         ],
         Overall(answers={"credibility": 1, "main-claim": "x", "summary": "y"}, unsure=["would-convince"]),
@@ -309,7 +322,9 @@ def test_a_good_assessment_has_no_problems(critical_checklist) -> None:
 
 
 def test_unknown_item_ids(critical_checklist) -> None:
-    assessment = assessment_with([paragraph(1, answers={"renamed-item": "yes"}, unsure=["gone"])], Overall(answers={"old": 1}))
+    assessment = assessment_with(
+        [paragraph(1, answers={"renamed-item": "yes"}, unsure=["gone"])], Overall(answers={"old": 1})
+    )
     assert problems(assessment, critical_checklist) == [
         "a.toml: paragraph[1].answers.renamed-item: unknown item id 'renamed-item' in checklist 'critical-reading'",
         "a.toml: paragraph[1].unsure: unknown item id 'gone' in checklist 'critical-reading'",
@@ -330,7 +345,11 @@ def test_bad_option_ids(critical_checklist) -> None:
 
 def test_repeated_and_wrongly_typed_answers(critical_checklist) -> None:
     assessment = assessment_with(
-        [paragraph(1, answers={"evidence-kinds": ["example", "example"], "claims-supported": ["yes"], "loaded-words": "3"})]
+        [
+            paragraph(
+                1, answers={"evidence-kinds": ["example", "example"], "claims-supported": ["yes"], "loaded-words": "3"}
+            )
+        ]
     )
     assert [line.split(": ")[1] for line in problems(assessment, critical_checklist)] == [
         "paragraph[1].answers.evidence-kinds",
@@ -341,7 +360,9 @@ def test_repeated_and_wrongly_typed_answers(critical_checklist) -> None:
 
 @pytest.mark.parametrize("value", [0, 6, -1, 100])
 def test_scale_value_out_of_range(critical_checklist, value: int) -> None:
-    assessment = assessment_with([paragraph(1, answers={"loaded-words": value})], Overall(answers={"credibility": value}))
+    assessment = assessment_with(
+        [paragraph(1, answers={"loaded-words": value})], Overall(answers={"credibility": value})
+    )
     assert problems(assessment, critical_checklist) == [
         f"a.toml: paragraph[1].answers.loaded-words: {value} is outside the scale 1–5",
         f"a.toml: overall.answers.credibility: {value} is outside the scale 1–5",
@@ -350,7 +371,9 @@ def test_scale_value_out_of_range(critical_checklist, value: int) -> None:
 
 def test_paragraph_index_past_the_essay(critical_checklist) -> None:
     assessment = assessment_with([paragraph(4), paragraph(5)], paragraphs=4)
-    assert problems(assessment, critical_checklist) == ["a.toml: paragraph[2].index: index 5 is past the essay's 4 paragraphs"]
+    assert problems(assessment, critical_checklist) == [
+        "a.toml: paragraph[2].index: index 5 is past the essay's 4 paragraphs"
+    ]
 
 
 def test_answered_and_unsure(critical_checklist) -> None:
@@ -403,7 +426,11 @@ scalars = st.one_of(
     st.sampled_from(["yes", "partly", "statistics", "claims-supported", "loaded-words", "tester", SHA, "complete"]),
     st.integers(min_value=-1, max_value=8),
 )
-values = st.recursive(scalars, lambda c: st.one_of(st.lists(c, max_size=3), st.dictionaries(st.text(max_size=6), c, max_size=3)), max_leaves=6)
+values = st.recursive(
+    scalars,
+    lambda c: st.one_of(st.lists(c, max_size=3), st.dictionaries(st.text(max_size=6), c, max_size=3)),
+    max_leaves=6,
+)
 # Values a slightly wrong file would hold: real ids and options, small numbers, other paragraphs' hashes.
 IDS = ["claims-supported", "evidence-kinds", "loaded-words", "credibility", "main-claim", "gone-item"]
 OPTIONS = ["yes", "partly", "statistics", "documents", "nope"]
@@ -413,9 +440,29 @@ plausible = st.one_of(
     st.lists(st.sampled_from(OPTIONS), max_size=3),
     st.booleans(),
     st.lists(st.sampled_from(IDS), max_size=2),
-    st.dictionaries(st.sampled_from(IDS), st.one_of(st.integers(min_value=0, max_value=6), st.sampled_from(OPTIONS), st.lists(st.sampled_from(OPTIONS), max_size=2)), max_size=3),
+    st.dictionaries(
+        st.sampled_from(IDS),
+        st.one_of(
+            st.integers(min_value=0, max_value=6),
+            st.sampled_from(OPTIONS),
+            st.lists(st.sampled_from(OPTIONS), max_size=2),
+        ),
+        max_size=3,
+    ),
 )
-KEYS = ["index", "sha256", "answers", "unsure", "note", "stale", "position", "paragraphs", "name", "claims-supported", "x"]
+KEYS = [
+    "index",
+    "sha256",
+    "answers",
+    "unsure",
+    "note",
+    "stale",
+    "position",
+    "paragraphs",
+    "name",
+    "claims-supported",
+    "x",
+]
 
 
 def all_paths(value, prefix: tuple = ()) -> list[tuple]:
@@ -465,7 +512,9 @@ def base_file_data(essay, checklist) -> dict:
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_damaged_assessments_give_one_line_problems(tmp_path: Path, small_essay_file: Path, small_essay, critical_checklist, data) -> None:
+def test_damaged_assessments_give_one_line_problems(
+    tmp_path: Path, small_essay_file: Path, small_essay, critical_checklist, data
+) -> None:
     import tomli_w
 
     from readtui.launch import prepare_session

@@ -111,7 +111,9 @@ def test_valid_checklist_loads(tmp_path: Path) -> None:
         ("first", ["pick", "ticks"]),
         ("second", ["rate"]),
     ]
-    assert [(section.id, [i.id for i in items]) for section, items in checklist.items_in("essay")] == [("second", ["say"])]
+    assert [(section.id, [i.id for i in items]) for section, items in checklist.items_in("essay")] == [
+        ("second", ["say"])
+    ]
 
 
 def test_field_path_counts_from_one_and_skips_kind_tags() -> None:
@@ -214,7 +216,9 @@ def test_duplicate_item_ids_across_sections(tmp_path: Path) -> None:
 def test_duplicate_option_ids(tmp_path: Path) -> None:
     data = valid_data()
     item(data, 1, 2)["options"][2]["id"] = "a"
-    assert only_problem(tmp_path, data) == f"{tmp_path / 'mine.toml'}: section[1].item[2].options: duplicate option id 'a'"
+    assert (
+        only_problem(tmp_path, data) == f"{tmp_path / 'mine.toml'}: section[1].item[2].options: duplicate option id 'a'"
+    )
 
 
 @pytest.mark.parametrize("position", [(1, 1), (1, 2)], ids=["choice", "multi"])
@@ -229,7 +233,10 @@ def test_fewer_than_two_options(tmp_path: Path, position: tuple[int, int]) -> No
 def test_no_options_at_all(tmp_path: Path) -> None:
     data = valid_data()
     item(data, 1, 1)["options"] = []
-    assert only_problem(tmp_path, data) == f"{tmp_path / 'mine.toml'}: section[1].item[1].options: needs at least 2 options"
+    assert (
+        only_problem(tmp_path, data)
+        == f"{tmp_path / 'mine.toml'}: section[1].item[1].options: needs at least 2 options"
+    )
 
 
 @pytest.mark.parametrize(("low", "high"), [(5, 5), (5, 1)])
@@ -349,7 +356,9 @@ def test_answer_is_valid(tmp_path: Path) -> None:
     pick, ticks, rate, say = (checklist.items[i] for i in ("pick", "ticks", "rate", "say"))
     assert answer_is_valid(pick, "yes") and not answer_is_valid(pick, "maybe") and not answer_is_valid(pick, ["yes"])
     assert answer_is_valid(ticks, []) and answer_is_valid(ticks, ["a", "c"])
-    assert not answer_is_valid(ticks, ["a", "a"]) and not answer_is_valid(ticks, ["z"]) and not answer_is_valid(ticks, "a")
+    assert (
+        not answer_is_valid(ticks, ["a", "a"]) and not answer_is_valid(ticks, ["z"]) and not answer_is_valid(ticks, "a")
+    )
     assert answer_is_valid(rate, 1) and answer_is_valid(rate, 5)
     assert not answer_is_valid(rate, 0) and not answer_is_valid(rate, 6) and not answer_is_valid(rate, True)
     assert not answer_is_valid(rate, "3")
@@ -473,7 +482,8 @@ toml_scalars = st.one_of(
 toml_values = st.recursive(
     toml_scalars,
     lambda children: st.one_of(
-        st.lists(children, max_size=3), st.dictionaries(st.sampled_from(["id", "kind", "x", "options", "item"]), children, max_size=3)
+        st.lists(children, max_size=3),
+        st.dictionaries(st.sampled_from(["id", "kind", "x", "options", "item"]), children, max_size=3),
     ),
     max_leaves=8,
 )

@@ -147,7 +147,9 @@ def test_checklists_lists_bundled_and_user_checklists(isolated_dirs: Path) -> No
     assert bundled.split() == ["critical-reading", "1.0", "16", "items", "Critical", "reading", "[bundled]"]
     assert any(line.split() == ["mini", "2", "1", "items", "Mini", "[user]"] for line in lines), lines
     broken = next(line for line in lines if line.startswith("broken"))
-    assert broken.split(None, 1)[1] == f"invalid: {user_dir / 'broken.toml'}: id: bad id 'Bad': {BAD_ID_HINT}", "the first problem"
+    assert broken.split(None, 1)[1] == f"invalid: {user_dir / 'broken.toml'}: id: bad id 'Bad': {BAD_ID_HINT}", (
+        "the first problem"
+    )
     assert lines[-1] == f"Your own checklists go in: {user_dir}"
 
 
@@ -184,9 +186,21 @@ def test_validate_a_bad_checklist_one_line_per_problem(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("syntax.toml", 'format = "readtui-checklist/1"\nid = \n', "{path}: line 2, column 6: TOML syntax error: Invalid value"),
-        ("other.toml", 'name = "not readtui"\n', '{path}: format: not a readtui file: expected format = "readtui-checklist/1" or "readtui-assessment/1"'),
-        ("newer.toml", 'format = "readtui-checklist/9"\n', "{path}: format: made by a newer readtui (format 'readtui-checklist/9'; this readtui reads 'readtui-checklist/1'); upgrade readtui"),
+        (
+            "syntax.toml",
+            'format = "readtui-checklist/1"\nid = \n',
+            "{path}: line 2, column 6: TOML syntax error: Invalid value",
+        ),
+        (
+            "other.toml",
+            'name = "not readtui"\n',
+            '{path}: format: not a readtui file: expected format = "readtui-checklist/1" or "readtui-assessment/1"',
+        ),
+        (
+            "newer.toml",
+            'format = "readtui-checklist/9"\n',
+            "{path}: format: made by a newer readtui (format 'readtui-checklist/9'; this readtui reads 'readtui-checklist/1'); upgrade readtui",
+        ),
         ("binary.toml", b"\x00\xff\xfe junk", "{path}: byte 1: not valid UTF-8 (TOML files must be UTF-8)"),
     ],
     ids=["syntax", "not-readtui", "newer", "binary"],
@@ -325,10 +339,30 @@ def test_sessions_lists_recorded_sessions(tmp_path: Path, isolated_dirs: Path) -
     present = tmp_path / "here.readtui.toml"
     present.write_text("", encoding="utf-8")
     index = isolated_dirs / "sessions.toml"
-    record_session(index, {"path": str(tmp_path / "gone.readtui.toml"), "title": "Gone", "reader": "tester",
-                           "paragraphs": 6, "answered": 1, "status": "in-progress", "updated": "2024-01-01T10:00:00+00:00"})
-    record_session(index, {"path": str(present), "title": "Evil\x1b[31m title", "reader": "tester",
-                           "paragraphs": 4, "answered": 4, "status": "complete", "updated": "2024-02-01T10:00:00+00:00"})
+    record_session(
+        index,
+        {
+            "path": str(tmp_path / "gone.readtui.toml"),
+            "title": "Gone",
+            "reader": "tester",
+            "paragraphs": 6,
+            "answered": 1,
+            "status": "in-progress",
+            "updated": "2024-01-01T10:00:00+00:00",
+        },
+    )
+    record_session(
+        index,
+        {
+            "path": str(present),
+            "title": "Evil\x1b[31m title",
+            "reader": "tester",
+            "paragraphs": 4,
+            "answered": 4,
+            "status": "complete",
+            "updated": "2024-02-01T10:00:00+00:00",
+        },
+    )
     result = cli("sessions")
     assert result.exit_code == 0
     lines = result.output.splitlines()
@@ -368,10 +402,12 @@ def test_other_bad_essays_fail_before_the_app(tmp_path: Path) -> None:
 def test_bad_checklist_or_reader_fails_before_the_app(tmp_path: Path, small_essay_file: Path) -> None:
     result = run(str(small_essay_file), "--checklist", "no-such-list", cwd=tmp_path)
     assert_one_line_failure(
-        result, "--checklist: no bundled or user checklist 'no-such-list' (known: critical-reading); give an id or a .toml path"
+        result,
+        "--checklist: no bundled or user checklist 'no-such-list' (known: critical-reading); give an id or a .toml path",
     )
     assert_one_line_failure(
-        run(str(small_essay_file), "--checklist", "./missing.toml", cwd=tmp_path), "./missing.toml: no such checklist file"
+        run(str(small_essay_file), "--checklist", "./missing.toml", cwd=tmp_path),
+        "./missing.toml: no such checklist file",
     )
     assert list(tmp_path.glob("*.readtui.toml*")) == [], "nothing written, no lock left"
 
@@ -397,7 +433,9 @@ def test_installed_script_reports_bad_input() -> None:
     script = Path(sys.executable).with_name("readtui")
     if not script.exists():
         pytest.skip("no readtui script beside this python")
-    result = subprocess.run([str(script), "/nonexistent.txt"], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    result = subprocess.run(
+        [str(script), "/nonexistent.txt"], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120
+    )
     assert_one_line_failure(result, "/nonexistent.txt: no such file")
 
 
@@ -412,7 +450,10 @@ def test_hand_edited_assessment_fails_before_the_app(tmp_path: Path, small_essay
     out.write_text(text.replace('reader]\nname = "tester"', 'reader]\nnom = "tester"'), encoding="utf-8")
     result = run(str(small_essay_file), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
-    assert result.stderr.splitlines() == [f"{out}: reader.name: missing required key", f"{out}: reader: unknown key 'nom'"]
+    assert result.stderr.splitlines() == [
+        f"{out}: reader.name: missing required key",
+        f"{out}: reader: unknown key 'nom'",
+    ]
 
 
 def test_resume_of_a_session_whose_essay_is_gone(tmp_path: Path, small_essay_file: Path) -> None:

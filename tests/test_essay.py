@@ -209,7 +209,9 @@ def test_markup_like_text_is_kept_verbatim():
 def test_text_is_nfc():
     assert normalise_paragraph("Cafe\u0301 A\u030a") == "Caf\u00e9 \u00c5"
     assert paragraphs_of(f"{OPENING}\n\nre\u0301sume\u0301") == (OPENING, "r\u00e9sum\u00e9")
-    assert parse_essay(f"{OPENING}\n\nr\u00e9sum\u00e9").sha256 == parse_essay(f"{OPENING}\n\nre\u0301sume\u0301").sha256
+    assert (
+        parse_essay(f"{OPENING}\n\nr\u00e9sum\u00e9").sha256 == parse_essay(f"{OPENING}\n\nre\u0301sume\u0301").sha256
+    )
 
 
 # --- the plain-text header ------------------------------------------------------------------
@@ -260,8 +262,13 @@ def test_a_title_mentioning_a_date_is_not_a_date_line():
 
 
 def test_one_sentence_with_stacked_punctuation_is_a_header_block():
-    assert parse_essay(f"Rapprochement between Iran and ISIS?!\n\n{OPENING}").title == "Rapprochement between Iran and ISIS?!"
-    assert parse_essay(f"Dr. J. R. Smith and the U.S. Senate\n\n{OPENING}").title == "Dr. J. R. Smith and the U.S. Senate"
+    assert (
+        parse_essay(f"Rapprochement between Iran and ISIS?!\n\n{OPENING}").title
+        == "Rapprochement between Iran and ISIS?!"
+    )
+    assert (
+        parse_essay(f"Dr. J. R. Smith and the U.S. Senate\n\n{OPENING}").title == "Dr. J. R. Smith and the U.S. Senate"
+    )
 
 
 @pytest.mark.parametrize("block", ["It rained. We left.", "It rained.\nWe left.", "one\ntwo\nthree", "x" * 121])
@@ -572,7 +579,9 @@ def test_binary_file(tmp_path):
     assert error.message.startswith("contains a NUL byte: a binary file")
 
 
-@pytest.mark.parametrize("content", [b"", b"   \n\t\n \r\n", codecs.BOM_UTF8, codecs.BOM_UTF16_LE + " \n".encode("utf-16-le")])
+@pytest.mark.parametrize(
+    "content", [b"", b"   \n\t\n \r\n", codecs.BOM_UTF8, codecs.BOM_UTF16_LE + " \n".encode("utf-16-le")]
+)
 def test_empty_file(tmp_path, content):
     assert load_error(write(tmp_path, "essay.txt", content)).message == "empty: no paragraphs"
 
@@ -597,7 +606,9 @@ def test_parse_error_without_a_path_names_the_text():
 
 TRICKY = [*"ab .?!:#=-*+\"'\n\r\t", "---\n", "+++\n", "By ", "# ", "2020-01-14"]
 TRICKY += ["\x1b", "\x85", "\x1c", "\x00", "\x7f", "\xa0", "\u0301", "\u2028", "\ufeff", "\ud800"]
-essay_text = st.lists(st.one_of(st.sampled_from(TRICKY), st.characters(exclude_categories=())), max_size=200).map("".join)
+essay_text = st.lists(st.one_of(st.sampled_from(TRICKY), st.characters(exclude_categories=())), max_size=200).map(
+    "".join
+)
 INVISIBLE = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]}
 
 

@@ -42,7 +42,9 @@ def essay_of(paragraphs: list[str], title: str = "Edited Essay"):
 
 @pytest.fixture
 def session(small_essay, critical_checklist) -> ReadingSession:
-    return ReadingSession(small_essay, critical_checklist, new_assessment(small_essay, critical_checklist, SHA, "tester", "essay.txt"))
+    return ReadingSession(
+        small_essay, critical_checklist, new_assessment(small_essay, critical_checklist, SHA, "tester", "essay.txt")
+    )
 
 
 def item(session: ReadingSession, item_id: str):
@@ -106,7 +108,7 @@ def custom_checklist() -> Checklist:
                     ],
                 }
             ],
-        }
+        },
     )
 
 
@@ -396,7 +398,13 @@ def test_edited_essay_moves_records_and_marks_the_changed_one_stale(tmp_path: Pa
     s.go_to(4)
     assessment = saved_and_loaded(tmp_path, s)
 
-    edited = [PARAGRAPHS[0], "Echo is new. It was inserted later.", PARAGRAPHS[1], "Charlie was reworded. It is milder now.", PARAGRAPHS[3]]
+    edited = [
+        PARAGRAPHS[0],
+        "Echo is new. It was inserted later.",
+        PARAGRAPHS[1],
+        "Charlie was reworded. It is milder now.",
+        PARAGRAPHS[3],
+    ]
     new = essay_of(edited)
     notices = resume_problems(Path("a.toml"), assessment, new, "tester")
     assert notices == [
@@ -447,7 +455,12 @@ def test_deleted_paragraph_keeps_its_answers_as_stale(tmp_path: Path, critical_c
     resumed = ReadingSession(new, critical_checklist, assessment)
     assert resumed.record(2).note == "note on Charlie", "a live record wins over a stale one at the same place"
     reloaded = saved_and_loaded(tmp_path, resumed)
-    assert sorted(r.note for r in reloaded.paragraph) == ["note on Alpha", "note on Bravo", "note on Charlie", "note on Delta"]
+    assert sorted(r.note for r in reloaded.paragraph) == [
+        "note on Alpha",
+        "note on Bravo",
+        "note on Charlie",
+        "note on Delta",
+    ]
 
 
 def test_answering_a_stale_paragraph_makes_it_current(critical_checklist) -> None:
@@ -474,7 +487,9 @@ def test_answering_a_stale_paragraph_makes_it_current(critical_checklist) -> Non
 
 def test_a_different_essay_is_refused(critical_checklist) -> None:
     s = answered_session(essay_of(PARAGRAPHS), critical_checklist)
-    other = essay_of([PARAGRAPHS[0], "Other text here. Nothing alike.", "More other text. Still different.", "Last of it. The end."])
+    other = essay_of(
+        [PARAGRAPHS[0], "Other text here. Nothing alike.", "More other text. Still different.", "Last of it. The end."]
+    )
     with pytest.raises(ReadtuiError) as caught:
         resume_problems(Path("a.toml"), s.assessment, other, "tester")
     assert str(caught.value) == (
@@ -598,7 +613,9 @@ def test_prepare_edited_essay_gives_a_notice(tmp_path: Path, small_essay_file: P
     first.save()
     first.close()
     text = small_essay_file.read_text(encoding="utf-8")
-    small_essay_file.write_text(text.replace("It calls the other side a regime.", "It calls them a government."), encoding="utf-8")
+    small_essay_file.write_text(
+        text.replace("It calls the other side a regime.", "It calls them a government."), encoding="utf-8"
+    )
     second = prepare_session(small_essay_file, checklist_spec=None, reader="tester", out=out)
     try:
         assert second.notices == [
@@ -611,7 +628,9 @@ def test_prepare_edited_essay_gives_a_notice(tmp_path: Path, small_essay_file: P
         second.close()
 
 
-def test_answers_to_removed_items_are_kept(tmp_path: Path, small_essay_file: Path, critical_checklist_path: Path) -> None:
+def test_answers_to_removed_items_are_kept(
+    tmp_path: Path, small_essay_file: Path, critical_checklist_path: Path
+) -> None:
     out = tmp_path / "mine.readtui.toml"
     first = prepare_session(small_essay_file, checklist_spec=None, reader="tester", out=out)
     first.session.choose(1, first.session.checklist.items["loaded-words"], 2)

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.skipif(not Path(READTUI).exists(), reason="the readtui 
 
 def spawn(tmp_path: Path, *args: str, size: tuple[int, int] = (24, 80)):
     env = os.environ | {"TERM": "xterm-256color", "READTUI_READER": "smoke"}
-    child = pexpect.spawn(READTUI, list(args), cwd=str(tmp_path), env=env, dimensions=size, timeout=30, encoding="utf-8")
+    child = pexpect.spawn(
+        READTUI, list(args), cwd=str(tmp_path), env=env, dimensions=size, timeout=30, encoding="utf-8"
+    )
     child.expect("Rapprochement between Iran")
     child.expect("Are the factual claims")
     return child
@@ -77,7 +79,9 @@ def test_sigterm_saves_and_sigkill_never_locks_the_reader_out(tmp_path: Path) ->
 
 
 def test_bad_essay_is_one_line_and_status_2(tmp_path: Path) -> None:
-    output, status = pexpect.run(f"{READTUI} {tmp_path / 'missing.txt'}", withexitstatus=True, encoding="utf-8", timeout=30)
+    output, status = pexpect.run(
+        f"{READTUI} {tmp_path / 'missing.txt'}", withexitstatus=True, encoding="utf-8", timeout=30
+    )
     assert status == 2
     assert output.strip() == f"{tmp_path / 'missing.txt'}: no such file"
 
@@ -94,12 +98,21 @@ def test_resume_reopens_the_latest_session_from_anywhere(tmp_path: Path, monkeyp
     child.send("q")
     child.expect(pexpect.EOF)
     child.close()
-    listing, status = pexpect.run(f"{READTUI} sessions", withexitstatus=True, encoding="utf-8", cwd=str(tmp_path / "elsewhere"))
+    listing, status = pexpect.run(
+        f"{READTUI} sessions", withexitstatus=True, encoding="utf-8", cwd=str(tmp_path / "elsewhere")
+    )
     assert status == 0
     assert "0/6" in listing and "smoke" in listing
     assert str(tmp_path / "one" / "rapprochement-iran-isis.smoke.readtui.toml") in listing
-    resumed = pexpect.spawn(READTUI, ["resume"], cwd=str(tmp_path / "elsewhere"), env=os.environ | {"TERM": "xterm-256color"},
-                            dimensions=(24, 80), timeout=30, encoding="utf-8")
+    resumed = pexpect.spawn(
+        READTUI,
+        ["resume"],
+        cwd=str(tmp_path / "elsewhere"),
+        env=os.environ | {"TERM": "xterm-256color"},
+        dimensions=(24, 80),
+        timeout=30,
+        encoding="utf-8",
+    )
     resumed.expect("¶ 3 / 6")
     resumed.send("q")
     resumed.expect(pexpect.EOF)

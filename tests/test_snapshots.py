@@ -34,7 +34,10 @@ def test_help_dialog(snap_compare, fresh_app) -> None:
 def test_reading_screen_in_a_light_theme(snap_compare, tmp_path) -> None:
     from readtui.config import Config
 
-    app = make_app(prepare_session(None, checklist_spec=None, reader="tester", out=tmp_path / "light.toml"), Config(theme="textual-light"))
+    app = make_app(
+        prepare_session(None, checklist_spec=None, reader="tester", out=tmp_path / "light.toml"),
+        Config(theme="textual-light"),
+    )
     try:
         assert snap_compare(app, press=["2", "j", "1", "f"], terminal_size=(100, 30))
     finally:

@@ -61,7 +61,9 @@ def test_atomic_write_new_file_follows_the_umask(tmp_path: Path) -> None:
         (tmp_path / "plain.toml").write_text("x = 1\n", encoding="utf-8")
     finally:
         os.umask(old_umask)
-    assert stat.S_IMODE((tmp_path / "new.toml").stat().st_mode) == stat.S_IMODE((tmp_path / "plain.toml").stat().st_mode)
+    assert stat.S_IMODE((tmp_path / "new.toml").stat().st_mode) == stat.S_IMODE(
+        (tmp_path / "plain.toml").stat().st_mode
+    )
 
 
 def fail_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -219,7 +221,7 @@ def test_parse_toml_accepts_a_bom(tmp_path: Path) -> None:
 
 def test_parse_toml_syntax_error(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
-    path.write_text('ok = 1\nbad = [1,\n2,,]\n', encoding="utf-8")
+    path.write_text("ok = 1\nbad = [1,\n2,,]\n", encoding="utf-8")
     with pytest.raises(ReadtuiError) as caught:
         parse_toml(path)
     assert str(caught.value).startswith(f"{path}: line 3, column ")
@@ -237,7 +239,11 @@ def test_file_sha256(tmp_path: Path) -> None:
 
 
 def entry(n: int, **extra) -> dict:
-    return {"path": f"/essays/e{n}.tester.readtui.toml", "title": f"Essay {n}", "updated": f"2024-05-{n % 28 + 1:02d}T10:{n % 60:02d}:00+00:00"} | extra
+    return {
+        "path": f"/essays/e{n}.tester.readtui.toml",
+        "title": f"Essay {n}",
+        "updated": f"2024-05-{n % 28 + 1:02d}T10:{n % 60:02d}:00+00:00",
+    } | extra
 
 
 def test_missing_index_reads_as_empty(tmp_path: Path) -> None:
@@ -327,5 +333,8 @@ def test_parse_toml_nested_too_deeply(tmp_path: Path) -> None:
 
 
 def test_error_messages_show_control_characters_in_file_names() -> None:
-    assert str(ReadtuiError("a\nb\x1b\x7f\x85\udcff.toml", "no such file", "line 1")) == "a\u240ab\u241b\u2421\ufffd\ufffd.toml: line 1: no such file"
+    assert (
+        str(ReadtuiError("a\nb\x1b\x7f\x85\udcff.toml", "no such file", "line 1"))
+        == "a\u240ab\u241b\u2421\ufffd\ufffd.toml: line 1: no such file"
+    )
     assert str(ReadtuiError(None, "plain")) == "plain"

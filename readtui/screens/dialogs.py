@@ -88,6 +88,11 @@ class HelpDialog(ModalScreen[None]):
             wrapped = Content(description).wrap(max(HELP_WIDTH - key_width, 20))
             lines.append(Content.styled(keys.ljust(key_width), "bold") + wrapped[0])
             lines += [Content(" " * key_width) + line for line in wrapped[1:]]
-        lines += [Content(""), *Content(self.about).wrap(HELP_WIDTH), Content(""), Content.styled("escape closes this help", "italic")]
+        lines += [
+            Content(""),
+            *Content(self.about).wrap(HELP_WIDTH),
+            Content(""),
+            Content.styled("escape closes this help", "italic"),
+        ]
         with VerticalScroll(classes="dialog help"):
             yield Static(Content("\n").join(lines))

@@ -26,7 +26,9 @@ class OverallScreen(AnsweringScreen):
         Binding("p,left", "back", "Back to the paragraphs", id="back"),
         *ANSWER_BINDINGS,
         Binding("d", "finish", "Finish: mark the assessment complete", id="finish"),
-        Binding("tab", "app.focus_next", "Move between the checklist and the missing list", id="focus-next", show=False),
+        Binding(
+            "tab", "app.focus_next", "Move between the checklist and the missing list", id="focus-next", show=False
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -63,7 +65,9 @@ class OverallScreen(AnsweringScreen):
         self.query_one("#title", InfoBar).show(
             Content.styled("Overall: ", "bold"),
             Content.styled(info.title or "essay", "bold"),
-            right=Content(f"{session.answered_paragraphs()}/{session.paragraph_count} ¶ done  {session.assessment.session.status}"),
+            right=Content(
+                f"{session.answered_paragraphs()}/{session.paragraph_count} ¶ done  {session.assessment.session.status}"
+            ),
         )
         self.query_one("#summary", Static).update(self.summary(), layout=True)
         self.show_missing()
@@ -73,10 +77,16 @@ class OverallScreen(AnsweringScreen):
         session = self.session
         lines = [Content.styled("Your paragraph answers", "bold")]
         counts = session.answer_counts()
-        labels = {item.id: {option.id: option.label for option in getattr(item, "options", [])} for item in session.paragraph_items}
+        labels = {
+            item.id: {option.id: option.label for option in getattr(item, "options", [])}
+            for item in session.paragraph_items
+        }
         for item in session.paragraph_items:
             tally = counts[item.id]
-            shown = " · ".join(f"{labels[item.id].get(str(value), value)} ×{count}" for value, count in tally.most_common()) or "—"
+            shown = (
+                " · ".join(f"{labels[item.id].get(str(value), value)} ×{count}" for value, count in tally.most_common())
+                or "—"
+            )
             lines.append(Content.styled(item.prompt, "italic"))
             lines.append(Content(f"  {shown}"))
         flagged = session.flagged_paragraphs()
@@ -97,7 +107,11 @@ class OverallScreen(AnsweringScreen):
             else:
                 label = f"¶ {target}: {len(item_ids)} of {len(session.paragraph_items)} items missing"
             options.append(Option(Content(label), id="essay" if target is None else str(target)))
-        title = "Required answers missing (enter to go there)" if missing else "Nothing required is missing: press d to finish."
+        title = (
+            "Required answers missing (enter to go there)"
+            if missing
+            else "Nothing required is missing: press d to finish."
+        )
         if len(by_target) > MISSING_SHOWN:
             title += f"; first {MISSING_SHOWN} of {len(by_target)} shown"
         self.query_one("#missing-title", Static).update(Content(title))

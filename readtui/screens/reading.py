@@ -67,7 +67,11 @@ class ReadingScreen(AnsweringScreen):
         if session.is_stale(index):
             badges.append("⚠ changed since answered")
         self.query_one(ParagraphView).show(
-            f"¶ {index} / {session.paragraph_count}", session.text(index), note=record.note, badges=badges, scroll_home=scroll_home
+            f"¶ {index} / {session.paragraph_count}",
+            session.text(index),
+            note=record.note,
+            badges=badges,
+            scroll_home=scroll_home,
         )
         self.checklist_view.show(record)
         self.query_one(ProgressStrip).show(index, f"{session.answered_paragraphs()}/{session.paragraph_count} done")

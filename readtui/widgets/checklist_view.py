@@ -168,15 +168,22 @@ class ChecklistView(LineView, can_focus=True):
                 chips.append((0, "0", "none of these", value == []))
         lines = self._flow_chips(number, first_row, chips, width)
         if not quick:
-            lines.append(Content(" " * INDENT) + Content.styled("enter to pick from the list", self.style_of("checklist--muted")))
+            lines.append(
+                Content(" " * INDENT) + Content.styled("enter to pick from the list", self.style_of("checklist--muted"))
+            )
         if isinstance(item, ScaleItem) and (item.low or item.high):
             legend = f"{item.min} = {item.low or '…'}   {item.max} = {item.high or '…'}"
-            lines += [Content(" " * INDENT) + line for line in wrap_text(legend, width - INDENT, self.style_of("checklist--muted"))]
+            lines += [
+                Content(" " * INDENT) + line
+                for line in wrap_text(legend, width - INDENT, self.style_of("checklist--muted"))
+            ]
         if item.id in self.record.unsure:
             lines.append(Content(" " * INDENT) + Content.styled("unsure", self.style_of("checklist--unsure")))
         return lines
 
-    def _flow_chips(self, number: int, first_row: int, chips: list[tuple[int, str, str, bool]], width: int) -> list[Content]:
+    def _flow_chips(
+        self, number: int, first_row: int, chips: list[tuple[int, str, str, bool]], width: int
+    ) -> list[Content]:
         key_style, chosen_style = self.style_of("checklist--key"), self.style_of("checklist--chosen")
         lines: list[Content] = []
         line, x = Content(" " * INDENT), INDENT

@@ -59,6 +59,7 @@ class LineEditor(Horizontal):
         & > EditorInput, & > EditorInput:focus { border: none; height: 1; padding: 0 1; width: 1fr; }
     }
     """
+
     class Changed(Message):
         def __init__(self, value: str, item: Any | None) -> None:
             super().__init__()

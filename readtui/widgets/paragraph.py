@@ -36,7 +36,9 @@ class ParagraphView(LineView):
         self.note = ""
         self.badges: list[str] = []
 
-    def show(self, heading: str, text: str, *, note: str = "", badges: list[str] | None = None, scroll_home: bool = True) -> None:
+    def show(
+        self, heading: str, text: str, *, note: str = "", badges: list[str] | None = None, scroll_home: bool = True
+    ) -> None:
         """Show a paragraph (with a heading such as "¶ 3 / 6") and redraw."""
         self.heading, self.text, self.note, self.badges = heading, text, note, badges or []
         if scroll_home:

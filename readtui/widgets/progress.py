@@ -19,7 +19,13 @@ class ProgressStrip(Widget):
     """A cell per paragraph when they fit; otherwise each cell is a bucket of paragraphs, shaded
     by how many of them are complete. The current paragraph (or bucket) is reversed."""
 
-    COMPONENT_CLASSES = {"progress--started", "progress--complete", "progress--flagged", "progress--current", "progress--label"}
+    COMPONENT_CLASSES = {
+        "progress--started",
+        "progress--complete",
+        "progress--flagged",
+        "progress--current",
+        "progress--label",
+    }
     DEFAULT_CSS = """
     ProgressStrip {
         height: 1;
@@ -51,7 +57,9 @@ class ProgressStrip(Widget):
         return Strip(line.render_segments(self.visual_style), line.cell_length).crop_extend(0, width, self.rich_style)
 
     def _cells(self, width: int) -> Content:
-        style = {name: component_style(self, f"progress--{name}") for name in ("started", "complete", "flagged", "current")}
+        style = {
+            name: component_style(self, f"progress--{name}") for name in ("started", "complete", "flagged", "current")
+        }
         states = self.states()
         parts = []
         if self.count <= width:
