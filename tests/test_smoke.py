@@ -131,3 +131,26 @@ def test_hangup_right_after_first_paint_saves_and_exits(tmp_path: Path) -> None:
     assert not Path(str(out) + ".lock").exists()
     assert tomllib.loads(out.read_text(encoding="utf-8"))["essay"]["paragraphs"] == 6
     spawn(tmp_path, "--out", str(out)).kill(signal.SIGKILL)  # and it can be opened again
+
+
+def test_an_invalid_assessment_is_reported_in_one_line_per_problem_and_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    child = spawn(tmp_path, "--out", str(out))
+    child.send("1")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    damaged = out.read_text(encoding="utf-8").replace("chars = ", "chars = -")
+    out.write_text(damaged, encoding="utf-8")
+    output, status = pexpect.run(
+        f"{READTUI} --out {out}",
+        cwd=str(tmp_path),
+        withexitstatus=True,
+        encoding="utf-8",
+        timeout=30,
+        env=os.environ | {"TERM": "xterm-256color", "READTUI_READER": "smoke"},
+    )
+    assert status == 2
+    assert f"{out}: paragraph[1].chars: Input should be greater than or equal to 0 (got -401)" in output
+    assert "Traceback" not in output
+    assert out.read_text(encoding="utf-8") == damaged
