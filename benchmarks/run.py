@@ -362,48 +362,21 @@ def build_rows(series: dict[str, Series]) -> list[dict]:
             }
         )
 
-    paint_floor = median(series["floor_hello"].ttfp)
-    for name in ("floor_hello", "sample", "essay10k", "essay20k"):
-        if name in series and series[name].ttfp:
-            xs = series[name].ttfp
-            add(
-                "first paint",
-                name,
-                median(xs),
-                paint_floor,
-                "ms",
-                None if name == "floor_hello" else TARGET_PAINT,
-                len(xs),
-                f"{min(xs):.0f}-{max(xs):.0f}",
-            )
-    key_floor = median(series["floor_keys"].keys)
-    for name in ("floor_keys", "keys100", "keys10k_start", "keys10k_9000"):
-        if name in series and series[name].keys:
-            xs = series[name].keys
-            add(
-                "next paragraph",
-                name,
-                median(xs),
-                key_floor,
-                "ms",
-                None if name == "floor_keys" else TARGET_KEY,
-                len(xs),
-                f"p90 {p90(xs):.1f}",
-            )
-    rss_floor = median(series["rss_floor_hello"].rss)
-    for name in ("rss_floor_hello", "rss_sample", "rss_essay10k", "rss_essay20k"):
-        if name in series and series[name].rss:
-            xs = series[name].rss
-            add(
-                "peak RSS",
-                name,
-                median(xs),
-                rss_floor,
-                "MiB",
-                TARGET_RSS if name == "rss_sample" else None,
-                len(xs),
-                f"{min(xs):.1f}-{max(xs):.1f}",
-            )
+    # (section, the floor then the measured series, which samples, unit, target by series, spread)
+    sections = [
+        ("first paint", ("floor_hello", "sample", "essay10k", "essay20k"), "ttfp", "ms",
+         dict.fromkeys(("sample", "essay10k", "essay20k"), TARGET_PAINT), lambda xs: f"{min(xs):.0f}-{max(xs):.0f}"),
+        ("next paragraph", ("floor_keys", "keys100", "keys10k_start", "keys10k_9000"), "keys", "ms",
+         dict.fromkeys(("keys100", "keys10k_start", "keys10k_9000"), TARGET_KEY), lambda xs: f"p90 {p90(xs):.1f}"),
+        ("peak RSS", ("rss_floor_hello", "rss_sample", "rss_essay10k", "rss_essay20k"), "rss", "MiB",
+         {"rss_sample": TARGET_RSS}, lambda xs: f"{min(xs):.1f}-{max(xs):.1f}"),
+    ]  # fmt: skip
+    for section, names, samples, unit, targets, spread in sections:
+        floor = median(getattr(series[names[0]], samples))
+        for name in names:
+            xs = getattr(series[name], samples) if name in series else []
+            if xs:
+                add(section, name, median(xs), floor, unit, targets.get(name), len(xs), spread(xs))
     return rows
 
 
