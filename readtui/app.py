@@ -24,6 +24,7 @@ from readtui.launch import PreparedSession
 from readtui.screens.reading import ReadingScreen
 from readtui.storage import atomic_write
 from readtui.widgets.editor import EditorInput
+from readtui.widgets.progress import LEGEND
 
 SAVE_DEBOUNCE = 0.25
 """Seconds of quiet before an autosave."""
@@ -301,9 +302,8 @@ class ReadtuiApp(App[str]):
 
         if isinstance(self.screen, HelpDialog):
             return
-        self.push_screen(
-            HelpDialog(self.key_rows(), f"readtui {__version__} · saving to {self.prepared.out_path.name}")
-        )
+        about = f"{LEGEND}\n\nreadtui {__version__} · saving to {self.prepared.out_path.name}"
+        self.push_screen(HelpDialog(self.key_rows(), about))
 
     def key_rows(self) -> list[tuple[str, str]]:
         """(keys, description) for every binding of the current screen and the app, as remapped."""

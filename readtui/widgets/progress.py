@@ -12,6 +12,7 @@ from readtui.session import COMPLETE, STARTED
 from readtui.widgets.lines import component_style
 
 CELLS = {"unvisited": "·", STARTED: "▪", COMPLETE: "■", "flagged": "⚑"}
+LEGEND = "Progress strip: · not started  ▪ started  ■ complete  ⚑ flagged; for long essays a cell is a group of paragraphs, shaded by how many are complete."
 SHADES = " ░▒▓█"
 
 
