@@ -455,3 +455,25 @@ def test_the_first_frame_needs_no_pydantic(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines() == ["[]", "[]", "True"]
+
+
+async def test_reading_time_counts_on_screen_and_stops_when_idle(tmp_path: Path) -> None:
+    import time
+
+    from readtui.app import IDLE_AFTER
+
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test() as pilot:
+        record_seconds = lambda: app.session.record(1).seconds if app.session.record(1) else 0  # noqa: E731
+        before = record_seconds()
+        app.last_input = time.monotonic()
+        app._count_reading_time()
+        assert record_seconds() == before + 1
+        app.last_input = time.monotonic() - IDLE_AFTER - 1  # two idle minutes: the reader is away
+        app._count_reading_time()
+        assert record_seconds() == before + 1
+        await pilot.press("o")
+        app.last_input = time.monotonic()
+        app._count_reading_time()  # not on the reading screen: not paragraph time
+        assert record_seconds() == before + 1
+        await quit_app(app, pilot)
