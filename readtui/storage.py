@@ -88,9 +88,12 @@ def atomic_write(path: str | Path, text: str) -> None:
     """Replace ``path`` with ``text`` so that a failure at any point leaves the old file intact.
 
     Writes a temporary file in the same directory, flushes and fsyncs it, then renames it over
-    the target. Errors become a ReadtuiError naming the file.
+    the target. A symlink is followed, so the link stays a link. Errors become a ReadtuiError
+    naming the file.
     """
-    path = Path(path)
+    shown = path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     directory = path.parent if str(path.parent) else Path(".")
     temp_name = None
     try:
@@ -105,7 +108,7 @@ def atomic_write(path: str | Path, text: str) -> None:
         temp_name = None
         _fsync_directory(directory)
     except OSError as error:
-        raise ReadtuiError(path, f"could not save: {error.strerror or error}") from None
+        raise ReadtuiError(shown, f"could not save: {error.strerror or error}") from None
     finally:
         if temp_name is not None:
             with contextlib.suppress(OSError):

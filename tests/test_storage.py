@@ -338,3 +338,15 @@ def test_error_messages_show_control_characters_in_file_names() -> None:
         == "a\u240ab\u241b\u2421\ufffd\ufffd.toml: line 1: no such file"
     )
     assert str(ReadtuiError(None, "plain")) == "plain"
+
+
+def test_atomic_write_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "shared" / "alice.readtui.toml"
+    real.parent.mkdir()
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "alice.readtui.toml"
+    link.symlink_to(real)
+    atomic_write(link, "new")
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "new"
+    assert not list(real.parent.glob(".*.tmp")) and not list(tmp_path.glob(".*.tmp"))
