@@ -228,7 +228,9 @@ class FileLock:
 
     def __init__(self, target: str | Path) -> None:
         self.target = Path(target)
-        self.path = self.target.with_name(self.target.name + ".lock")
+        # Beside the real file, so that a symlink and its target share one lock.
+        real = Path(os.path.realpath(self.target))
+        self.path = real.with_name(real.name + ".lock")
         self._fd: int | None = None
 
     def acquire(self) -> None:

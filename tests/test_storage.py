@@ -350,3 +350,13 @@ def test_atomic_write_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
     assert link.is_symlink()
     assert real.read_text(encoding="utf-8") == "new"
     assert not list(real.parent.glob(".*.tmp")) and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_symlink_and_its_target_share_one_lock(tmp_path: Path) -> None:
+    real = tmp_path / "real.toml"
+    real.write_text("x", encoding="utf-8")
+    link = tmp_path / "link.toml"
+    link.symlink_to(real)
+    with FileLock(real):
+        with pytest.raises(ReadtuiError, match="already open"):
+            FileLock(link).acquire()
