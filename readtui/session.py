@@ -55,8 +55,6 @@ class ReadingSession:
         self.essay_items = [item for _, items in checklist.items_in("essay") for item in items]
         self._required_paragraph = [item.id for item in self.paragraph_items if item.required]
         self._required_essay = [item.id for item in self.essay_items if item.required]
-        self.revision = 0
-        """Bumped on every change that should be saved."""
 
     # --- reading state ---------------------------------------------------------------------
 
@@ -307,7 +305,6 @@ class ReadingSession:
 
     def _touch(self) -> None:
         self.assessment.session.updated = utc_now()
-        self.revision += 1
 
 
 # --- opening ---------------------------------------------------------------------------------

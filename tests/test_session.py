@@ -70,11 +70,11 @@ def test_choice_digit_picks_option_id(session: ReadingSession) -> None:
     assert answer(session, 1, "claims-supported") == "partly"
     assert session.choose(1, claims, 4) is True
     assert answer(session, 1, "claims-supported") == "no-claims"
-    revision = session.revision
+    before = copy.deepcopy(session.assessment)
     assert session.choose(1, claims, 5) is False, "there is no fifth option"
     assert session.choose(1, claims, 0) is False
     assert session.choose(1, claims, 4) is False, "the same answer again is no change"
-    assert session.revision == revision
+    assert session.assessment == before
     assert answer(session, 1, "claims-supported") == "no-claims"
 
 
