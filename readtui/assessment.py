@@ -19,7 +19,7 @@ from readtui.checklist import (
     check_format,
 )
 from readtui.errors import ReadtuiError
-from readtui.schema import FORBID_EXTRA, build, constrained, quote_key, strict, validate
+from readtui.schema import FORBID_EXTRA, build, constrained, quote_key, short_repr, strict, validate
 
 ASSESSMENT_FORMAT = "readtui-assessment/1"
 EXCERPT_CHARS = 60
@@ -86,6 +86,30 @@ class Answers:
 
 
 @dataclass(kw_only=True)
+class Highlight:
+    """A ``[[paragraph.highlight]]``: words of the paragraph, marked with a checklist label.
+
+    ``start`` and ``end`` are code-point offsets into the normalised paragraph text (``end``
+    exclusive); ``quote`` is the text between them, kept for people and to notice an edited essay.
+    """
+
+    __pydantic_config__ = FORBID_EXTRA
+    start: Count
+    end: Count
+    label: Text
+    quote: str
+    note: str = ""
+    stale: StrictBool = False
+    """The essay changed and the quote was not found again: the offsets are the old ones."""
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be greater than start ({self.start})")
+        if len(self.quote) != self.end - self.start:
+            raise ValueError(f"quote has {len(self.quote)} characters, but end - start is {self.end - self.start}")
+
+
+@dataclass(kw_only=True)
 class ParagraphRecord(Answers):
     """A ``[[paragraph]]`` table: the reader's work on one paragraph."""
 
@@ -96,10 +120,18 @@ class ParagraphRecord(Answers):
     flagged: StrictBool = False
     seconds: Count = 0
     stale: StrictBool = False
+    highlight: list[Highlight] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for n, highlight in enumerate(self.highlight, start=1):
+            if highlight.end > self.chars and not highlight.stale:
+                raise ValueError(
+                    f"highlight[{n}] ends at {highlight.end}, past the paragraph's {self.chars} characters"
+                )
 
     def has_content(self) -> bool:
-        """Whether the record is worth writing (an answer, note, flag or time spent)."""
-        return bool(self.answers or self.unsure or self.note or self.flagged or self.seconds)
+        """Whether the record is worth writing (an answer, note, flag, highlight or time spent)."""
+        return bool(self.answers or self.unsure or self.note or self.flagged or self.seconds or self.highlight)
 
 
 @dataclass(kw_only=True)
@@ -173,6 +205,16 @@ def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist)
                 )
             )
         problems += _answer_problems(path, where, record, checklist, "paragraph")
+        for h, highlight in enumerate(record.highlight, start=1):
+            if highlight.label not in checklist.labels:
+                known = ", ".join(checklist.labels) or "none"
+                problems.append(
+                    ReadtuiError(
+                        path,
+                        f"unknown label {highlight.label!r} in checklist {checklist.id!r} (labels: {known})",
+                        f"{where}.highlight[{h}].label",
+                    )
+                )
     problems += _answer_problems(path, "overall", assessment.overall, checklist, "essay")
     return problems
 
@@ -216,3 +258,26 @@ def _bad_answer_message(item: Any, value: Any) -> str:
     if isinstance(item, ScaleItem):
         return f"{value!r} is outside the scale {item.min}–{item.max}"
     return f"{value!r} is not text"
+
+
+def essay_problems(path: Path, assessment: Assessment, essay) -> list[ReadtuiError]:
+    """What in ``assessment`` does not fit ``essay`` (its sha256, and every highlight's quote)."""
+    if assessment.essay.sha256 != essay.sha256:
+        return [ReadtuiError(path, "was written for another version of this essay (sha256 differs)", "essay.sha256")]
+    problems = []
+    for p, record in enumerate(assessment.paragraph, start=1):
+        if record.stale or not 1 <= record.index <= len(essay.paragraphs):
+            continue
+        text = essay.paragraphs[record.index - 1]
+        for h, highlight in enumerate(record.highlight, start=1):
+            found = text[highlight.start : highlight.end]
+            if not highlight.stale and found != highlight.quote:
+                problems.append(
+                    ReadtuiError(
+                        path,
+                        f"quote {short_repr(highlight.quote)} is not the text at {highlight.start}–{highlight.end}, "
+                        f"which is {short_repr(found)}",
+                        f"paragraph[{p}].highlight[{h}]",
+                    )
+                )
+    return problems

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -39,6 +39,8 @@ class Option:
     __pydantic_config__ = FORBID_EXTRA
     id: Id
     label: Text
+    needs_evidence: StrictBool = False
+    """Choosing it claims a problem that a highlight should show (see the item's ``evidence``)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,6 +51,8 @@ class _ItemBase:
     help: str = ""
     scope: Scope = "paragraph"
     required: StrictBool = True
+    evidence: Id | None = None
+    """The label of the highlights that back an answer to this item."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,6 +131,18 @@ class Section:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Label:
+    """A kind of highlight: the words in a paragraph that back an answer."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    id: Id
+    title: Text
+    help: str = ""
+    key: Annotated[str, constrained(pattern=r"^[a-z]$")] | None = None
+    """A letter that picks the label in the label picker (only there)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Checklist:
     """A ``readtui-checklist/1`` file."""
 
@@ -137,6 +153,12 @@ class Checklist:
     version: Text
     description: str = ""
     section: Annotated[list[Section], constrained(min_length=1)]
+    label: list[Label] = field(default_factory=list)
+
+    @cached_property
+    def labels(self) -> dict[str, Label]:
+        """Every highlight label by id, in checklist order."""
+        return {label.id: label for label in self.label}
 
     @cached_property
     def items(self) -> dict[str, ChoiceItem | MultiItem | ScaleItem | TextItem]:
@@ -204,7 +226,7 @@ def check_format(path: Path, data: dict[str, Any], expected: str) -> None:
 def checklist_from_data(path: Path, data: dict[str, Any]) -> Checklist:
     """Validate parsed TOML as a checklist; every problem becomes one line."""
     check_format(path, data, CHECKLIST_FORMAT)
-    problems = [ReadtuiError(path, message, where) for where, message in _duplicate_id_problems(data)]
+    problems = [ReadtuiError(path, message, where) for where, message in _cross_reference_problems(data)]
     try:
         checklist = validate(Checklist, data, path)
     except ReadtuiErrors as errors:
@@ -224,23 +246,37 @@ def quick_checklist(path: Path, data: dict[str, Any]) -> Checklist:
         return checklist_from_data(path, data)
 
 
-def _duplicate_id_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """Section ids and item ids must be unique across the checklist (checked on the raw data,
-    so that these are reported together with any schema problems)."""
+def _cross_reference_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Ids that must be unique (sections and items across the checklist, labels) or must exist
+    (an item's ``evidence`` label), and label keys that clash. Checked on the raw data, so that
+    these are reported together with any schema problems."""
+    labels: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    for n, label in _tables(data.get("label")):
+        label_id, key = label.get("id"), label.get("key")
+        if isinstance(label_id, str):
+            if label_id in labels:
+                yield f"label[{n}].id", f"duplicate label id {label_id!r} (first used at {labels[label_id]})"
+            else:
+                labels[label_id] = f"label[{n}]"
+        if isinstance(key, str):
+            if key in keys:
+                yield f"label[{n}].key", f"key {key!r} is already the key of {keys[key]}"
+            else:
+                keys[key] = f"label[{n}]"
     seen_sections: set[str] = set()
     seen_items: dict[str, str] = {}
-    sections = data.get("section")
-    for s, section in enumerate(sections if isinstance(sections, list) else [], start=1):
-        if not isinstance(section, dict):
-            continue
+    for s, section in _tables(data.get("section")):
         section_id = section.get("id")
         if isinstance(section_id, str):  # anything else is a schema problem (and may not be hashable)
             if section_id in seen_sections:
                 yield f"section[{s}].id", f"duplicate section id {section_id!r}"
             seen_sections.add(section_id)
-        items = section.get("item")
-        for i, item in enumerate(items if isinstance(items, list) else [], start=1):
-            item_id = item.get("id") if isinstance(item, dict) else None
+        for i, item in _tables(section.get("item")):
+            item_id, evidence = item.get("id"), item.get("evidence")
+            if isinstance(evidence, str) and evidence not in labels:
+                known = ", ".join(labels) or "none: add a [[label]]"
+                yield f"section[{s}].item[{i}].evidence", f"unknown label {evidence!r} (labels: {known})"
             if not isinstance(item_id, str):
                 continue
             where = f"section[{s}].item[{i}].id"
@@ -248,6 +284,14 @@ def _duplicate_id_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 yield where, f"duplicate item id {item_id!r} (first used at {seen_items[item_id]})"
             else:
                 seen_items[item_id] = where
+
+
+def _tables(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The tables of an array of tables with their places (counting from 1), skipping anything
+    else (the schema reports that)."""
+    if not isinstance(value, list):
+        return []
+    return [(n, table) for n, table in enumerate(value, start=1) if isinstance(table, dict)]
 
 
 # --- where checklists are found -------------------------------------------------------------

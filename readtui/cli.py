@@ -191,13 +191,28 @@ def printable(value: object) -> str:
 @main.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option("--checklist", "checklist_spec", metavar="ID|PATH", help="Check assessments against this checklist.")
-def validate(files: tuple[str, ...], checklist_spec: str | None) -> None:
+@click.option(
+    "--essay",
+    "essay_path",
+    type=click.Path(path_type=Path),
+    help="Also check that assessments are of this essay and that every highlight quotes its text.",
+)
+@click.option("--encoding", metavar="NAME", help="The essay's encoding (e.g. cp1252).")
+def validate(files: tuple[str, ...], checklist_spec: str | None, essay_path: Path | None, encoding: str | None) -> None:
     """Check checklists and assessments (FILES may be bundled checklist ids)."""
     from readtui.validation import validate_file
 
+    essay = None
+    if essay_path is not None:
+        from readtui.essay import load_essay
+
+        try:
+            essay = load_essay(essay_path, encoding=encoding)
+        except ReadtuiError as error:
+            fail(error)
     failed = False
     for spec in files:
-        report = validate_file(spec, checklist_spec)
+        report = validate_file(spec, checklist_spec, essay)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
         for problem in report.problems:

@@ -210,6 +210,8 @@ def describe_validation_error(file: str | Path, error: Any) -> list[ReadtuiError
         elif kind == "union_tag_not_found":
             where = f"{where}.kind" if where else "kind"
             message = f"missing required key (one of: {', '.join(sorted(_ITEM_KINDS))})"
+        elif kind == "string_pattern_mismatch" and loc and loc[-1] == "key":
+            message = f"bad key {detail['input']!r}: a label's key is one lowercase letter"
         elif kind == "string_pattern_mismatch":
             message = f"bad id {detail['input']!r}: use lowercase letters, digits, '-' and '_', starting with a letter or digit"
         elif kind == "literal_error" and loc and loc[-1] == "scope":

@@ -6,6 +6,7 @@ The app is a thin layer over this class; tests drive it directly too.
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from readtui.assessment import (
     Assessment,
     ChecklistInfo,
     EssayInfo,
+    Highlight,
     ParagraphRecord,
     Reader,
     excerpt,
@@ -227,6 +229,61 @@ class ReadingSession:
         record.flagged = not record.flagged
         return self._after_change(index)
 
+    def add_highlight(self, index: int, start: int, end: int, label: str, note: str = "") -> Highlight:
+        """Mark ``text[start:end]`` of paragraph ``index`` with ``label``."""
+        text = self.text(index)
+        if not 0 <= start < end <= len(text):
+            raise ValueError(f"no text at {start}–{end} in a paragraph of {len(text)} characters")
+        self._before_change(index, True)
+        highlight = Highlight(start=start, end=end, label=label, quote=text[start:end], note=note)
+        record = self.answers(index)
+        record.highlight.append(highlight)
+        record.highlight.sort(key=lambda h: (h.start, h.end))
+        self._after_change(index)
+        return highlight
+
+    def edit_highlight(self, index: int, number: int, *, label: str | None = None, note: str | None = None) -> bool:
+        """Change the label or note of highlight ``number`` (0-based, in text order) of paragraph ``index``."""
+        self._before_change(index, True)
+        highlight = self.answers(index).highlight[number]
+        if label is not None:
+            highlight.label = label
+        if note is not None:
+            highlight.note = note
+        return self._after_change(index)
+
+    def remove_highlight(self, index: int, number: int) -> bool:
+        """Delete highlight ``number`` (0-based, in text order) of paragraph ``index``."""
+        self._before_change(index, True)
+        del self.answers(index).highlight[number]
+        return self._after_change(index)
+
+    def highlights_by_label(self) -> dict[str, list[tuple[int, Highlight]]]:
+        """Every highlight of the essay as (paragraph, highlight), grouped by label in checklist order."""
+        grouped: dict[str, list[tuple[int, Highlight]]] = {label: [] for label in self.checklist.labels}
+        for index in sorted(self._records):
+            for highlight in self._records[index].highlight:
+                grouped.setdefault(highlight.label, []).append((index, highlight))
+        return {label: found for label, found in grouped.items() if found}
+
+    def evidence_wanted(self, index: int) -> list[str]:
+        """Items of paragraph ``index`` answered with an option that claims a problem
+        (``needs_evidence``) but with no highlight of the item's ``evidence`` label yet."""
+        record = self._records.get(index)
+        if record is None:
+            return []
+        shown = {highlight.label for highlight in record.highlight}
+        wanted = []
+        for item in self.paragraph_items:
+            options = getattr(item, "options", None)
+            value = record.answers.get(item.id)
+            if item.evidence is None or options is None or value is None or item.evidence in shown:
+                continue
+            chosen = set(value) if isinstance(value, list) else {value}
+            if any(option.needs_evidence and option.id in chosen for option in options):
+                wanted.append(item.id)
+        return wanted
+
     def remember(self, target: Target) -> None:
         """Record an undo point now, e.g. when a text edit starts (its keystrokes are not undone one by one)."""
         self._undo.append((target, copy.deepcopy(self.answers(target))))
@@ -394,6 +451,7 @@ def realign(path: Path, assessment: Assessment, essay) -> list[str]:
             taken.add(wanted)
         record.index = min(record.index, paragraph_count)
         record.stale = True
+        reanchor(record.highlight, essay.paragraphs[record.index - 1])
     stale = len(stale_records)
     assessment.essay.sha256 = essay.sha256
     assessment.essay.paragraphs = paragraph_count
@@ -403,3 +461,15 @@ def realign(path: Path, assessment: Assessment, essay) -> list[str]:
     if stale:
         notices.append(f"{stale} paragraph(s) changed; their answers are kept and marked stale")
     return ["; ".join(notices) + "."]
+
+
+def reanchor(highlights: list[Highlight], text: str) -> None:
+    """Point highlights at their quotes in the edited ``text`` (the nearest occurrence to where
+    they were); a quote that is not found again keeps its offsets and is marked stale."""
+    for highlight in highlights:
+        starts = [match.start() for match in re.finditer(re.escape(highlight.quote), text)]
+        if starts:
+            start = min(starts, key=lambda candidate: abs(candidate - highlight.start))
+            highlight.start, highlight.end, highlight.stale = start, start + len(highlight.quote), False
+        else:
+            highlight.stale = True

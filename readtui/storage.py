@@ -196,6 +196,22 @@ def _paragraph_table(record) -> dict[str, Any]:
     if record.stale:
         table["stale"] = True
     table.update(_answers_table(record))
+    if record.highlight:
+        table["highlight"] = [_highlight_table(highlight) for highlight in record.highlight]
+    return table
+
+
+def _highlight_table(highlight) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "start": highlight.start,
+        "end": highlight.end,
+        "label": highlight.label,
+        "quote": highlight.quote,
+    }
+    if highlight.note:
+        table["note"] = highlight.note
+    if highlight.stale:
+        table["stale"] = True
     return table
 
 

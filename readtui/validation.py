@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from readtui.assessment import ASSESSMENT_FORMAT, assessment_from_data, checklist_problems
+from readtui.assessment import ASSESSMENT_FORMAT, assessment_from_data, checklist_problems, essay_problems
 from readtui.checklist import (
     CHECKLIST_FORMAT,
     bundled_checklists,
@@ -15,6 +16,9 @@ from readtui.checklist import (
 )
 from readtui.errors import ReadtuiError, ReadtuiErrors
 from readtui.storage import file_sha256, load_checklist, parse_toml
+
+if TYPE_CHECKING:
+    from readtui.essay import Essay
 
 
 @dataclass
@@ -26,8 +30,9 @@ class Report:
     summary: str = ""
 
 
-def validate_file(spec: str, checklist_spec: str | None = None) -> Report:
-    """Validate a checklist or assessment file, or a bundled checklist id."""
+def validate_file(spec: str, checklist_spec: str | None = None, essay: Essay | None = None) -> Report:
+    """Validate a checklist or assessment file, or a bundled checklist id; with ``essay``, an
+    assessment's highlights are checked against the essay's text too."""
     report = Report()
     path = Path(spec)
     if not path.exists() and not looks_like_path(spec) and spec in bundled_checklists():
@@ -39,7 +44,7 @@ def validate_file(spec: str, checklist_spec: str | None = None) -> Report:
             checklist = checklist_from_data(path, data)
             report.summary = f"checklist {checklist.id} {checklist.version}, {len(checklist.items)} items"
         elif isinstance(kind, str) and kind.startswith(ASSESSMENT_FORMAT.partition("/")[0]):
-            _validate_assessment(path, data, checklist_spec, report)
+            _validate_assessment(path, data, checklist_spec, essay, report)
         else:
             raise ReadtuiError(
                 path, 'not a readtui file: expected format = "readtui-checklist/1" or "readtui-assessment/1"', "format"
@@ -51,7 +56,9 @@ def validate_file(spec: str, checklist_spec: str | None = None) -> Report:
     return report
 
 
-def _validate_assessment(path: Path, data: dict, checklist_spec: str | None, report: Report) -> None:
+def _validate_assessment(
+    path: Path, data: dict, checklist_spec: str | None, essay: Essay | None, report: Report
+) -> None:
     assessment = assessment_from_data(path, data)
     checklist_path = resolve_checklist(checklist_spec, checklist_id=assessment.checklist.id, beside=path)
     checklist = load_checklist(checklist_path)
@@ -67,6 +74,8 @@ def _validate_assessment(path: Path, data: dict, checklist_spec: str | None, rep
             f"{path}: checklist: {checklist_path} differs from the one this assessment recorded (sha256)"
         )
     report.problems += checklist_problems(path, assessment, checklist)
+    if essay is not None:
+        report.problems += essay_problems(path, assessment, essay)
     answered = sum(1 for record in assessment.paragraph if record.answers or record.unsure)
     report.summary = (
         f"assessment by {assessment.reader.name}, {answered}/{assessment.essay.paragraphs} paragraphs with answers, "

@@ -144,7 +144,7 @@ def test_checklists_lists_bundled_and_user_checklists(isolated_dirs: Path) -> No
     assert result.exit_code == 0
     lines = result.output.splitlines()
     bundled = next(line for line in lines if line.startswith("critical-reading"))
-    assert bundled.split() == ["critical-reading", "1.0", "16", "items", "Critical", "reading", "[bundled]"]
+    assert bundled.split() == ["critical-reading", "1.1", "16", "items", "Critical", "reading", "[bundled]"]
     assert any(line.split() == ["mini", "2", "1", "items", "Mini", "[user]"] for line in lines), lines
     broken = next(line for line in lines if line.startswith("broken"))
     assert broken.split(None, 1)[1] == f"invalid: {user_dir / 'broken.toml'}: id: bad id 'Bad': {BAD_ID_HINT}", (
@@ -159,13 +159,13 @@ def test_checklists_lists_bundled_and_user_checklists(isolated_dirs: Path) -> No
 def test_validate_bundled_checklist() -> None:
     result = cli("validate", "critical-reading")
     assert result.exit_code == 0
-    assert result.output == "critical-reading: ok (checklist critical-reading 1.0, 16 items)\n"
+    assert result.output == "critical-reading: ok (checklist critical-reading 1.1, 16 items)\n"
 
 
 def test_validate_bundled_checklist_as_a_process() -> None:
     result = run("validate", "critical-reading")
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.0, 16 items)\n"
+    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.1, 16 items)\n"
 
 
 def test_validate_a_bad_checklist_one_line_per_problem(tmp_path: Path) -> None:
@@ -224,7 +224,7 @@ def test_validate_several_files(tmp_path: Path) -> None:
     bad.write_text('format = "readtui-checklist/1"\nid = "x"\n', encoding="utf-8")
     result = run("validate", "critical-reading", str(bad))
     assert result.returncode == 2
-    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.0, 16 items)\n"
+    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.1, 16 items)\n"
     assert result.stderr.splitlines() == [
         f"{bad}: title: missing required key",
         f"{bad}: version: missing required key",
@@ -243,7 +243,7 @@ def test_validate_an_assessment(tmp_path: Path, small_essay_file: Path) -> None:
     result = run("validate", str(out))
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == (
-        f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist critical-reading 1.0)\n"
+        f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist critical-reading 1.1)\n"
     )
 
 
@@ -271,7 +271,7 @@ def test_validate_warns_about_a_changed_checklist(tmp_path: Path, small_essay_fi
     AssessmentWriter().save(out, assessment)
     result = run("validate", str(out))
     assert result.returncode == 0
-    assert result.stderr.startswith(f"warning: {out}: checklist: recorded version '0.1', found '1.0' at ")
+    assert result.stderr.startswith(f"warning: {out}: checklist: recorded version '0.1', found '1.1' at ")
     assert len(result.stderr.splitlines()) == 1
 
 
