@@ -42,3 +42,24 @@ def test_reading_screen_in_a_light_theme(snap_compare, tmp_path) -> None:
         assert snap_compare(app, press=["2", "j", "1", "f"], terminal_size=(100, 30))
     finally:
         app.prepared.close()
+
+
+def test_overlapping_highlights_and_the_overall_list(snap_compare, fresh_app) -> None:
+    session = fresh_app.session
+    text = session.text(4)
+    phrase = "rub salt into the Middle East’s wounds"
+    start = text.index(phrase)
+    session.add_highlight(4, start, start + len(phrase), "loaded-word", note="metaphor of injury")
+    session.add_highlight(4, start + 9, start + 40, "unsourced-claim")  # overlaps the first
+    session.add_highlight(4, 0, 13, "named-source")
+    session.go_to(4)
+    assert snap_compare(fresh_app, terminal_size=(120, 40))
+
+
+def test_overall_screen_lists_highlights_by_label(snap_compare, fresh_app) -> None:
+    session = fresh_app.session
+    text = session.text(4)
+    start = text.index("propaganda")
+    session.add_highlight(4, start, start + len("propaganda"), "loaded-word")
+    session.add_highlight(1, 0, 32, "unsourced-claim", note="made by whom?")
+    assert snap_compare(fresh_app, press=["o"], terminal_size=(120, 40))

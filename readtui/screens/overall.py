@@ -16,6 +16,7 @@ from readtui.widgets.checklist_view import ChecklistView
 from readtui.widgets.editor import LineEditor
 
 MISSING_SHOWN = 200
+QUOTE_SHOWN = 60
 
 
 class OverallScreen(AnsweringScreen):
@@ -92,6 +93,17 @@ class OverallScreen(AnsweringScreen):
         flagged = session.flagged_paragraphs()
         lines.append(Content(""))
         lines.append(Content.styled("Flagged: ", "bold") + Content(", ".join(f"¶ {i}" for i in flagged) or "none"))
+        highlights = session.highlights_by_label()
+        if highlights:
+            lines += [Content(""), Content.styled("Highlights", "bold")]
+        for label_id, found in highlights.items():
+            label = session.checklist.labels.get(label_id)
+            lines.append(Content.styled(f"{label.title if label else label_id} ({len(found)})", "italic"))
+            for index, highlight in found:
+                quote = (
+                    highlight.quote if len(highlight.quote) <= QUOTE_SHOWN else highlight.quote[: QUOTE_SHOWN - 1] + "…"
+                )
+                lines.append(Content(f"  ¶ {index}  “{quote}”" + (f"  {highlight.note}" if highlight.note else "")))
         return Content("\n").join(lines)
 
     def show_missing(self) -> None:

@@ -66,11 +66,14 @@ class ReadingScreen(AnsweringScreen):
             badges.append("⚑ flagged")
         if session.is_stale(index):
             badges.append("⚠ changed since answered")
+        colour = {label: n for n, label in enumerate(session.checklist.labels)}
+        marks = [(h.start, h.end, colour.get(h.label, len(colour))) for h in record.highlight if not h.stale]
         self.query_one(ParagraphView).show(
             f"¶ {index} / {session.paragraph_count}",
             session.text(index),
             note=record.note,
             badges=badges,
+            marks=marks,
             scroll_home=scroll_home,
         )
         self.checklist_view.show(record)
