@@ -297,6 +297,21 @@ class ReadtuiApp(App[str]):
 
         self.push_screen(PickerDialog(item), chosen)
 
+    def pick_label(self, then: Callable[[str | None], None]) -> None:
+        """Ask which checklist label a new highlight gets; ``then`` gets its id (None: cancelled)."""
+        from readtui.screens.dialogs import LabelPicker
+
+        labels = self.session.checklist.label
+        if not labels:
+            self.notify("This checklist has no highlight labels ([[label]]).", severity="warning", markup=False)
+            return
+        self.push_screen(LabelPicker(labels), then)
+
+    def selection_hints(self) -> Content:
+        """The key bar in selection mode."""
+        keys = "←→↑↓ caret  shift+arrows, w, b select  h highlight  esc done"
+        return Content(keys)
+
     def action_help(self) -> None:
         from readtui.screens.dialogs import HelpDialog
 

@@ -202,8 +202,10 @@ async def test_markup_and_escapes_in_an_essay_are_shown_literally(tmp_path: Path
         text = screen_text(app)
         assert "[@click=app.quit]here[/]" in paragraph_lines(app)
         assert "[b]Title[/b]" in text
-        await pilot.click(ParagraphView, offset=(10, 3))
+        await pilot.click(ParagraphView, offset=(10, 3))  # a click starts selection mode
         await pilot.press("n")
+        assert app.session.position == 1, "n is not 'next' while selecting"
+        await pilot.press("escape", "n")
         assert app.is_running
         assert "\u241b[31mred\u241b[0m" in paragraph_lines(app)
         await quit_app(app, pilot)
@@ -476,4 +478,65 @@ async def test_reading_time_counts_on_screen_and_stops_when_idle(tmp_path: Path)
         app.last_input = time.monotonic()
         app._count_reading_time()  # not on the reading screen: not paragraph time
         assert record_seconds() == before + 1
+        await quit_app(app, pilot)
+
+
+PHRASE = "rub salt into the Middle East’s wounds"
+
+
+async def test_highlight_a_phrase_with_the_keyboard_alone(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    app = open_app(None, out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g", "4", "enter", "v")
+        text = app.session.text(4)
+        start = text.index(PHRASE)
+        await pilot.press(*["right"] * start)  # the caret to the 'r' of "rub"
+        await pilot.press(*["w"] * 7)  # rub salt into the Middle East’s wounds
+        view = app.screen.query_one(ParagraphView)
+        assert view.selection == (start, start + len(PHRASE))
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.press("l")  # the loaded-word label's key
+        await pilot.pause()
+        assert view.selection is None and view.has_focus
+        await pilot.press("escape", "n")
+        assert app.session.position == 5, "after escape, n is 'next' again"
+        await quit_app(app, pilot)
+    highlight = next(p for p in read_toml(out)["paragraph"] if p["index"] == 4)["highlight"]
+    assert highlight == [{"start": start, "end": start + len(PHRASE), "label": "loaded-word", "quote": PHRASE}]
+    again = open_app(None, out)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g", "4", "enter")
+        assert again.screen.query_one(ParagraphView).marks == [(start, start + len(PHRASE), 0)]
+        await quit_app(again, pilot)
+
+
+async def test_highlight_a_phrase_with_the_mouse_alone(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    app = open_app(None, out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.screen.go_to(4)
+        await pilot.pause()
+        view = app.screen.query_one(ParagraphView)
+        text = app.session.text(4)
+        start = text.index(PHRASE)
+        end = start + len(PHRASE) - 1
+
+        def cell_of(offset: int) -> tuple[int, int]:
+            line = next(n for n, (a, b) in enumerate(view._ranges) if a <= offset < b)
+            a, _ = view._ranges[line]
+            return view.gutter.left + len(text[a:offset]), view._text_row + line
+
+        assert view.offset_at(*cell_of(start)) == start and view.offset_at(*cell_of(end)) == end
+        await pilot.mouse_down(view, offset=cell_of(start))
+        await pilot.hover(view, offset=cell_of(end))
+        await pilot.mouse_up(view, offset=cell_of(end))
+        await pilot.pause()
+        await pilot.click("LabelPicker OptionList", offset=(4, 1))  # the first label: loaded word
+        await pilot.pause()
+        record = app.session.record(4)
+        assert [(h.start, h.end, h.label, h.quote) for h in record.highlight] == [
+            (start, start + len(PHRASE), "loaded-word", PHRASE)
+        ]
         await quit_app(app, pilot)

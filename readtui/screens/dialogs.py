@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -68,6 +69,38 @@ class PickerDialog(ModalScreen[int | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))
+
+
+class LabelPicker(ModalScreen[str | None]):
+    """Choose the label of a new highlight: its key, or move and enter; returns the label id."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog-cancel")]
+
+    def __init__(self, labels: list[Any]) -> None:
+        super().__init__()
+        self.labels = labels
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for label in self.labels:
+            key = Content.styled(f"{label.key} ", "bold") if label.key else Content("  ")
+            prompt = key + Content.styled(label.title, "bold")
+            if label.help:
+                prompt += Content("\n  ") + Content(label.help)
+            options.append(Option(prompt, id=label.id))
+        with Vertical(classes="dialog"):
+            yield Static(Content("Highlight as… (its key, or enter)"), classes="dialog-title")
+            yield OptionList(*options)
+
+    def on_key(self, event: events.Key) -> None:
+        chosen = next((label.id for label in self.labels if label.key and label.key == event.character), None)
+        if chosen is not None:
+            event.stop()
+            self.dismiss(chosen)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
 
 
 class HelpDialog(ModalScreen[None]):

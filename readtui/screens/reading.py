@@ -16,6 +16,9 @@ from readtui.widgets.editor import LineEditor
 from readtui.widgets.paragraph import ParagraphView
 from readtui.widgets.progress import ProgressStrip
 
+SELECTING_ACTIONS = frozenset({"save", "quit", "help", "undo", "select"})
+"""Screen actions that still act in selection mode."""
+
 
 class ReadingScreen(AnsweringScreen):
     """Step through the essay; every widget is built once and updated in place."""
@@ -28,6 +31,7 @@ class ReadingScreen(AnsweringScreen):
         Binding("f", "flag", "Flag this paragraph to come back to", id="flag"),
         Binding("g", "goto", "Go to paragraph number…", id="goto"),
         Binding("o", "overall", "Overall questions and what is still missing", id="overall", show=False),
+        Binding("v", "select", "Select words to highlight (or tab to the paragraph)", id="select"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -124,6 +128,44 @@ class ReadingScreen(AnsweringScreen):
     def on_undone(self, target: Target) -> None:
         if target is not None and target != self.session.position:
             self.go_to(target)
+
+    # --- selection mode and highlights ---------------------------------------------------------
+
+    @property
+    def selecting(self) -> bool:
+        return self.query_one(ParagraphView).has_focus
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.selecting and action not in SELECTING_ACTIONS:
+            return False  # the arrows, n and p belong to the caret now
+        return super().check_action(action, parameters)
+
+    def action_select(self) -> None:
+        self.query_one(ParagraphView).focus()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+        self.show_keys()
+
+    def on_paragraph_view_left(self) -> None:
+        self.checklist_view.focus()
+
+    def on_paragraph_view_label_requested(self, message: ParagraphView.LabelRequested) -> None:
+        index = self.session.position
+
+        def highlight(label: str | None) -> None:
+            if label is not None:
+                self.session.add_highlight(index, message.start, message.end, label)
+                self.query_one(ParagraphView).clear_selection()
+                self.changed()
+
+        self.app.pick_label(highlight)
+
+    def show_keys(self) -> None:
+        if self.selecting:
+            self.query_one("#keys", InfoBar).show(self.app.selection_hints())
+        else:
+            super().show_keys()
 
     def note_label(self) -> str:
         return f"Note on ¶ {self.session.position}: "
