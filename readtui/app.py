@@ -23,7 +23,7 @@ from readtui.errors import ReadtuiError
 from readtui.launch import PreparedSession
 from readtui.screens.reading import ReadingScreen
 from readtui.storage import atomic_write
-from readtui.widgets.editor import EditorInput
+from readtui.widgets.editor import TaggedInput
 from readtui.widgets.progress import LEGEND
 
 SAVE_DEBOUNCE = 0.25
@@ -241,12 +241,14 @@ class ReadtuiApp(App[str]):
     # --- reading time --------------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        """A key that reaches the app while the editor line has focus, but never went through
-        it, was typed just before the editor opened (it was on its way to the checklist): it
-        belongs to the editor, so hand it over."""
-        if isinstance(self.focused, EditorInput) and not getattr(event, "readtui_seen_by_editor", False):
+        """A key that reaches the app while one of readtui's inputs has focus, but never went
+        through it, was typed just before the input opened (on its way to the checklist, say):
+        it belongs to the input, so hand it over."""
+        if isinstance(self.focused, TaggedInput) and not getattr(event, "readtui_seen_by_input", False):
             event.prevent_default()
-            self.focused.post_message(events.Key(event.key, event.character))
+            # As forwarded, like keys the app hands to the focused widget, so that when it
+            # bubbles back up it is not taken for a new key press.
+            self.focused._forward_event(events.Key(event.key, event.character))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):

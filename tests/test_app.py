@@ -540,3 +540,13 @@ async def test_highlight_a_phrase_with_the_mouse_alone(tmp_path: Path) -> None:
             (start, start + len(PHRASE), "loaded-word", PHRASE)
         ]
         await quit_app(app, pilot)
+
+
+async def test_keys_typed_before_the_go_to_dialog_opens_land_in_it(tmp_path: Path) -> None:
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test() as pilot:
+        for name in ["g", "4", "enter"]:
+            app.post_message(key_event(name))
+        await pilot.pause(0.5)
+        assert app.session.position == 4
+        await quit_app(app, pilot)

@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from readtui.checklist import ScaleItem
+from readtui.widgets.editor import TaggedInput
 
 HELP_WIDTH = 66
 """Text width inside the help dialog (72 wide, less border and padding)."""
@@ -32,7 +33,7 @@ class GoToDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Content(f"Go to paragraph (1–{self.count}), then enter"), classes="dialog-title")
-            yield Input(type="integer", id="number")
+            yield TaggedInput(type="integer", id="number")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:

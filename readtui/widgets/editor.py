@@ -13,7 +13,15 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 
-class EditorInput(Input):
+class TaggedInput(Input):
+    """An Input that marks the keys it reads, so the app can tell keys typed into it from keys
+    typed just before it took focus (see `ReadtuiApp.on_key`)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        event.readtui_seen_by_input = True
+
+
+class EditorInput(TaggedInput):
     """An Input that handles every key it is given in order, as soon as it reads it.
 
     A stock Input edits printable keys at once but leaves its bound keys (enter, arrows,
@@ -26,12 +34,12 @@ class EditorInput(Input):
     async def _on_key(self, event: events.Key) -> None:
         editor = self.parent
         assert isinstance(editor, LineEditor)
-        event.readtui_seen_by_editor = True  # see ReadtuiApp.on_key
+        event.readtui_seen_by_input = True
         if not editor.display:
             event.prevent_default()
             event.stop()
             # Straight to the new focus (not to the back of the app's queue), to keep key order.
-            (self.screen.focused or self.screen).post_message(events.Key(event.key, event.character))
+            (self.screen.focused or self.screen)._forward_event(events.Key(event.key, event.character))
         elif event.key in ("enter", "escape"):
             event.prevent_default()
             event.stop()
