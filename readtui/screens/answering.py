@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
@@ -126,32 +127,38 @@ class AnsweringScreen(Screen):
 
     def action_edit(self) -> None:
         item = self.checklist_view.current_item
+        target = self.target
         if isinstance(item, TextItem):
-            value = self.session.answers(self.target).answers.get(item.id)
-            self.open_editor(f"{item.prompt} ", value if isinstance(value, str) else "", item)
+            value = self.session.answers(target).answers.get(item.id)
+            self.open_editor(
+                f"{item.prompt} ",
+                value if isinstance(value, str) else "",
+                lambda text: self.session.set_text(target, item, text, undoable=False),
+            )
         elif item is not None and item.steps > MAX_QUICK_CHOICES:
             self.app.pick_answer(item, self.action_choose)
 
     def action_note(self) -> None:
-        self.open_editor(self.note_label(), self.session.answers(self.target).note, None)
+        target = self.target
+        self.open_editor(
+            self.note_label(),
+            self.session.answers(target).note,
+            lambda text: self.session.set_note(target, text, undoable=False),
+        )
 
     def note_label(self) -> str:
         return "Note: "
 
-    def open_editor(self, label: str, value: str, item: TextItem | None) -> None:
-        """Edit a note (``item`` None) or a text answer on the editor line."""
+    def open_editor(self, label: str, value: str, apply: Callable[[str], bool]) -> None:
+        """Edit a line of text; ``apply`` stores each new value (returns whether it changed)."""
         self.session.remember(self.target)
-        self.editor.start(label, value, item)
+        self.editor.start(label, value, apply)
         self.refresh_bindings()
         self.show_keys()
 
     def on_line_editor_changed(self, message: LineEditor.Changed) -> None:
         """Every keystroke is applied (and autosaved): nothing typed is ever lost."""
-        if message.item is None:
-            changed = self.session.set_note(self.target, message.value, undoable=False)
-        else:
-            changed = self.session.set_text(self.target, message.item, message.value, undoable=False)
-        if changed:
+        if message.apply(message.value):
             self.changed()
 
     def on_line_editor_closed(self) -> None:

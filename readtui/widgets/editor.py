@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from textual import events
 from textual.app import ComposeResult
@@ -69,27 +69,29 @@ class LineEditor(Horizontal):
     """
 
     class Changed(Message):
-        def __init__(self, value: str, item: Any | None) -> None:
+        """The text is now ``value``; ``apply`` (given to `start`) stores it."""
+
+        def __init__(self, value: str, apply: Callable[[str], bool]) -> None:
             super().__init__()
             self.value = value
-            self.item = item
-            """The text item being answered, or None for a note."""
+            self.apply = apply
 
     class Closed(Message):
         """Editing ended."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.item: Any | None = None
         self._return_focus: Widget | None = None
+        self._apply: Callable[[str], bool] = lambda value: False
 
     def compose(self) -> ComposeResult:
         yield Static(id="editor-label", markup=False)
         yield EditorInput(select_on_focus=False)
 
-    def start(self, label: str, value: str, item: Any | None) -> None:
-        """Show the editor with ``value`` and focus it."""
-        self.item = item
+    def start(self, label: str, value: str, apply: Callable[[str], bool]) -> None:
+        """Show the editor with ``value`` and focus it; each change is sent with ``apply``, so a
+        change still on its way after the editor closed (or reopened) goes to the right place."""
+        self._apply = apply
         self.query_one("#editor-label", Static).update(Content(label))
         editor = self.query_one(Input)
         with editor.prevent(Input.Changed):
@@ -101,7 +103,7 @@ class LineEditor(Horizontal):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(self.Changed(event.value, self.item))
+        self.post_message(self.Changed(event.value, self._apply))
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
         event.stop()
