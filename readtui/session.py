@@ -242,9 +242,11 @@ class ReadingSession:
         self._after_change(index)
         return highlight
 
-    def edit_highlight(self, index: int, number: int, *, label: str | None = None, note: str | None = None) -> bool:
+    def edit_highlight(
+        self, index: int, number: int, *, label: str | None = None, note: str | None = None, undoable: bool = True
+    ) -> bool:
         """Change the label or note of highlight ``number`` (0-based, in text order) of paragraph ``index``."""
-        self._before_change(index, True)
+        self._before_change(index, undoable)
         highlight = self.answers(index).highlight[number]
         if label is not None:
             highlight.label = label

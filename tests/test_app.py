@@ -499,12 +499,22 @@ async def test_highlight_a_phrase_with_the_keyboard_alone(tmp_path: Path) -> Non
         await pilot.pause()
         await pilot.press("l")  # the loaded-word label's key
         await pilot.pause()
+        await pilot.press(*"metaphor of injury", "enter")  # the note, right after
+        await pilot.pause()
         assert view.selection is None and view.has_focus
         await pilot.press("escape", "n")
         assert app.session.position == 5, "after escape, n is 'next' again"
         await quit_app(app, pilot)
     highlight = next(p for p in read_toml(out)["paragraph"] if p["index"] == 4)["highlight"]
-    assert highlight == [{"start": start, "end": start + len(PHRASE), "label": "loaded-word", "quote": PHRASE}]
+    assert highlight == [
+        {
+            "start": start,
+            "end": start + len(PHRASE),
+            "label": "loaded-word",
+            "quote": PHRASE,
+            "note": "metaphor of injury",
+        }
+    ]
     again = open_app(None, out)
     async with again.run_test(size=(120, 40)) as pilot:
         await pilot.press("g", "4", "enter")
@@ -535,6 +545,7 @@ async def test_highlight_a_phrase_with_the_mouse_alone(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.click("LabelPicker OptionList", offset=(4, 1))  # the first label: loaded word
         await pilot.pause()
+        await pilot.press("enter")  # no note
         record = app.session.record(4)
         assert [(h.start, h.end, h.label, h.quote) for h in record.highlight] == [
             (start, start + len(PHRASE), "loaded-word", PHRASE)

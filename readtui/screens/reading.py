@@ -154,10 +154,18 @@ class ReadingScreen(AnsweringScreen):
         index = self.session.position
 
         def highlight(label: str | None) -> None:
-            if label is not None:
-                self.session.add_highlight(index, message.start, message.end, label)
-                self.query_one(ParagraphView).clear_selection()
-                self.changed()
+            if label is None:
+                return
+            added = self.session.add_highlight(index, message.start, message.end, label)
+            self.query_one(ParagraphView).clear_selection()
+            self.changed()
+
+            def note(text: str) -> bool:
+                highlights = self.session.answers(index).highlight
+                numbers = [n for n, candidate in enumerate(highlights) if candidate is added]
+                return bool(numbers) and self.session.edit_highlight(index, numbers[0], note=text, undoable=False)
+
+            self.open_editor("Note on this highlight (enter to skip): ", "", note)
 
         self.app.pick_label(highlight)
 
