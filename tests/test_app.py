@@ -561,3 +561,22 @@ async def test_keys_typed_before_the_go_to_dialog_opens_land_in_it(tmp_path: Pat
         await pilot.pause(0.5)
         assert app.session.position == 4
         await quit_app(app, pilot)
+
+
+async def test_an_answer_that_claims_a_problem_asks_gently_for_a_quote(tmp_path: Path) -> None:
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g", "4", "enter")
+        await pilot.pause()
+        await pilot.press("3")  # claims: "No, just asserted" – needs evidence
+        view = app.screen.query_one(ChecklistView)
+        lines = "\n".join(line.plain for line in view._lines)
+        assert "↳ quote it: v, select the words, h → Unsourced claim" in lines
+        await pilot.press("n")
+        assert app.session.position == 5, "the prompt never blocks the reader"
+        await pilot.press("p")
+        text = app.session.text(4)
+        app.session.add_highlight(4, 0, text.index(" "), "unsourced-claim")
+        app.screen.refresh_views()
+        assert "quote it" not in "\n".join(line.plain for line in view._lines)
+        await quit_app(app, pilot)

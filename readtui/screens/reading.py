@@ -80,7 +80,12 @@ class ReadingScreen(AnsweringScreen):
             marks=marks,
             scroll_home=scroll_home,
         )
-        self.checklist_view.show(record)
+        labels = session.checklist.labels
+        wanted = {
+            item_id: labels[session.checklist.items[item_id].evidence].title
+            for item_id in session.evidence_wanted(index)
+        }
+        self.checklist_view.show(record, wanted)
         self.query_one(ProgressStrip).show(index, f"{session.answered_paragraphs()}/{session.paragraph_count} done")
         self.show_title()
 

@@ -73,6 +73,7 @@ class ChecklistView(LineView, can_focus=True):
         self.items = [item for _, items in sections for item in items]
         self.cursor = 0
         self.record = Answers()
+        self.evidence_wanted: dict[str, str] = {}
         self._hits: dict[int, list[Hit]] = {}
         self._item_rows: list[tuple[int, int]] = []
         self._line_items: list[int | None] = []
@@ -81,9 +82,11 @@ class ChecklistView(LineView, can_focus=True):
     def current_item(self) -> Any | None:
         return self.items[self.cursor] if self.items else None
 
-    def show(self, record: Answers) -> None:
-        """Show another paragraph's (or the essay's) answers."""
+    def show(self, record: Answers, evidence_wanted: dict[str, str] | None = None) -> None:
+        """Show another paragraph's (or the essay's) answers; ``evidence_wanted`` maps item ids
+        whose answer claims a problem that no highlight shows yet to the label to quote it with."""
         self.record = record
+        self.evidence_wanted = evidence_wanted or {}
         self.rebuild()
 
     def move_cursor(self, delta: int = 0, *, to: int | None = None) -> None:
@@ -179,6 +182,12 @@ class ChecklistView(LineView, can_focus=True):
             ]
         if item.id in self.record.unsure:
             lines.append(Content(" " * INDENT) + Content.styled("unsure", self.style_of("checklist--unsure")))
+        if item.id in self.evidence_wanted:
+            prompt = f"↳ quote it: v, select the words, h → {self.evidence_wanted[item.id]}"
+            lines += [
+                Content(" " * INDENT) + line
+                for line in wrap_text(prompt, width - INDENT, self.style_of("checklist--unsure"))
+            ]
         return lines
 
     def _flow_chips(
