@@ -580,3 +580,38 @@ async def test_an_answer_that_claims_a_problem_asks_gently_for_a_quote(tmp_path:
         app.screen.refresh_views()
         assert "quote it" not in "\n".join(line.plain for line in view._lines)
         await quit_app(app, pilot)
+
+
+async def test_the_highlight_list_jumps_edits_relabels_and_deletes(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    app = open_app(None, out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        session = app.session
+        await pilot.press("g", "4", "enter")
+        text = session.text(4)
+        start = text.index(PHRASE)
+        session.add_highlight(4, 0, 13, "named-source")
+        session.add_highlight(4, start, start + len(PHRASE), "loaded-word")
+        app.screen.refresh_views()
+        await pilot.press("m", "down", "e")  # the second highlight's note
+        await pilot.pause()
+        await pilot.press(*"injury metaphor", "enter")
+        assert session.record(4).highlight[1].note == "injury metaphor"
+        await pilot.press("m", "l")  # relabel the first
+        await pilot.pause()
+        await pilot.press("u")  # unsourced claim
+        await pilot.pause()
+        assert session.record(4).highlight[0].label == "unsourced-claim"
+        await pilot.press("m", "d")  # delete the first
+        await pilot.pause()
+        assert [h.quote for h in session.record(4).highlight] == [PHRASE]
+        await pilot.press("m", "enter")  # jump: selection mode, the highlight selected
+        await pilot.pause()
+        view = app.screen.query_one(ParagraphView)
+        assert view.has_focus and view.selection == (start, start + len(PHRASE))
+        await pilot.press("escape")
+        await quit_app(app, pilot)
+    highlight = next(p for p in read_toml(out)["paragraph"] if p["index"] == 4)["highlight"]
+    assert highlight == [
+        {"start": start, "end": start + len(PHRASE), "label": "loaded-word", "quote": PHRASE, "note": "injury metaphor"}
+    ]

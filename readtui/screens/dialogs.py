@@ -104,6 +104,48 @@ class LabelPicker(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
 
+class HighlightList(ModalScreen[tuple[str, int] | None]):
+    """The paragraph's highlights; returns (what to do, which): jump, note, label or delete."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close", id="dialog-cancel"),
+        Binding("e", "act('note')", "Edit the note", id="highlight-note"),
+        Binding("l", "act('label')", "Change the label", id="highlight-label"),
+        Binding("d,delete", "act('delete')", "Delete", id="highlight-delete"),
+    ]
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+        """(label title, quote, note) of each highlight, in text order."""
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for number, (title, quote, note) in enumerate(self.rows):
+            prompt = Content.styled(title, "bold") + Content(f"  “{quote}”")
+            if note:
+                prompt += Content("\n  ") + Content.styled(note, "italic")
+            options.append(Option(prompt, id=str(number)))
+        with Vertical(classes="dialog"):
+            yield Static(
+                Content("Highlights: enter jumps to one · e note · l label · d delete · escape closes"),
+                classes="dialog-title",
+            )
+            yield OptionList(*options)
+
+    def _current(self) -> int | None:
+        return self.query_one(OptionList).highlighted
+
+    def action_act(self, what: str) -> None:
+        number = self._current()
+        if number is not None:
+            self.dismiss((what, number))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(("jump", int(event.option.id or 0)))
+
+
 class HelpDialog(ModalScreen[None]):
     """Every key of the screen beneath, as currently mapped."""
 

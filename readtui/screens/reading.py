@@ -32,6 +32,7 @@ class ReadingScreen(AnsweringScreen):
         Binding("g", "goto", "Go to paragraph number…", id="goto"),
         Binding("o", "overall", "Overall questions and what is still missing", id="overall", show=False),
         Binding("v", "select", "Select words to highlight (or tab to the paragraph)", id="select"),
+        Binding("m", "highlights", "This paragraph's highlights: jump, note, label, delete", id="highlights"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -173,6 +174,46 @@ class ReadingScreen(AnsweringScreen):
             self.open_editor("Note on this highlight (enter to skip): ", "", note)
 
         self.app.pick_label(highlight)
+
+    def action_highlights(self) -> None:
+        from readtui.screens.dialogs import HighlightList
+
+        index = self.session.position
+        highlights = self.session.answers(index).highlight
+        if not highlights:
+            self.app.notify("No highlights here yet: v to select words, then h.", timeout=4)
+            return
+        labels = self.session.checklist.labels
+        rows = [(labels[h.label].title if h.label in labels else h.label, h.quote, h.note) for h in highlights]
+
+        def act(choice: tuple[str, int] | None) -> None:
+            if choice is not None:
+                self.act_on_highlight(index, *choice)
+
+        self.app.push_screen(HighlightList(rows), act)
+
+    def act_on_highlight(self, index: int, what: str, number: int) -> None:
+        """Jump to, edit the note or label of, or delete highlight ``number`` of paragraph ``index``."""
+        session = self.session
+        highlight = session.answers(index).highlight[number]
+        if what == "jump":
+            self.query_one(ParagraphView).select(highlight.start, highlight.end)
+        elif what == "delete":
+            session.remove_highlight(index, number)
+            self.changed()
+        elif what == "note":
+            self.open_editor(
+                "Note on this highlight: ",
+                highlight.note,
+                lambda text: session.edit_highlight(index, number, note=text, undoable=False),
+            )
+        elif what == "label":
+
+            def relabel(label: str | None) -> None:
+                if label is not None and session.edit_highlight(index, number, label=label):
+                    self.changed()
+
+            self.app.pick_label(relabel)
 
     def show_keys(self) -> None:
         if self.selecting:

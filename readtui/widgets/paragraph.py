@@ -267,6 +267,12 @@ class ParagraphView(LineView, can_focus=True):
         self.caret = self.anchor = None
         self.post_message(self.Left())
 
+    def select(self, start: int, end: int) -> None:
+        """Enter selection mode with ``text[start:end]`` selected (the caret on its last character)."""
+        self.focus()
+        self.anchor, self.caret = start, max(end - 1, start)
+        self._set_caret(self.caret, extend=True)
+
     def clear_selection(self) -> None:
         """Keep the caret, drop the selection (after it was highlighted)."""
         self.anchor = None
