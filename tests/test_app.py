@@ -615,3 +615,30 @@ async def test_the_highlight_list_jumps_edits_relabels_and_deletes(tmp_path: Pat
     assert highlight == [
         {"start": start, "end": start + len(PHRASE), "label": "loaded-word", "quote": PHRASE, "note": "injury metaphor"}
     ]
+
+
+async def test_highlights_in_persian_and_combining_text_use_code_point_offsets(tmp_path: Path) -> None:
+    essay = tmp_path / "fa.txt"
+    paragraph = "این یک متن فارسی است که ادعاهای بی‌منبع دارد. Café naïve e\u0301 日本語 text."
+    essay.write_text("عنوان\n\n" + paragraph + "\n", encoding="utf-8")
+    out = tmp_path / "a.toml"
+    app = open_app(essay, out)
+    async with app.run_test(size=(100, 30)) as pilot:
+        text = app.session.text(1)
+        target = "ادعاهای بی‌منبع"
+        start = text.index(target)
+        await pilot.press("v", *["right"] * start, "w", "w")
+        view = app.screen.query_one(ParagraphView)
+        assert view.selection == (start, start + len(target))
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.press("u", "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await quit_app(app, pilot)
+    highlight = read_toml(out)["paragraph"][0]["highlight"][0]
+    assert highlight["quote"] == target == text[highlight["start"] : highlight["end"]]
+    from readtui.essay import load_essay
+    from readtui.validation import validate_file
+
+    assert validate_file(str(out), essay=load_essay(essay)).problems == []
