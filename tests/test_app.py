@@ -642,3 +642,34 @@ async def test_highlights_in_persian_and_combining_text_use_code_point_offsets(t
     from readtui.validation import validate_file
 
     assert validate_file(str(out), essay=load_essay(essay)).problems == []
+
+
+def contrast_ratio(first, second) -> float:
+    """WCAG contrast ratio of two textual Colors."""
+
+    def luminance(colour) -> float:
+        def channel(value: int) -> float:
+            value /= 255
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(colour.r) + 0.7152 * channel(colour.g) + 0.0722 * channel(colour.b)
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+async def test_highlight_colours_are_readable_in_every_bundled_theme(tmp_path: Path) -> None:
+    from readtui.widgets.paragraph import MARK_COLOURS
+
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test() as pilot:
+        view = app.screen.query_one(ParagraphView)
+        worst = []
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause()
+            for slot in range(MARK_COLOURS):
+                style = view.get_visual_style(f"paragraph--mark-{slot}")
+                worst.append((contrast_ratio(style.foreground, style.background), theme, slot))
+        assert min(worst) >= (3.5, "", 0), min(worst)
+        await quit_app(app, pilot)

@@ -103,11 +103,11 @@ class ParagraphView(LineView, can_focus=True):
         & > .paragraph--heading { color: $text-muted; text-style: bold; }
         & > .paragraph--flag { color: $warning; text-style: bold; }
         & > .paragraph--note { color: $text-muted; text-style: italic; }
-        & > .paragraph--mark-0 { background: $error 35%; }
-        & > .paragraph--mark-1 { background: $warning 35%; }
-        & > .paragraph--mark-2 { background: $success 35%; }
-        & > .paragraph--mark-3 { background: $primary 45%; }
-        & > .paragraph--mark-4 { background: $secondary 45%; }
+        & > .paragraph--mark-0 { background: $error 35%; color: auto 90%; }
+        & > .paragraph--mark-1 { background: $warning 35%; color: auto 90%; }
+        & > .paragraph--mark-2 { background: $success 35%; color: auto 90%; }
+        & > .paragraph--mark-3 { background: $primary 45%; color: auto 90%; }
+        & > .paragraph--mark-4 { background: $secondary 45%; color: auto 90%; }
         & > .paragraph--overlap { text-style: bold underline; }
         & > .paragraph--selection { text-style: reverse; }
         & > .paragraph--caret { text-style: reverse bold; }
