@@ -157,7 +157,7 @@ async def test_click_on_an_option_answers_it(tmp_path: Path) -> None:
         view = app.screen.query_one(ChecklistView)
         row, hits = next((row, hits) for row, hits in sorted(view._hits.items()) if hits[0].item == 0)
         second = hits[1]
-        await pilot.click(view, offset=(second.start + 1, row - view.scroll_offset.y))
+        await pilot.click(view, offset=(view.gutter.left + second.start, view.gutter.top + row - view.scroll_offset.y))
         assert app.session.answers(1).answers == {"claims-supported": "partly"}
         await quit_app(app, pilot)
 
@@ -536,12 +536,16 @@ async def test_highlight_a_phrase_with_the_mouse_alone(tmp_path: Path) -> None:
         def cell_of(offset: int) -> tuple[int, int]:
             line = next(n for n, (a, b) in enumerate(view._ranges) if a <= offset < b)
             a, _ = view._ranges[line]
-            return view.gutter.left + len(text[a:offset]), view._text_row + line
+            return len(text[a:offset]), view._text_row + line  # in the content area
+
+        def widget_cell(offset: int) -> tuple[int, int]:
+            x, y = cell_of(offset)
+            return view.gutter.left + x, view.gutter.top + y  # pilot offsets include the padding
 
         assert view.offset_at(*cell_of(start)) == start and view.offset_at(*cell_of(end)) == end
-        await pilot.mouse_down(view, offset=cell_of(start))
-        await pilot.hover(view, offset=cell_of(end))
-        await pilot.mouse_up(view, offset=cell_of(end))
+        await pilot.mouse_down(view, offset=widget_cell(start))
+        await pilot.hover(view, offset=widget_cell(end))
+        await pilot.mouse_up(view, offset=widget_cell(end))
         await pilot.pause()
         await pilot.click("LabelPicker OptionList", offset=(4, 1))  # the first label: loaded word
         await pilot.pause()

@@ -214,9 +214,12 @@ class ChecklistView(LineView, can_focus=True):
     # --- mouse -------------------------------------------------------------------------------
 
     def on_click(self, event: events.Click) -> None:
-        row = event.y + self.scroll_offset.y
+        cell = event.get_content_offset(self)
+        if cell is None:
+            return
+        row = cell.y + self.scroll_offset.y
         for hit in self._hits.get(row, []):
-            if hit.start <= event.x < hit.end:
+            if hit.start <= cell.x < hit.end:
                 self.move_cursor(to=hit.item)
                 self.post_message(self.OptionClicked(hit.item, hit.digit))
                 return

@@ -281,13 +281,13 @@ class ParagraphView(LineView, can_focus=True):
     # --- the mouse -------------------------------------------------------------------------------
 
     def offset_at(self, x: int, y: int) -> int | None:
-        """The text offset under widget cell (x, y), if it is on the paragraph's text."""
+        """The text offset under content cell (x, y) (padding excluded), if it is on the text."""
         line = y + self.scroll_offset.y - self._text_row
         if not 0 <= line < len(self._ranges):
             return None
         start, end = self._ranges[line]
         margin = max((self.line_width - READING_WIDTH) // 2, 0)
-        column = x - self.gutter.left - margin
+        column = x - margin
         cells = 0
         for offset in range(start, end):
             cells += cell_len(self.text[offset])
@@ -296,7 +296,8 @@ class ParagraphView(LineView, can_focus=True):
         return max(end - 1, start)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
-        offset = self.offset_at(event.x, event.y)
+        cell = event.get_content_offset(self)
+        offset = None if cell is None else self.offset_at(cell.x, cell.y)
         if offset is None:
             return
         self.focus()
@@ -306,7 +307,8 @@ class ParagraphView(LineView, can_focus=True):
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         if self.app.mouse_captured is self and self.anchor is not None:
-            offset = self.offset_at(event.x, event.y)
+            cell = event.get_content_offset_capture(self)
+            offset = self.offset_at(cell.x, cell.y)
             if offset is not None and offset != self.caret:
                 self.caret = offset
                 self.rebuild()
