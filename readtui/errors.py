@@ -1,7 +1,8 @@
-"""The one exception type the core raises for bad input."""
+"""The one exception type the core raises for bad input, and how untrusted text is made printable."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -20,7 +21,7 @@ class ReadtuiError(Exception):
 
     def __str__(self) -> str:
         # A file name may hold a newline or an escape sequence: keep the message one harmless line.
-        parts = [p for p in (_printable(self.file) if self.file else None, self.where) if p]
+        parts = [p for p in (visible_controls(self.file) if self.file else None, self.where) if p]
         parts.append(self.message)
         return ": ".join(parts)
 
@@ -39,18 +40,22 @@ class ReadtuiErrors(ReadtuiError):
         return "\n".join(str(p) for p in self.problems)
 
 
-def _printable(text: str) -> str:
-    """Control characters shown as their visible pictures (U+2400…), as essays show them; other
-    controls and lone surrogates (undecodable bytes in a file name) as U+FFFD."""
-    return "".join(_visible(ch) for ch in text)
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def _visible(ch: str) -> str:
-    code = ord(ch)
+def visible_controls(text: str) -> str:
+    """``text`` with control characters made visible: C0 controls as their pictures (U+2400…),
+    DEL as U+2421, C1 controls and lone surrogates (undecodable bytes in a file name) as U+FFFD.
+    Essays show their text this way, and error messages their file names."""
+    if not _INVISIBLE.search(text):  # searching first is much faster than sub() when there is nothing to replace
+        return text
+    return _INVISIBLE.sub(_visible, text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
     if code < 0x20:
         return chr(0x2400 + code)
     if code == 0x7F:
         return "\u2421"
-    if 0x80 <= code < 0xA0 or 0xD800 <= code < 0xE000:
-        return "\ufffd"
-    return ch
+    return "\ufffd"

@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from readtui.errors import ReadtuiError
+from readtui.errors import ReadtuiError, visible_controls
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 MAX_HEADER_BLOCKS = 4
@@ -37,17 +37,6 @@ _LINE_SPACE = " \t\f\v\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _SPACE_RUN = re.compile(f"[{_LINE_SPACE}\n\r]+")
 _PARAGRAPH_BREAK = re.compile(f"\n(?:[{_LINE_SPACE}]*\n)+")
 _BLANK_LINE = re.compile(f"[{_LINE_SPACE}]*")
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    """The code point shown in place of a control character (or a lone surrogate)."""
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)  # CONTROL PICTURES: U+2400 NULL .. U+241F UNIT SEPARATOR
-    if code == 0x7F:
-        return "\u2421"
-    return "\ufffd"
 
 
 def normalise_paragraph(text: str) -> str:
@@ -57,9 +46,7 @@ def normalise_paragraph(text: str) -> str:
     else:
         text = " ".join(text.split())  # the same result, several times faster
     text = unicodedata.normalize("NFC", text)
-    if _INVISIBLE.search(text):  # searching first is much faster than sub() when there is nothing to replace
-        text = _INVISIBLE.sub(_visible, text)
-    return text
+    return visible_controls(text)
 
 
 # --- the essay ------------------------------------------------------------------------------
@@ -118,7 +105,7 @@ def load_essay(
 
 def _display_name(path: str | Path) -> str:
     """The file name for an error message, kept to one line even if the name holds a newline."""
-    return _INVISIBLE.sub(_visible, str(path))
+    return visible_controls(str(path))
 
 
 _FILE_KINDS = (
