@@ -357,10 +357,17 @@ class ReadingSession:
             if not record.has_content():
                 self._records.pop(target)
                 self.assessment.paragraph.remove(record)
-        if self.assessment.session.status == "complete" and self.unanswered_required():
+        if self.assessment.session.status == "complete" and self._misses_required(target):
             self.assessment.session.status = "in-progress"
         self._touch()
         return True
+
+    def _misses_required(self, target: Target) -> bool:
+        """Whether ``target`` lacks a required answer: after a change to a complete assessment
+        only the changed target needs looking at, not every paragraph of the essay."""
+        if target is None:
+            return not all(self.assessment.overall.is_answered(item_id) for item_id in self._required_essay)
+        return bool(self._required_paragraph) and self.paragraph_state(target) != COMPLETE
 
     def _touch(self) -> None:
         self.assessment.session.updated = utc_now()

@@ -326,8 +326,14 @@ def test_finish_only_when_nothing_required_is_missing(session: ReadingSession) -
     assert session.finish() == []
     assert session.assessment.session.status == "complete"
     assert session.answered_paragraphs() == 4
+    session.set_note(2, "a note leaves no gap")
+    assert session.assessment.session.status == "complete"
     session.clear(3, "checkable")
     assert session.assessment.session.status == "in-progress", "a change that leaves a gap reopens it"
+    session.choose(3, item(session, "checkable"), 1)
+    assert session.finish() == []
+    session.clear(None, "summary")
+    assert session.assessment.session.status == "in-progress", "an essay answer cleared reopens it too"
 
 
 def test_go_to_and_seconds(session: ReadingSession) -> None:
