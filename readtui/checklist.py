@@ -116,7 +116,6 @@ class TextItem(_ItemBase):
 
 
 Item = Annotated[ChoiceItem | MultiItem | ScaleItem | TextItem, constrained(discriminator="kind")]
-ITEM_KINDS = ("choice", "multi", "scale", "text")
 
 
 @dataclass(frozen=True, kw_only=True)

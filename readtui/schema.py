@@ -148,7 +148,8 @@ def _build_union(members: Iterable[Any], value: Any) -> Any:
 
 # --- turning pydantic errors into one line per problem -------------------------------------
 
-_ITEM_KINDS = frozenset({"choice", "multi", "scale", "text"})
+ITEM_KINDS = ("choice", "multi", "scale", "text")
+"""The `kind`s of checklist items: pydantic names the branch of the item union after them."""
 _ANSWER_BRANCHES = frozenset({"int", "str", "list[str]"})
 """How pydantic names the branches of the assessment's answer union in an error's location."""
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -165,7 +166,7 @@ def field_path(loc: Iterable[str | int]) -> str:
     for n, part in enumerate(parts):
         if isinstance(part, int):
             path += f"[{part + 1}]"
-        elif part in _ITEM_KINDS and n >= 2 and parts[n - 2] == "item" and isinstance(parts[n - 1], int):
+        elif part in ITEM_KINDS and n >= 2 and parts[n - 2] == "item" and isinstance(parts[n - 1], int):
             continue  # the discriminated-union branch name after item[i], not a key in the file
         else:
             path += f".{quote_key(part)}" if path else quote_key(part)
@@ -206,10 +207,10 @@ def describe_validation_error(file: str | Path, error: Any) -> list[ReadtuiError
         elif kind == "union_tag_invalid":
             tag = detail.get("ctx", {}).get("tag", "?")
             where = f"{where}.kind" if where else "kind"
-            message = f"unknown kind {tag!r} (expected one of: {', '.join(sorted(_ITEM_KINDS))})"
+            message = f"unknown kind {tag!r} (expected one of: {', '.join(ITEM_KINDS)})"
         elif kind == "union_tag_not_found":
             where = f"{where}.kind" if where else "kind"
-            message = f"missing required key (one of: {', '.join(sorted(_ITEM_KINDS))})"
+            message = f"missing required key (one of: {', '.join(ITEM_KINDS)})"
         elif kind == "string_pattern_mismatch" and loc and loc[-1] == "key":
             message = f"bad key {detail['input']!r}: a label's key is one lowercase letter"
         elif kind == "string_pattern_mismatch":
