@@ -64,6 +64,10 @@ class _OptionsItem(_ItemBase):
     def steps(self) -> int:
         return len(self.options)
 
+    @cached_property
+    def option_ids(self) -> frozenset[str]:
+        return frozenset(o.id for o in self.options)
+
 
 @dataclass(frozen=True, kw_only=True)
 class ChoiceItem(_OptionsItem):
@@ -177,9 +181,9 @@ class Checklist:
 def answer_is_valid(item: Any, value: Any) -> bool:
     """Whether ``value`` is a well-formed answer to ``item``."""
     if isinstance(item, ChoiceItem):
-        return isinstance(value, str) and value in {o.id for o in item.options}
+        return isinstance(value, str) and value in item.option_ids
     if isinstance(item, MultiItem):
-        known = {o.id for o in item.options}
+        known = item.option_ids
         return (
             isinstance(value, list)
             and all(isinstance(v, str) and v in known for v in value)
