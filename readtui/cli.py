@@ -225,6 +225,105 @@ def validate(files: tuple[str, ...], checklist_spec: str | None, essay_path: Pat
         sys.exit(BAD_INPUT)
 
 
+# --- compare ----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "markdown", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table for the terminal, markdown for a handout, csv (one row per answer) or json (every figure).",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@click.option(
+    "--checklist", "checklist_spec", metavar="ID|PATH", help="The checklist the files use [default: found by id]."
+)
+@click.option(
+    "--essay",
+    "essay_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="An essay the files assess, for its paragraph text (repeatable; matched by sha256).",
+)
+@click.option("--encoding", metavar="NAME", help="The essays' encoding (e.g. cp1252).")
+@click.option(
+    "--scale-level",
+    type=click.Choice(["ordinal", "interval"]),
+    default="ordinal",
+    show_default=True,
+    help="Level of measurement of scale items.",
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Resamples for the 95% interval of alpha; 0 turns it off.",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Seed of the bootstrap (same seed, same interval)."
+)
+@click.option(
+    "--tui", is_flag=True, help="Explore the comparison in the app: the disagreement map, readers side by side."
+)
+def compare(
+    files: tuple[str, ...],
+    output_format: str,
+    out: Path | None,
+    checklist_spec: str | None,
+    essay_paths: tuple[Path, ...],
+    encoding: str | None,
+    scale_level: str,
+    bootstrap: int,
+    seed: int,
+    tui: bool,
+) -> None:
+    """Compare readers' assessments of the same essays: agreement per item, contested paragraphs.
+
+    FILES are assessment files, directories of them, or glob patterns. Files are grouped by
+    essay (sha256); every essay with two or more readers is compared.
+    """
+    from readtui.compare import compare as compute
+    from readtui.compare import load_comparison
+    from readtui.essay import load_essay
+
+    try:
+        essays = [load_essay(path, encoding=encoding) for path in essay_paths]
+        data = load_comparison(list(files), checklist_spec, essays)
+    except ReadtuiError as error:
+        fail(error)
+    for warning in data.warnings:
+        click.echo(f"warning: {printable(warning)}", err=True)
+    comparison = compute(data, scale_level=scale_level, bootstrap=bootstrap, seed=seed)
+    if tui:
+        from readtui.compare_app import CompareApp
+        from readtui.config import load_config
+
+        try:
+            config = load_config()
+        except ReadtuiError as error:
+            fail(error)
+        CompareApp(comparison, config).run()
+        return
+    from readtui.compare_report import render
+
+    text = render(comparison, output_format)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    from readtui.storage import atomic_write
+
+    try:
+        atomic_write(out, text)
+    except OSError as error:
+        fail(ReadtuiError(out, f"cannot write: {error.strerror or error}"))
+    click.echo(f"Wrote {out}", err=True)
+
+
 @main.command()
 def checklists() -> None:
     """List bundled checklists and those in your checklist directory."""
