@@ -502,14 +502,14 @@ def krippendorff_alpha(variable: Variable, counts: Any, bootstrap: int, seed: in
     paired = counts[counts.sum(axis=1) >= 2]
     if paired.shape[0] == 0:
         return Alpha(None, "no unit has answers from two readers")
-    present = paired.sum(axis=0) > 0
-    if present.sum() < 2:
-        only = variable.label(int(np.argmax(present)))
-        return Alpha(None, f"no variation: every answer is {only!r}, so agreement by chance is 100%")
     if paired.shape[0] == 1:
         if variable.item.scope == "essay":
             return Alpha(None, "one essay is one unit: alpha compares answers across essays, so it needs two or more")
         return Alpha(None, "one unit only: alpha needs answers to two or more units")
+    present = paired.sum(axis=0) > 0
+    if present.sum() < 2:
+        only = variable.label(int(np.argmax(present)))
+        return Alpha(None, f"no variation: every answer is {only!r}, so agreement by chance is 100%")
     if pooled:
         value = float(alpha_from_coincidences(coincidences(paired), variable.values, variable.level))
     else:

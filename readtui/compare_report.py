@@ -344,11 +344,11 @@ def _markdown_contested(comparison: Comparison, add) -> None:
         readers = essay.readers
         add("| item | " + " | ".join(md(r) for r in readers) + " |")
         add("|---|" + "---|" * len(readers))
+        records = [file.record(row.index) for file in essay.files]
         for column, variable in enumerate(comparison.map_items):
-            if not row.disagreeing[column]:
-                continue
-            given = comparison.answers(variable, row.essay, row.index)
-            add(f"| {md(variable.key)} | " + " | ".join(md(given.get(r, "")) for r in readers) + " |")
+            if row.disagreeing[column]:
+                answers = [answer_text(record, variable.key) if record else "" for record in records]
+                add(f"| {md(variable.key)} | " + " | ".join(md(answer) for answer in answers) + " |")
         for file in essay.files:
             record = file.record(row.index)
             if record is None:
@@ -362,7 +362,7 @@ def _markdown_contested(comparison: Comparison, add) -> None:
 
 def _markdown_rationales(comparison: Comparison, add) -> None:
     data = comparison.input
-    text_items = [i for i in data.text_items if i.scope == "essay"]
+    essay_items = [i for i in data.checklist.items.values() if i.scope == "essay"]
     add("")
     add("## The readers' reasons")
     for essay in data.essays:
@@ -371,13 +371,16 @@ def _markdown_rationales(comparison: Comparison, add) -> None:
             add(f"### {md(_essay_title(essay))}")
         for file in essay.files:
             overall = file.assessment.overall
-            parts = [
-                f"{md(i.prompt)} {md(answer_text(overall, i.id))}" for i in text_items if overall.is_answered(i.id)
-            ]
-            if overall.note:
-                parts.append(md(overall.note))
             add("")
-            add(f"**{md(file.reader)}**: " + (" — ".join(parts) if parts else "*(no overall notes)*"))
+            add(f"**{md(file.reader)}**")
+            add("")
+            answered = [i for i in essay_items if overall.is_answered(i.id)]
+            for item in answered:
+                add(f"- *{md(item.prompt)}* {md(answer_text(overall, item.id))}")
+            if overall.note:
+                add(f"- *Note:* {md(overall.note)}")
+            if not answered and not overall.note:
+                add("- *(no answers about the essay as a whole)*")
 
 
 def _markdown_map(comparison: Comparison, add) -> None:
@@ -430,7 +433,8 @@ def csv_text(comparison: Comparison) -> str:
     writer.writerow(CSV_COLUMNS)
     data = comparison.input
     items = [*data.items, *data.text_items]
-    items.sort(key=list(data.checklist.items).index)
+    order = list(data.checklist.items)
+    items.sort(key=lambda item: order.index(item.id))
     paragraph_items = [i for i in items if i.scope == "paragraph"]
     essay_items = [i for i in items if i.scope == "essay"]
     for essay in data.essays:
