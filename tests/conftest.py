@@ -62,3 +62,73 @@ def small_essay_file(tmp_path: Path) -> Path:
     path = tmp_path / "essay.txt"
     path.write_text(ESSAY_TEXT, encoding="utf-8")
     return path
+
+
+def write_three_readers(directory: Path) -> list[Path]:
+    """Three differently answered assessments of the sample essay, with notes, unsure marks and
+    highlights (reader names include markup, which must stay literal). Deterministic."""
+    import random
+
+    from readtui.assessment import Highlight, ParagraphRecord, excerpt
+    from readtui.checklist import ChoiceItem, MultiItem, ScaleItem
+    from readtui.essay import load_essay, sample_essay_path
+    from readtui.session import new_assessment
+    from readtui.storage import AssessmentWriter
+
+    essay = load_essay(sample_essay_path())
+    checklist = load_checklist(bundled_checklists()["critical-reading"])
+    items = [item for item in checklist.items.values() if item.scope == "paragraph"]
+
+    def answer(item, rng: random.Random):
+        if isinstance(item, ChoiceItem):
+            return rng.choice(item.options).id
+        if isinstance(item, MultiItem):
+            return [o.id for o in item.options if rng.random() < 0.3]
+        if isinstance(item, ScaleItem):
+            return rng.randint(item.min, item.max)
+        return "text"
+
+    shared = random.Random(5)
+    consensus = [{item.id: answer(item, shared) for item in items} for _ in essay.paragraphs]
+    paths = []
+    for n, name in enumerate(["Ana [b]", "Ben", "Chloé"]):
+        rng = random.Random(n)
+        assessment = new_assessment(essay, checklist, "", name, str(sample_essay_path()))
+        for index, text in enumerate(essay.paragraphs, start=1):
+            answers, unsure = {}, []
+            for item in items:
+                roll = rng.random()
+                if roll < 0.05:
+                    unsure.append(item.id)
+                elif roll < 0.7:
+                    answers[item.id] = consensus[index - 1][item.id]
+                elif roll < 0.95:
+                    answers[item.id] = answer(item, rng)
+            word = text.split(" ")[n]
+            start = text.index(word)
+            assessment.paragraph.append(
+                ParagraphRecord(
+                    index=index,
+                    sha256=essay.paragraph_sha256(index - 1),
+                    chars=len(text),
+                    excerpt=excerpt(text),
+                    answers=answers,
+                    unsure=unsure,
+                    note=["", "Who are the 'officials'?", "Calls it a [red]regime[/red]."][(index + n) % 3],
+                    highlight=[Highlight(start=start, end=start + len(word), label="loaded-word", quote=word)],
+                )
+            )
+        assessment.overall.answers = {"credibility": 2 + n % 2, "main-claim": "Iran does not back ISIS."}
+        assessment.overall.note = f"{name}: thin on evidence."
+        path = directory / f"sample.{name.split()[0].lower()}.readtui.toml"
+        AssessmentWriter().save(path, assessment)
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture
+def three_readers(tmp_path: Path) -> list[Path]:
+    """``write_three_readers`` in tmp_path/readers."""
+    directory = tmp_path / "readers"
+    directory.mkdir()
+    return write_three_readers(directory)

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from readtui.compare import Comparison, ParagraphRow, answer_text, fmt
+from readtui.compare import Comparison, ParagraphRow, ReaderFile, answer_text, fmt
 from readtui.compare_report import percent
 from readtui.errors import visible_controls
 from readtui.widgets.bars import InfoBar
@@ -118,11 +118,11 @@ class MapScreen(Screen):
         if column is not None:
             variable = self.comparison.map_items[column]
             stats = next(s for s in self.comparison.items if s.variable is variable)
-            answers = self.comparison.answers(variable, row.essay, row.index)
+            answers = [_answer(file, row.index, variable.key) for file in essay.files]
             parts.insert(
                 0,
                 f"{column + 1} {variable.key}: alpha {fmt(stats.alpha.value)}, agree {percent(stats.agreement)} — "
-                + ", ".join(f"{reader} {answer}" for reader, answer in answers.items()),
+                + ", ".join(f"{file.reader} {answer}" for file, answer in zip(essay.files, answers, strict=True)),
             )
         self.query_one("#item", Static).update(Content("\n").join(_plain(part) for part in parts))
 
@@ -133,6 +133,12 @@ class MapScreen(Screen):
 
     def on_data_table_cell_selected(self, _event: DataTable.CellSelected) -> None:
         self.action_open()
+
+
+def _answer(file: ReaderFile, index: int, item_id: str) -> str:
+    """A reader's answer in a paragraph, 'unsure', or — when there is none."""
+    record = file.record(index)
+    return (answer_text(record, item_id) if record else "") or "—"
 
 
 def _titles(comparison: Comparison) -> str:
@@ -206,8 +212,10 @@ class ReadersScreen(Screen):
             style = f"bold {warning}" if item.id in split else ""
             cells = [Text(("≠ " if item.id in split else "  ") + item.id, style=style)]
             cells += [
-                Text(visible_controls(answer_text(record, item.id) or "—") if record else "", style=style)
-                for record in records
+                Text(
+                    visible_controls(_answer(files[reader], row.index, item.id)) if reader in files else "", style=style
+                )
+                for reader in comparison.readers
             ]
             table.add_row(*cells, key=item.id)
         if self.column is not None:

@@ -1,0 +1,219 @@
+"""``readtui compare`` as people run it: every output format, checked against each other and
+against an independent calculation from the CSV; bad input gives one line per problem and status 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from collections import Counter, defaultdict
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from readtui.cli import main
+from readtui.compare_report import fit
+from readtui.essay import sample_essay_path
+
+SEEDED = ["--bootstrap", "200", "--seed", "7"]
+
+
+def compare(*args: str | Path):
+    return CliRunner().invoke(main, ["compare", *map(str, args)], catch_exceptions=False)
+
+
+def outputs(files: list[Path]) -> dict[str, str]:
+    """The four formats of one comparison, with the same seed."""
+    result = {}
+    for name in ("table", "markdown", "csv", "json"):
+        run = compare(*files, "--format", name, *SEEDED)
+        assert run.exit_code == 0, run.output
+        result[name] = run.stdout
+    return result
+
+
+def nominal_alpha(units: list[list[str]]) -> float | None:
+    """Krippendorff's alpha, nominal, from each unit's values (pure Python, from the definition)."""
+    coincidences: Counter = Counter()
+    for values in units:
+        if len(values) < 2:
+            continue
+        for a, b in combinations(range(len(values)), 2):
+            weight = 1 / (len(values) - 1)
+            coincidences[values[a], values[b]] += weight
+            coincidences[values[b], values[a]] += weight
+    totals: Counter = Counter()
+    for (a, _), weight in coincidences.items():
+        totals[a] += weight
+    n = sum(totals.values())
+    disagree_observed = sum(w for (a, b), w in coincidences.items() if a != b)
+    disagree_expected = sum(totals[a] * totals[b] for a in totals for b in totals if a != b)
+    if not disagree_expected:
+        return None
+    return 1 - (n - 1) * disagree_observed / disagree_expected
+
+
+def csv_units(text: str) -> dict[str, list[list[str]]]:
+    """Item → per paragraph, the answers given (unsure and unanswered left out)."""
+    by_unit: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in csv.DictReader(io.StringIO(text)):
+        if row["scope"] == "paragraph" and row["value"] and row["kind"] in ("choice", "multi", "scale"):
+            by_unit[row["item"], row["paragraph"]].append(row["value"])
+    units: dict[str, list[list[str]]] = defaultdict(list)
+    for (item, _), values in by_unit.items():
+        units[item].append(values)
+    return units
+
+
+# --- the formats agree ----------------------------------------------------------------------
+
+
+def test_every_format_agrees_with_the_json_and_an_independent_calculation(three_readers: list[Path]) -> None:
+    out = outputs(three_readers)
+    figures = {item["key"]: item for item in json.loads(out["json"])["items"]}
+    assert len(figures) == 12 + 4 * 5 + 1  # paragraph items, the options of the 4 multi items, credibility
+    assert {"claims-supported", "evidence-kinds", "evidence-kinds:statistics", "loaded-words", "credibility"} <= set(
+        figures
+    )
+
+    # the terminal table and the markdown handout print the same figures, rounded
+    table_rows = {}
+    for line in out["table"].splitlines():
+        match = re.match(r"^(\S+|  \S+)\s+(\d+)\s+(\d+%|—)\s+(-?\d\.\d\d|—)", line)
+        if match:
+            table_rows.setdefault(match[1].strip(), match.groups()[1:])
+    markdown_rows = {}
+    for line in out["markdown"].splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) >= 5 and cells[1].isdigit():
+            markdown_rows[cells[0].removeprefix("↳ ").replace("\\", "")] = cells[1:5]
+    for key, item in figures.items():
+        expected = [str(item["n_units"]), f"{item['agreement']:.0%}"]
+        expected.append("—" if item["alpha"] is None else f"{item['alpha']:.2f}")
+        label = key.split(":")[-1]
+        assert list(table_rows[label]) == expected, key
+        assert markdown_rows[label][:3] == expected, key
+        ci = item["ci"]
+        assert markdown_rows[label][3] == (f"[{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "")
+
+    # the CSV holds the raw answers: alpha and agreement recomputed from it, independently
+    units = csv_units(out["csv"])
+    for key, item in figures.items():
+        if item["kind"] == "choice" or (item["kind"] == "multi" and item["option"] is None):
+            alpha = nominal_alpha(units[key])
+            assert item["alpha"] == pytest.approx(alpha, abs=1e-9), key
+        if item["kind"] == "choice" and item["scope"] == "paragraph":
+            pairs = [(a, b) for values in units[key] for a, b in combinations(values, 2)]
+            per_unit = [
+                sum(a == b for a, b in combinations(v, 2)) / (len(v) * (len(v) - 1) / 2)
+                for v in units[key]
+                if len(v) > 1
+            ]
+            assert pairs
+            # agreement weights units by their number of values, as alpha does
+            weights = [len(v) for v in units[key] if len(v) > 1]
+            weighted = sum(w * a for w, a in zip(weights, per_unit, strict=True)) / sum(weights)
+            assert item["agreement"] == pytest.approx(weighted), key
+
+
+def test_csv_has_one_row_per_reader_paragraph_and_item(three_readers: list[Path]) -> None:
+    rows = list(csv.DictReader(io.StringIO(compare(*three_readers, "--format", "csv").stdout)))
+    paragraph_rows = [r for r in rows if r["scope"] == "paragraph"]
+    assert len(paragraph_rows) == 3 * 6 * 12
+    assert len({(r["reader"], r["paragraph"], r["item"]) for r in paragraph_rows}) == len(paragraph_rows)
+    assert {r["reader"] for r in rows} == {"Ana [b]", "Ben", "Chloé"}
+    unsure = [r for r in rows if r["unsure"] == "true"]
+    assert unsure and all(r["value"] == "" for r in unsure)
+    assert any(r["note"] == "Calls it a [red]regime[/red]." for r in rows)
+    assert {r["kind"] for r in rows} == {"choice", "multi", "scale", "text"}
+
+
+def test_the_table_fits_80_columns(three_readers: list[Path]) -> None:
+    table = compare(*three_readers, "--essay", sample_essay_path()).stdout
+    assert "Most contested paragraphs" in table and "Disagreement map" in table
+    assert "Ana [b]" in table  # reader names are shown literally
+    assert max(len(fit(line, 200).rstrip()) for line in table.splitlines()) <= 80
+
+
+def test_same_seed_same_figures(three_readers: list[Path]) -> None:
+    first = compare(*three_readers, "--format", "json", *SEEDED).stdout
+    assert compare(*three_readers, "--format", "json", *SEEDED).stdout == first
+    other = compare(*three_readers, "--format", "json", "--bootstrap", "200", "--seed", "8").stdout
+    assert json.loads(other)["items"][0]["ci"] != json.loads(first)["items"][0]["ci"]
+
+
+def test_bootstrap_0_turns_the_interval_off(three_readers: list[Path]) -> None:
+    document = json.loads(compare(*three_readers, "--format", "json", "--bootstrap", "0").stdout)
+    assert all(item["ci"] is None for item in document["items"])
+    assert document["settings"]["bootstrap"] == 0
+
+
+def test_interval_level_for_scales(three_readers: list[Path]) -> None:
+    document = json.loads(compare(*three_readers, "--format", "json", "--scale-level", "interval").stdout)
+    scale = next(item for item in document["items"] if item["key"] == "loaded-words")
+    assert scale["level"] == "interval"
+
+
+def test_a_directory_or_a_glob(three_readers: list[Path]) -> None:
+    directory = three_readers[0].parent
+    shutil.copy(sample_essay_path().parent.parent / "checklists" / "critical-reading.toml", directory / "cl.toml")
+    by_directory = compare(directory, "--format", "json", "--bootstrap", "0")
+    assert by_directory.exit_code == 0, by_directory.output  # the checklist in the directory is skipped
+    by_glob = compare(str(directory / "*.readtui.toml"), "--format", "json", "--bootstrap", "0")
+    assert by_glob.stdout == by_directory.stdout
+    assert len(json.loads(by_glob.stdout)["readers"]) == 3
+
+
+def test_out_writes_the_file(three_readers: list[Path], tmp_path: Path) -> None:
+    target = tmp_path / "handout.md"
+    result = compare(*three_readers, "--format", "markdown", "--out", target)
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("# Reader agreement: Rapprochement between Iran and ISIS")
+
+
+def test_essay_text_is_used_when_given(three_readers: list[Path]) -> None:
+    handout = compare(*three_readers, "--format", "markdown", "--essay", sample_essay_path()).stdout
+    assert "> The point is that any measures that Iran has taken are because of formal request" in handout
+    assert "## The readers' reasons" in handout
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+
+def test_one_reader_is_not_enough(three_readers: list[Path]) -> None:
+    result = compare(three_readers[0])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{three_readers[0]}: the only reader of 'Rapprochement between Iran and ISIS?!'",
+        "nothing to compare: no essay has two or more readers",
+    ]
+
+
+def test_bad_files_one_line_each(three_readers: list[Path], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('format = "readtui-assessment/1"\n[reader\n', encoding="utf-8")
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text('format = "readtui-assessment/1"\n[reader]\nname = 3\n', encoding="utf-8")
+    result = compare(*three_readers, broken, wrong, tmp_path / "missing.toml")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"{broken}: line 2, column 8: TOML syntax error")
+    assert any(line.startswith(f"{wrong}: reader.name:") for line in lines)
+    assert f"{tmp_path / 'missing.toml'}: no such file" in lines
+    assert "Traceback" not in result.output
+
+
+def test_essay_that_matches_no_assessment(three_readers: list[Path], small_essay_file: Path) -> None:
+    result = compare(*three_readers, "--essay", small_essay_file)
+    assert result.exit_code == 2
+    assert result.stderr == f"{small_essay_file}: is not the essay of any of the assessments (sha256 differs)\n"
+
+
+def test_pattern_without_matches(tmp_path: Path) -> None:
+    result = compare(str(tmp_path / "*.toml"))
+    assert (result.exit_code, result.stderr) == (2, f"{tmp_path / '*.toml'}: no files match this pattern\n")
