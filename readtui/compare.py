@@ -250,19 +250,22 @@ def _attach_essays(groups: list[EssayGroup], essays: list[Essay], loaded) -> lis
 
 
 def _shared_items(checklist: Checklist, loaded, warnings: list[str]) -> tuple[list[Any], list[Any]]:
-    """The items to compare; with several checklist versions, those every version's files use."""
+    """The items to compare. With several checklist versions (files that record none are left
+    out of this), an item that some versions' files answer and others never do is dropped."""
     by_version: dict[str, set[str]] = {}
     for _, assessment in loaded:
-        used = by_version.setdefault(assessment.checklist.version, set())
-        for record in [*assessment.paragraph, assessment.overall]:
-            used.update(record.answers, record.unsure)
+        if assessment.checklist.version:
+            used = by_version.setdefault(assessment.checklist.version, set())
+            for record in [*assessment.paragraph, assessment.overall]:
+                used.update(record.answers, record.unsure)
     items = list(checklist.items.values())
     if len(by_version) > 1:
-        shared = set.intersection(*by_version.values())
-        dropped = [item.id for item in items if item.id not in shared]
+        anywhere = set.union(*by_version.values())
+        everywhere = set.intersection(*by_version.values())
+        dropped = [item.id for item in items if item.id in anywhere - everywhere]
         if dropped:
             warnings.append(f"not compared, missing from some versions: {', '.join(dropped)}")
-        items = [item for item in items if item.id in shared]
+        items = [item for item in items if item.id not in dropped]
     rated = [item for item in items if isinstance(item, ChoiceItem | MultiItem | ScaleItem)]
     return rated, [item for item in items if item not in rated]
 
@@ -641,8 +644,8 @@ class _AllItems:
 
 def pooled(found: list[Variable]) -> Variable:
     """Every item's values as one nominal variable: units are (item, unit) pairs and values are
-    (item, answer) pairs, so answers to different items never coincide. The bootstrap
-    resamples whole paragraphs, with every item of each."""
+    "item: answer", so answers to different items never coincide. The bootstrap resamples
+    whole paragraphs, with every item of each."""
     import numpy as np
 
     values: list[Any] = []
@@ -650,7 +653,7 @@ def pooled(found: list[Variable]) -> Variable:
     blocks = []
     for variable in found:
         blocks.append(np.where(variable.codes >= 0, variable.codes + len(values), MISSING))
-        values += [(variable.key, v) for v in variable.values]
+        values += [f"{variable.key}: {variable.label(code)}" for code in range(len(variable.values))]
         units += variable.units
     unsure = [sum(v.unsure[r] for v in found) for r in range(len(found[0].unsure))]
     return Variable("overall", _AllItems(), None, "nominal", values, units, np.concatenate(blocks, axis=1), unsure)

@@ -86,6 +86,12 @@ def shade(row: ParagraphRow, column: int) -> str:
 
 def item_notes(stats: VariableStats) -> list[str]:
     """Why a figure is missing or shaky, one line each."""
+    if stats.units == 0:
+        return [
+            "no paragraph has answers from two readers"
+            if stats.variable.item.scope == "paragraph"
+            else "no essay has answers from two readers"
+        ]
     notes = []
     if stats.alpha.value is None:
         notes.append(f"alpha undefined: {stats.alpha.reason}")
@@ -136,14 +142,17 @@ def table(comparison: Comparison) -> str:
         add(title)
         header = f"{'item':<26} {'N':>5} {'agree':>6} {'alpha':>6}  {'95% CI':<14}"
         add(header + (f" {'kappa':>6}" if two else "") + f" {'unsure':>6}")
+        unanswered = {s.variable.item.id for s in rows if s.variable.option is None and s.units == 0}
         for stats in rows:
+            if stats.variable.option is not None and stats.variable.item.id in unanswered:
+                continue  # its options have nothing to show either
             add(_table_row(stats, two))
             for note in item_notes(stats):
                 lines += wrap(note)
         if scope == "essay":
             for stats in rows:
-                if stats.variable.option is None and len(data.essays) == 1:
-                    given = comparison.answers(stats.variable, 0, 0)
+                given = comparison.answers(stats.variable, 0, 0)
+                if stats.variable.option is None and len(data.essays) == 1 and given:
                     lines += wrap(f"{stats.key}: " + ", ".join(f"{r} {a}" for r, a in given.items()))
     if comparison.overall is not None:
         add("")

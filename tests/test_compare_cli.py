@@ -8,12 +8,12 @@ import io
 import json
 import re
 import shutil
-from collections import Counter, defaultdict
-from itertools import combinations
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from reference_stats import reference_agreement, reference_alpha
 
 from readtui.cli import main
 from readtui.compare_report import fit
@@ -36,37 +36,18 @@ def outputs(files: list[Path]) -> dict[str, str]:
     return result
 
 
-def nominal_alpha(units: list[list[str]]) -> float | None:
-    """Krippendorff's alpha, nominal, from each unit's values (pure Python, from the definition)."""
-    coincidences: Counter = Counter()
-    for values in units:
-        if len(values) < 2:
-            continue
-        for a, b in combinations(range(len(values)), 2):
-            weight = 1 / (len(values) - 1)
-            coincidences[values[a], values[b]] += weight
-            coincidences[values[b], values[a]] += weight
-    totals: Counter = Counter()
-    for (a, _), weight in coincidences.items():
-        totals[a] += weight
-    n = sum(totals.values())
-    disagree_observed = sum(w for (a, b), w in coincidences.items() if a != b)
-    disagree_expected = sum(totals[a] * totals[b] for a in totals for b in totals if a != b)
-    if not disagree_expected:
-        return None
-    return 1 - (n - 1) * disagree_observed / disagree_expected
-
-
-def csv_units(text: str) -> dict[str, list[list[str]]]:
-    """Item → per paragraph, the answers given (unsure and unanswered left out)."""
-    by_unit: dict[tuple[str, str], list[str]] = defaultdict(list)
+def csv_rows(text: str) -> dict[str, list[list[str | None]]]:
+    """Item → readers × paragraphs of answers, from the CSV alone (None: unanswered or unsure)."""
+    answers: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
+    readers, paragraphs = {}, {}
     for row in csv.DictReader(io.StringIO(text)):
-        if row["scope"] == "paragraph" and row["value"] and row["kind"] in ("choice", "multi", "scale"):
-            by_unit[row["item"], row["paragraph"]].append(row["value"])
-    units: dict[str, list[list[str]]] = defaultdict(list)
-    for (item, _), values in by_unit.items():
-        units[item].append(values)
-    return units
+        if row["scope"] == "paragraph":
+            readers[row["reader"]] = paragraphs[row["paragraph"]] = None
+            if row["value"]:
+                answers[row["item"]][row["reader"], row["paragraph"]] = row["value"]
+    return {
+        item: [[given.get((reader, p)) for p in paragraphs] for reader in readers] for item, given in answers.items()
+    }
 
 
 # --- the formats agree ----------------------------------------------------------------------
@@ -101,23 +82,13 @@ def test_every_format_agrees_with_the_json_and_an_independent_calculation(three_
         assert markdown_rows[label][3] == (f"[{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "")
 
     # the CSV holds the raw answers: alpha and agreement recomputed from it, independently
-    units = csv_units(out["csv"])
+    rows = csv_rows(out["csv"])
     for key, item in figures.items():
-        if item["kind"] == "choice" or (item["kind"] == "multi" and item["option"] is None):
-            alpha = nominal_alpha(units[key])
-            assert item["alpha"] == pytest.approx(alpha, abs=1e-9), key
-        if item["kind"] == "choice" and item["scope"] == "paragraph":
-            pairs = [(a, b) for values in units[key] for a, b in combinations(values, 2)]
-            per_unit = [
-                sum(a == b for a, b in combinations(v, 2)) / (len(v) * (len(v) - 1) / 2)
-                for v in units[key]
-                if len(v) > 1
-            ]
-            assert pairs
-            # agreement weights units by their number of values, as alpha does
-            weights = [len(v) for v in units[key] if len(v) > 1]
-            weighted = sum(w * a for w, a in zip(weights, per_unit, strict=True)) / sum(weights)
-            assert item["agreement"] == pytest.approx(weighted), key
+        if item["scope"] == "paragraph" and item["option"] is None:
+            level = "ordinal" if item["kind"] == "scale" else "nominal"
+            values = [[None if v is None else int(v) if level == "ordinal" else v for v in row] for row in rows[key]]
+            assert item["alpha"] == pytest.approx(reference_alpha(values, level), abs=1e-9), key
+            assert item["agreement"] == pytest.approx(reference_agreement(values), abs=1e-12), key
 
 
 def test_csv_has_one_row_per_reader_paragraph_and_item(three_readers: list[Path]) -> None:
