@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import json
-import os
 import random
-import subprocess
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Collection
@@ -632,26 +628,3 @@ def test_essay_scope_item_with_one_essay(tmp_path: Path, verdicts: tuple[int, ..
     )
     assert (verdict.units, verdict.pairable, verdict.readers) == (1, 3, 3)
     assert verdict.agreement == pytest.approx(agreement)  # (2, 4, 4): of the 3 pairs of answers, only B–C agree
-
-
-# --- 8. the reading app does not load numpy ---------------------------------------------------
-
-IMPORT_SCRIPT = """\
-import json, sys
-import readtui.compare, readtui.app
-print(json.dumps(sorted(m for m in sys.modules if m.partition(".")[0] in ("numpy", "krippendorff"))))
-"""
-
-
-def test_reading_app_and_compare_module_do_not_import_numpy(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", IMPORT_SCRIPT],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        cwd=tmp_path,
-        env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.splitlines()[-1]) == []

@@ -1,4 +1,5 @@
-"""The core and the non-interactive commands never import Textual (they must stay fast and usable without a UI)."""
+"""The core and the non-interactive commands never import Textual, and the reading app never imports
+numpy (they must stay fast, and usable without a UI)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ CORE_MODULES = [
     "readtui.session",
     "readtui.launch",
     "readtui.validation",
+    "readtui.compare",
+    "readtui.compare_report",
     "readtui.cli",
 ]
 
@@ -57,18 +60,23 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_core_and_commands_do_not_import_textual(tmp_path) -> None:
+def run_python(script: str, cwd) -> object:
+    """Run ``script`` in a fresh interpreter; its last line of output, as JSON."""
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT.format(modules=CORE_MODULES)],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
-        cwd=tmp_path,
+        cwd=cwd,
         env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.splitlines()[-1])
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_core_and_commands_do_not_import_textual(tmp_path) -> None:
+    report = run_python(SCRIPT.format(modules=CORE_MODULES), tmp_path)
     outputs = report["outputs"]
     # The commands really ran (and did their work) in this process.
     assert outputs["validate critical-reading"]["out"].startswith("critical-reading: ok (checklist critical-reading")
@@ -78,3 +86,12 @@ def test_core_and_commands_do_not_import_textual(tmp_path) -> None:
     assert outputs["sessions"]["out"].startswith("No sessions yet.")
     assert outputs["bad essay"]["out"] == "/nonexistent.txt: no such file"
     assert report["textual"] == []
+
+
+def test_reading_app_and_compare_module_do_not_import_numpy(tmp_path) -> None:
+    script = (
+        "import json, sys\n"
+        "import readtui.compare, readtui.compare_report, readtui.app\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.partition('.')[0] in ('numpy', 'krippendorff'))))"
+    )
+    assert run_python(script, tmp_path) == []
