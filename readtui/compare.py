@@ -786,7 +786,7 @@ def compare(data: ComparisonInput, scale_level: str = "ordinal", bootstrap: int 
         pairs=_pair_agreement(data.readers, whole),
         map_items=map_items,
         rows=_disagreement_rows(data, map_items),
-        spans=_span_agreement(data),
+        spans=span_agreement(data),
     )
 
 
@@ -846,9 +846,11 @@ def _disagreement_rows(data: ComparisonInput, map_items: list[Variable]) -> list
     return [ParagraphRow(e, p, d, n) for (e, p), d, n in zip(units, disagree_rows, pair_rows, strict=True)]
 
 
-def _spans(file: ReaderFile) -> dict[str, set[tuple[int, int, int]]]:
+def _spans(file: ReaderFile, paragraph: int | None = None) -> dict[str, set[tuple[int, int, int]]]:
+    """The reader's live highlights by label, as (paragraph, start, end); of one paragraph, or all."""
     spans: dict[str, set[tuple[int, int, int]]] = {}
-    for record in file.assessment.paragraph:
+    records = file.assessment.paragraph if paragraph is None else [r for r in [file.record(paragraph)] if r]
+    for record in records:
         if not record.stale:
             for h in record.highlight:
                 if not h.stale:
@@ -867,11 +869,14 @@ def _overlap_found(spans: set[tuple[int, int, int]], others: set[tuple[int, int,
     )
 
 
-def _span_agreement(data: ComparisonInput) -> list[SpanAgreement]:
-    """Per label and pair of readers, summed over every essay both read."""
+def span_agreement(data: ComparisonInput, only: tuple[int, int] | None = None) -> list[SpanAgreement]:
+    """Per label and pair of readers, summed over every essay both read; or in one
+    (essay number, paragraph index) when ``only`` is given."""
     totals: dict[tuple[str, str, str], list[int]] = {}
-    for essay in data.essays:
-        spans = {file.reader: _spans(file) for file in essay.files}
+    for e, essay in enumerate(data.essays):
+        if only is not None and only[0] != e:
+            continue
+        spans = {file.reader: _spans(file, only[1] if only else None) for file in essay.files}
         for a, b in combinations(essay.readers, 2):
             for label in data.checklist.labels:
                 first, second = spans[a].get(label, set()), spans[b].get(label, set())

@@ -32,6 +32,8 @@ MAP_ROWS = 100
 TOP = 10
 """How many contested paragraphs and low-agreement items the table and handout list."""
 SHADES = " ░▒▓█"
+MATRIX_READERS = 6
+"""Up to this many readers, the table shows agreement per pair as a matrix (it fits 80 columns)."""
 
 
 def render(comparison: Comparison, output_format: str) -> str:
@@ -199,16 +201,39 @@ def _table_readers(comparison: Comparison, add, add_all) -> None:
     if len(readers) < 3:
         return
     add("")
-    add("Agreement per pair of readers (share of answers alike, mean kappa)")
+    if len(readers) <= MATRIX_READERS:
+        add("Agreement per pair of readers: answers alike above the diagonal, kappa below")
+        add(" " * 14 + "".join(f"{fit(r, 9).rstrip():>9} " for r in readers))
+        for row in pair_matrix(comparison):
+            add("  " + fit(row[0], 12) + "".join(f"{cell:>9} " for cell in row[1:]))
+        return
+    add("Agreement per pair of readers (answers alike, mean kappa)")
     pairs = sorted(comparison.pairs, key=lambda p: (p.agreement is None, p.agreement or 0))
-    shown = pairs if len(pairs) <= 2 * TOP else pairs[:TOP]
-    for pair in shown:
+    for pair in pairs[:TOP]:
         add(
             f"  {fit(pair.first, 22)} {fit(pair.second, 22)} {percent(pair.agreement):>6}  "
             f"kappa {fmt(pair.kappa):>5}  n {pair.units}"
         )
-    if len(shown) < len(pairs):
-        add(f"  … the {len(shown)} least agreeing of {len(pairs)} pairs; all are in --format json")
+    add(f"  … the {TOP} least agreeing of {len(pairs)} pairs; all are in --format json")
+
+
+def pair_matrix(comparison: Comparison) -> list[list[str]]:
+    """Rows of reader name, then per reader: share of answers alike above the diagonal, mean
+    kappa below it, — on it."""
+    readers = comparison.readers
+    by_pair = {(p.first, p.second): p for p in comparison.pairs}
+    rows = []
+    for i, first in enumerate(readers):
+        row = [first]
+        for j, second in enumerate(readers):
+            if i == j:
+                row.append("—")
+            elif i < j:
+                row.append(percent(by_pair[first, second].agreement))
+            else:
+                row.append(fmt(by_pair[second, first].kappa))
+        rows.append(row)
+    return rows
 
 
 def _table_contested(comparison: Comparison, add) -> None:
@@ -327,10 +352,58 @@ def markdown(comparison: Comparison) -> str:
             cells.append(fmt(stats.kappa.value if stats.kappa else None))
         cells += [percent(stats.unsure_rate), "; ".join(md(n) for n in item_notes(stats))]
         add("| " + " | ".join(cells) + " |")
+    _markdown_pairs(comparison, add)
     _markdown_contested(comparison, add)
     _markdown_rationales(comparison, add)
+    _markdown_spans(comparison, add)
     _markdown_map(comparison, add)
     return "\n".join(out) + "\n"
+
+
+def _markdown_pairs(comparison: Comparison, add) -> None:
+    readers = comparison.readers
+    if len(readers) < 3:
+        return
+    add("")
+    add("## Agreement per pair of readers")
+    add("")
+    if len(readers) > 2 * MATRIX_READERS:
+        add("The least agreeing pairs (all pairs are in `--format json`):")
+        add("")
+        add("| readers | answers alike | mean kappa | answers compared |")
+        add("|---|---:|---:|---:|")
+        pairs = sorted(comparison.pairs, key=lambda p: (p.agreement is None, p.agreement or 0))
+        for pair in pairs[:TOP]:
+            add(
+                f"| {md(pair.first)} · {md(pair.second)} | {percent(pair.agreement)} | {fmt(pair.kappa)} | {pair.units} |"
+            )
+        return
+    add("Share of answers alike above the diagonal, mean Cohen's kappa over the items below it.")
+    add("")
+    add("| | " + " | ".join(md(r) for r in readers) + " |")
+    add("|---|" + "---:|" * len(readers))
+    for row in pair_matrix(comparison):
+        add(f"| **{md(row[0])}** | " + " | ".join(row[1:]) + " |")
+
+
+def _markdown_spans(comparison: Comparison, add) -> None:
+    if not comparison.spans:
+        return
+    add("")
+    add("## Highlights")
+    add("")
+    add(
+        "Per label and pair of readers: spans marked with the same bounds, F1 of those exact matches, and F1 "
+        "when a span counts as found if it overlaps the other reader's."
+    )
+    add("")
+    add("| label | readers | spans | same | exact F1 | overlap F1 |")
+    add("|---|---|---:|---:|---:|---:|")
+    for span in comparison.spans:
+        add(
+            f"| {md(span.label)} | {md(span.first)} · {md(span.second)} | {span.first_spans}/{span.second_spans} "
+            f"| {span.exact} | {fmt(span.exact_f1)} | {fmt(span.overlap_f1)} |"
+        )
 
 
 def _markdown_contested(comparison: Comparison, add) -> None:

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from readtui.compare import Comparison, ParagraphRow, ReaderFile, answer_text, fmt
+from readtui.compare import Comparison, ParagraphRow, ReaderFile, answer_text, fmt, span_agreement
 from readtui.compare_report import percent
 from readtui.errors import visible_controls
 from readtui.widgets.bars import InfoBar
@@ -232,6 +232,13 @@ class ReadersScreen(Screen):
                     f" ({highlight.note})" if highlight.note else ""
                 )
                 notes.append(Content.styled(visible_controls(reader), "bold") + _plain(quote))
+        for span in span_agreement(comparison.input, (row.essay, row.index)):
+            notes.append(
+                _plain(
+                    f"{span.label}, {span.first} · {span.second}: {span.exact} same of {span.first_spans}/"
+                    f"{span.second_spans}, exact F1 {fmt(span.exact_f1)}, overlap F1 {fmt(span.overlap_f1)}"
+                )
+            )
         self.query_one("#notes", Static).update(
             Content("\n").join(notes) if notes else Content("No notes or highlights.")
         )
