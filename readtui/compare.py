@@ -178,11 +178,16 @@ PARALLEL_BYTES = 4_000_000
 """Below this much input, starting worker processes costs more than it saves."""
 
 
+def usable_cpus() -> int:
+    """CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _map_files(function, paths: list[Path], *extra: list[Any]) -> list[Any]:
     """``function`` over the files, in worker processes when there is enough to read: parsing TOML
     is pure Python, so threads would not help, and it is most of the time of a large compare."""
     sizes = sum(path.stat().st_size for path in paths if path.is_file())
-    workers = min(len(paths), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    workers = min(len(paths), usable_cpus())
     if workers < 2 or sizes < PARALLEL_BYTES or "fork" not in multiprocessing.get_all_start_methods():
         return list(map(function, paths, *extra))
     from concurrent.futures import ProcessPoolExecutor

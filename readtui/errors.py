@@ -19,6 +19,10 @@ class ReadtuiError(Exception):
         self.message = message
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # Errors cross process boundaries (compare reads files in worker processes).
+        return type(self), (self.file, self.message, self.where)
+
     def __str__(self) -> str:
         # A file name may hold a newline or an escape sequence: keep the message one harmless line.
         parts = [p for p in (visible_controls(self.file) if self.file else None, self.where) if p]
@@ -35,6 +39,9 @@ class ReadtuiErrors(ReadtuiError):
         self.problems = problems
         first = problems[0]
         super().__init__(first.file, first.message, first.where)
+
+    def __reduce__(self):
+        return type(self), (self.problems,)
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)

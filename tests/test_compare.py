@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference_stats import pairable_units, reference_agreement, reference_alpha, reference_kappa
 
+import readtui.compare as compare_module
 from readtui.assessment import (
     Assessment,
     ChecklistInfo,
@@ -501,7 +502,13 @@ def test_only_one_reader_per_essay_is_an_error_naming_each_file(tmp_path: Path) 
     ]
 
 
-def test_unreadable_files_are_named_without_a_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize("in_workers", [False, True], ids=["one process", "worker processes"])
+def test_unreadable_files_are_named_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_workers: bool
+) -> None:
+    if in_workers:
+        monkeypatch.setattr(compare_module, "PARALLEL_BYTES", 0)
+        monkeypatch.setattr(compare_module, "usable_cpus", lambda: 2)
     checklist = write_checklist(tmp_path)
     good = [write_assessment(tmp_path / f"{r}.toml", r, {1: {"rating": 2}}, paragraphs=2) for r in "AB"]
     broken = tmp_path / "broken.toml"
