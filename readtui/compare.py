@@ -148,7 +148,7 @@ def load_comparison(
     for path, assessment in loaded:
         problems += checklist_problems(path, assessment, checklist)
     groups = _group_by_essay(loaded, warnings)
-    problems += _attach_essays(groups, essays or [], loaded)
+    problems += _attach_essays(groups, essays or [])
     if problems:
         raise ReadtuiErrors(problems)
     compared = [g for g in groups if len(g.files) >= 2]
@@ -240,7 +240,7 @@ def _group_by_essay(loaded: list[tuple[Path, Assessment]], warnings: list[str]) 
     return list(groups.values())
 
 
-def _attach_essays(groups: list[EssayGroup], essays: list[Essay], loaded) -> list[ReadtuiError]:
+def _attach_essays(groups: list[EssayGroup], essays: list[Essay]) -> list[ReadtuiError]:
     problems = []
     by_sha = {g.sha256: g for g in groups}
     for essay in essays:
