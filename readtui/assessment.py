@@ -79,6 +79,12 @@ class Answers:
     note: str = ""
     unsure: list[str] = field(default_factory=list)
     answers: dict[str, Answer] = field(default_factory=dict)
+    explain: dict[str, str] = field(default_factory=dict)
+    """In an answer key: item id → why the answer is what it is, for learners."""
+    accept: dict[str, list[Answer]] = field(default_factory=dict)
+    """In an answer key: item id → further answers that count as right."""
+    no_consensus: list[str] = field(default_factory=list)
+    """In an answer key: items the readers could not settle; scoring skips them."""
 
     def is_answered(self, item_id: str) -> bool:
         """Answered or explicitly marked unsure."""
@@ -139,6 +145,55 @@ class Overall(Answers):
     """The ``[overall]`` table: essay-scope answers and the overall note."""
 
 
+Tolerance = Annotated[int, strict(), constrained(ge=0)]
+
+
+@dataclass(kw_only=True)
+class KeyInfo:
+    """The ``[key]`` table of an answer key: how strictly scale answers are scored.
+
+    ``tolerance`` is either one number for every scale item, or a table of item id → number in
+    which ``"*"`` gives the default (TOML cannot hold both ``tolerance = 1`` and a
+    ``[key.tolerance]`` table).
+    """
+
+    __pydantic_config__ = FORBID_EXTRA
+    tolerance: Tolerance | dict[str, Tolerance] = 0
+
+    def tolerance_for(self, item_id: str) -> int:
+        """How far a scale answer may be from the key's and still count as right."""
+        if isinstance(self.tolerance, int):
+            return self.tolerance
+        return self.tolerance.get(item_id, self.tolerance.get("*", 0))
+
+
+@dataclass(kw_only=True)
+class TrainingRecord:
+    """A learner's training on one paragraph (``index`` 0: the essay as a whole)."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    index: Count
+    feedback: StrictBool = False
+    """Whether the key's feedback has been shown."""
+    first_try: dict[str, Answer] = field(default_factory=dict)
+    """The answers given before the feedback was shown."""
+    revised: list[str] = field(default_factory=list)
+    """Items answered again after the feedback."""
+    score: dict[str, Annotated[float, constrained(ge=0, le=1)]] = field(default_factory=dict)
+    """Item id → first-try credit, 0 to 1."""
+
+
+@dataclass(kw_only=True)
+class Training:
+    """The ``[training]`` table of a learner's file: the key trained against, and the results."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    key: str = ""
+    """Where the key was (for people; never opened from here)."""
+    key_sha256: Sha256
+    paragraph: list[TrainingRecord] = field(default_factory=list)
+
+
 @dataclass(kw_only=True)
 class Assessment:
     """A ``readtui-assessment/1`` file."""
@@ -152,6 +207,10 @@ class Assessment:
     session: SessionInfo = field(default_factory=SessionInfo)
     paragraph: list[ParagraphRecord] = field(default_factory=list)
     overall: Overall = field(default_factory=Overall)
+    key: KeyInfo | None = None
+    """Only in an answer key."""
+    training: Training | None = None
+    """Only in a learner's file (``readtui train``)."""
 
     def __post_init__(self) -> None:
         live = [record.index for record in self.paragraph if not record.stale]
@@ -216,24 +275,16 @@ def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist)
                     )
                 )
     problems += _answer_problems(path, "overall", assessment.overall, checklist, "essay")
+    problems += _key_problems(path, assessment, checklist)
+    problems += _training_problems(path, assessment, checklist)
     return problems
 
 
 def _answer_problems(path: Path, where: str, record: Answers, checklist: Checklist, scope: str) -> list[ReadtuiError]:
     problems = []
     for item_id, value in record.answers.items():
-        item = checklist.items.get(item_id)
         field = f"{where}.answers.{quote_key(item_id)}"
-        if item is None:
-            problems.append(ReadtuiError(path, f"unknown item id {item_id!r} in checklist {checklist.id!r}", field))
-        elif item.scope != scope:
-            problems.append(
-                ReadtuiError(
-                    path, f"item {item_id!r} is {item.scope}-scope and belongs under {_home(item.scope)}", field
-                )
-            )
-        elif not answer_is_valid(item, value):
-            problems.append(ReadtuiError(path, _bad_answer_message(item, value), field))
+        problems += _value_problems(path, field, item_id, value, checklist, scope)
     for item_id in record.unsure:
         if item_id not in checklist.items:
             problems.append(
@@ -243,6 +294,78 @@ def _answer_problems(path: Path, where: str, record: Answers, checklist: Checkli
             problems.append(
                 ReadtuiError(path, f"item {item_id!r} is both answered and marked unsure", f"{where}.unsure")
             )
+    for item_id in [*record.explain, *record.no_consensus]:
+        field = f"{where}.{'explain' if item_id in record.explain else 'no_consensus'}"
+        problems += _item_problems(path, field, item_id, checklist, scope)
+    for item_id, values in record.accept.items():
+        field = f"{where}.accept.{quote_key(item_id)}"
+        problems += _item_problems(path, field, item_id, checklist, scope)
+        if item_id in checklist.items and checklist.items[item_id].scope == scope:
+            for n, value in enumerate(values, start=1):
+                problems += _value_problems(path, f"{field}[{n}]", item_id, value, checklist, scope)
+    return problems
+
+
+def _item_problems(path: Path, field: str, item_id: str, checklist: Checklist, scope: str) -> list[ReadtuiError]:
+    """An item id that is not in the checklist, or not of this scope."""
+    item = checklist.items.get(item_id)
+    if item is None:
+        return [ReadtuiError(path, f"unknown item id {item_id!r} in checklist {checklist.id!r}", field)]
+    if item.scope != scope:
+        return [
+            ReadtuiError(path, f"item {item_id!r} is {item.scope}-scope and belongs under {_home(item.scope)}", field)
+        ]
+    return []
+
+
+def _value_problems(
+    path: Path, field: str, item_id: str, value: Any, checklist: Checklist, scope: str
+) -> list[ReadtuiError]:
+    problems = _item_problems(path, field, item_id, checklist, scope)
+    item = checklist.items.get(item_id)
+    if not problems and not answer_is_valid(item, value):
+        problems.append(ReadtuiError(path, _bad_answer_message(item, value), field))
+    return problems
+
+
+def _key_problems(path: Path, assessment: Assessment, checklist: Checklist) -> list[ReadtuiError]:
+    """A ``[key.tolerance]`` table may name only scale items (and ``"*"``, the default)."""
+    tolerance = assessment.key.tolerance if assessment.key else 0
+    if isinstance(tolerance, int):
+        return []
+    return [
+        ReadtuiError(
+            path,
+            f"{item_id!r} is not a scale item of checklist {checklist.id!r}",
+            f"key.tolerance.{quote_key(item_id)}",
+        )
+        for item_id in tolerance
+        if item_id != "*" and not isinstance(checklist.items.get(item_id), ScaleItem)
+    ]
+
+
+def _training_problems(path: Path, assessment: Assessment, checklist: Checklist) -> list[ReadtuiError]:
+    problems: list[ReadtuiError] = []
+    if assessment.training is None:
+        return problems
+    for n, record in enumerate(assessment.training.paragraph, start=1):
+        where = f"training.paragraph[{n}]"
+        scope = "essay" if record.index == 0 else "paragraph"
+        if record.index > assessment.essay.paragraphs:
+            problems.append(
+                ReadtuiError(
+                    path,
+                    f"index {record.index} is past the essay's {assessment.essay.paragraphs} paragraphs",
+                    f"{where}.index",
+                )
+            )
+        for item_id, value in record.first_try.items():
+            problems += _value_problems(
+                path, f"{where}.first_try.{quote_key(item_id)}", item_id, value, checklist, scope
+            )
+        for item_id in [*record.revised, *record.score]:
+            field = f"{where}.{'revised' if item_id in record.revised else 'score'}"
+            problems += _item_problems(path, field, item_id, checklist, scope)
     return problems
 
 

@@ -172,6 +172,10 @@ class AssessmentWriter:
         overall = _answers_table(assessment.overall)
         if overall:
             parts.append(tomli_w.dumps({"overall": overall}))
+        if assessment.key is not None:
+            parts.append(tomli_w.dumps({"key": asdict(assessment.key)}))
+        if assessment.training is not None:
+            parts.append(tomli_w.dumps({"training": _training_table(assessment.training)}))
         return "\n".join(part.rstrip("\n") + "\n" for part in parts)
 
     def save(self, path: str | Path, assessment) -> None:
@@ -222,10 +226,36 @@ def _answers_table(record) -> dict[str, Any]:
     if record.unsure:
         table["unsure"] = list(record.unsure)
     if record.answers:
-        table["answers"] = {
-            key: list(value) if isinstance(value, list) else value for key, value in record.answers.items()
-        }
+        table["answers"] = _answer_values(record.answers)
+    if record.no_consensus:
+        table["no_consensus"] = list(record.no_consensus)
+    if record.explain:
+        table["explain"] = dict(record.explain)
+    if record.accept:
+        table["accept"] = {key: [_answer_value(v) for v in values] for key, values in record.accept.items()}
     return table
+
+
+def _answer_value(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+def _answer_values(answers: dict[str, Any]) -> dict[str, Any]:
+    return {key: _answer_value(value) for key, value in answers.items()}
+
+
+def _training_table(training) -> dict[str, Any]:
+    records = []
+    for record in training.paragraph:
+        table: dict[str, Any] = {"index": record.index, "feedback": record.feedback}
+        if record.revised:
+            table["revised"] = list(record.revised)
+        if record.first_try:
+            table["first_try"] = _answer_values(record.first_try)
+        if record.score:
+            table["score"] = dict(record.score)
+        records.append(table)
+    return _clean({"key": training.key, "key_sha256": training.key_sha256, "paragraph": records or None})
 
 
 def _freeze(value: Any) -> Any:

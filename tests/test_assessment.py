@@ -16,10 +16,13 @@ from readtui.assessment import (
     Assessment,
     ChecklistInfo,
     EssayInfo,
+    KeyInfo,
     Overall,
     ParagraphRecord,
     Reader,
     SessionInfo,
+    Training,
+    TrainingRecord,
     checklist_problems,
     excerpt,
 )
@@ -155,7 +158,8 @@ answers = st.one_of(
     texts,
     st.lists(texts, max_size=4),
 )
-answer_tables = st.dictionaries(st.text(min_size=1, max_size=12), answers, max_size=4)
+item_ids = st.text(min_size=1, max_size=12)
+answer_tables = st.dictionaries(item_ids, answers, max_size=4)
 
 
 @st.composite
@@ -170,6 +174,9 @@ def assessments(draw) -> Assessment:
             unsure=draw(st.lists(st.text(min_size=1, max_size=12), max_size=3)),
             flagged=draw(st.booleans()),
             seconds=draw(st.integers(min_value=0, max_value=10**6)),
+            explain=draw(st.dictionaries(item_ids, texts, max_size=2)),
+            accept=draw(st.dictionaries(item_ids, st.lists(answers, max_size=2), max_size=2)),
+            no_consensus=draw(st.lists(item_ids, max_size=2)),
         )
         for index in indexes
     ]
@@ -179,6 +186,24 @@ def assessments(draw) -> Assessment:
     assessment = assessment_with(records, overall, paragraphs=30)
     assessment.essay.title = draw(texts)
     assessment.reader.name = draw(st.text(min_size=1, max_size=20))
+    tolerances = st.integers(min_value=0, max_value=5)
+    if draw(st.booleans()):
+        assessment.key = KeyInfo(tolerance=draw(tolerances | st.dictionaries(item_ids, tolerances, max_size=3)))
+    if draw(st.booleans()):
+        assessment.training = Training(
+            key=draw(texts),
+            key_sha256="c" * 64,
+            paragraph=[
+                TrainingRecord(
+                    index=index,
+                    feedback=draw(st.booleans()),
+                    first_try=draw(answer_tables),
+                    revised=draw(st.lists(item_ids, max_size=2)),
+                    score=draw(st.dictionaries(item_ids, st.floats(min_value=0, max_value=1), max_size=2)),
+                )
+                for index in draw(st.lists(st.integers(min_value=0, max_value=30), max_size=3, unique=True))
+            ],
+        )
     return assessment
 
 
