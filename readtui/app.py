@@ -40,6 +40,8 @@ IDLE_AFTER = 120
 HINTS = [
     ("next", "next ¶"),
     ("previous", "prev"),
+    ("check", "check"),
+    ("answer-again", "answer again"),
     ("choose-1", "1-9 answer"),
     ("unsure", "unsure"),
     ("note", "note"),
@@ -91,7 +93,12 @@ class ReadtuiApp(App[str]):
             self.set_keymap(self.config.keymap)
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
-        self.push_screen(ReadingScreen())
+        if self.prepared.trainer is not None:
+            from readtui.screens.training import TrainingScreen
+
+            self.push_screen(TrainingScreen())
+        else:
+            self.push_screen(ReadingScreen())
         for notice in self.prepared.notices:
             self.notify(notice, title="Resumed", timeout=10, markup=False)
         self.set_interval(1.0, self._count_reading_time)
@@ -160,6 +167,11 @@ class ReadtuiApp(App[str]):
             )
             return
         self.save_now()
+        if self.prepared.trainer is not None:
+            from readtui.screens.training import ScoreScreen
+
+            self.push_screen(ScoreScreen())
+            return
         self.exit(result=COMPLETE)
 
     # --- saving ------------------------------------------------------------------------------------

@@ -88,25 +88,38 @@ def run_reading(
     title: str | None = None,
     author: str | None = None,
     encoding: str | None = None,
+    training: bool = False,
+    key: Path | None = None,
 ) -> None:
-    """Open a reading session in the app; resume the output file if it is there."""
+    """Open a reading session in the app (with ``training``, against the answer ``key``); resume
+    the output file if it is there."""
     # Start-up allocates many long-lived objects (imports, styles); collecting them is wasted
     # time before the first frame. The app freezes them and turns collection back on after it.
     gc.disable()
     from readtui.config import load_config
-    from readtui.launch import prepare_session
+    from readtui.launch import prepare_session, prepare_training
 
     try:
         config = load_config()
-        prepared = prepare_session(
-            essay_path,
-            checklist_spec=checklist_spec,
-            reader=reader_name(reader),
-            out=out,
-            title=title,
-            author=author,
-            encoding=encoding,
-        )
+        if training:
+            prepared = prepare_training(
+                essay_path,
+                key_path=key,
+                checklist_spec=checklist_spec,
+                reader=reader_name(reader),
+                out=out,
+                encoding=encoding,
+            )
+        else:
+            prepared = prepare_session(
+                essay_path,
+                checklist_spec=checklist_spec,
+                reader=reader_name(reader),
+                out=out,
+                title=title,
+                author=author,
+                encoding=encoding,
+            )
     except ReadtuiError as error:
         fail(error)
     from readtui.app import COMPLETE, make_app
@@ -121,6 +134,39 @@ def run_reading(
     click.echo(f"Saved {prepared.out_path}" + (" (complete)" if result == COMPLETE else ""))
     if app.return_code:
         sys.exit(app.return_code)
+
+
+@main.command()
+@click.argument("essay", required=False, type=click.Path(dir_okay=True, path_type=Path))
+@click.option(
+    "--key",
+    "key",
+    type=click.Path(path_type=Path),
+    help="The answer key (an assessment, e.g. made with `readtui adjudicate`) [default: the bundled exercise].",
+)
+@click.option("--checklist", "checklist_spec", metavar="ID|PATH", help="Checklist [default: the key's].")
+@click.option(
+    "--reader", metavar="NAME", help="Your name, stored in the file [default: $READTUI_READER or login name]."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Your file [default: <essay>.<reader>.train.readtui.toml here].",
+)
+@click.option("--encoding", metavar="NAME", help="Read the essay in this encoding (e.g. cp1252).")
+def train(
+    essay: Path | None,
+    key: Path | None,
+    checklist_spec: str | None,
+    reader: str | None,
+    out: Path | None,
+    encoding: str | None,
+) -> None:
+    """Practise on ESSAY against an answer key: answer a paragraph, then see where the key differs.
+
+    With no ESSAY and no --key, opens the bundled exercise (the sample essay and its model answer).
+    """
+    run_reading(essay, checklist_spec=checklist_spec, reader=reader, out=out, encoding=encoding, training=True, key=key)
 
 
 def reader_name(given: str | None) -> str:
@@ -155,6 +201,8 @@ def resume() -> None:
                 reader=entry.get("reader"),
                 out=out,
                 encoding=entry.get("encoding"),
+                training="key" in entry,
+                key=Path(entry["key"]) if entry.get("key") else None,
             )
             return
     fail(ReadtuiError(None, "no recent sessions to resume; start one with `readtui ESSAY`"))

@@ -9,13 +9,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from readtui.assessment import assessment_from_data, quick_assessment
+from readtui.assessment import assessment_from_data, checklist_problems, quick_assessment
 from readtui.checklist import checklist_from_data, quick_checklist, resolve_checklist
 from readtui.errors import ReadtuiError, ReadtuiErrors
 from readtui.essay import load_essay, sample_essay_path
 from readtui.paths import sessions_index_path
 from readtui.session import ReadingSession, new_assessment, resume_problems
-from readtui.storage import AssessmentWriter, FileLock, file_sha256, parse_toml, read_sessions, record_session
+from readtui.storage import (
+    AssessmentWriter,
+    FileLock,
+    file_sha256,
+    load_assessment,
+    parse_toml,
+    read_sessions,
+    record_session,
+)
+from readtui.training import Trainer, key_problems
 
 
 @dataclass
@@ -32,6 +41,9 @@ class PreparedSession:
     encoding: str | None = None
     unchecked: list[tuple[Callable[[Path, dict[str, Any]], Any], Path, dict[str, Any]]] = field(default_factory=list)
     """Files built without pydantic for the first frame, to validate right after it."""
+    trainer: Trainer | None = None
+    """In training (``readtui train``): the key and the learner's progress against it."""
+    key_path: Path | None = None
 
     def check(self) -> list[ReadtuiError]:
         """Validate the files that were built without pydantic: one error per problem."""
@@ -64,7 +76,7 @@ class PreparedSession:
             "answered": self.session.answered_paragraphs(),
             "status": assessment.session.status,
             "updated": assessment.session.updated.isoformat(),
-        }
+        } | ({"key": str(self.key_path.resolve())} if self.key_path else {})
 
     def remember_in_index(self) -> None:
         """Record the session in the index (best effort: the index is a convenience)."""
@@ -89,9 +101,62 @@ def safe_file_part(name: str) -> str:
     return re.sub(r"-{2,}", "-", name)[:64] or "reader"
 
 
-def default_out_path(essay_path: Path, reader: str) -> Path:
-    """``<essay-stem>.<reader>.readtui.toml`` in the current directory."""
-    return Path.cwd() / f"{essay_path.stem}.{safe_file_part(reader)}.readtui.toml"
+def default_out_path(essay_path: Path, reader: str, kind: str = "") -> Path:
+    """``<essay-stem>.<reader>.readtui.toml`` in the current directory (``kind`` "train":
+    ``<essay-stem>.<reader>.train.readtui.toml``, so training never mixes with reading)."""
+    return Path.cwd() / f"{essay_path.stem}.{safe_file_part(reader)}.{kind + '.' if kind else ''}readtui.toml"
+
+
+def bundled_key_path() -> Path:
+    """The answer key of the sample essay (the bundled exercise of ``readtui train``)."""
+    return sample_essay_path().with_name("rapprochement-iran-isis.key.readtui.toml")
+
+
+def prepare_training(
+    essay_path: Path | None,
+    *,
+    key_path: Path | None,
+    checklist_spec: str | None,
+    reader: str,
+    out: Path | None,
+    encoding: str | None = None,
+) -> PreparedSession:
+    """Like `prepare_session`, for a learner training against an answer key.
+
+    Without a key, the bundled exercise: the sample essay and its key. The key is only read.
+    """
+    if key_path is None:
+        if essay_path is not None and essay_path.resolve() != sample_essay_path().resolve():
+            raise ReadtuiError(
+                essay_path, "training needs an answer key: --key KEY.toml (the bundled key is for the sample essay)"
+            )
+        key_path = bundled_key_path()
+    key = load_assessment(key_path)
+    if essay_path is None:
+        if key.essay.sha256 != load_essay(sample_essay_path()).sha256:
+            raise ReadtuiError(key_path, "give the essay this key is for: readtui train ESSAY --key KEY.toml")
+        essay_path = sample_essay_path()
+    out = out or default_out_path(essay_path, reader, "train")
+    if out.resolve() == key_path.resolve():
+        raise ReadtuiError(out, "is the answer key: training never writes over it; choose another --out")
+    checklist_spec = checklist_spec or str(resolve_checklist(None, checklist_id=key.checklist.id, beside=key_path))
+    prepared = prepare_session(essay_path, checklist_spec=checklist_spec, reader=reader, out=out, encoding=encoding)
+    try:
+        session = prepared.session
+        problems = key_problems(key_path, key, session.essay.sha256, session.checklist.id)
+        problems += checklist_problems(key_path, key, session.checklist)
+        if problems:
+            raise ReadtuiErrors(problems)
+        key_sha = file_sha256(key_path)
+        training = session.assessment.training
+        if training is not None and training.key_sha256 != key_sha:
+            raise ReadtuiError(out, "was trained against another answer key; use --out to start a new file")
+        prepared.trainer = Trainer(session, key, key_sha, source_name(key_path, out))
+        prepared.key_path = key_path
+        return prepared
+    except BaseException:
+        prepared.lock.release()
+        raise
 
 
 def source_name(essay_path: Path, out_path: Path) -> str:

@@ -41,11 +41,14 @@ class ReadingScreen(AnsweringScreen):
         with Horizontal(id="body"):
             yield ParagraphView(id="paragraph")
             with Vertical(id="checklist-pane"):
-                yield ChecklistView(session.checklist.items_in("paragraph"), id="checklist")
-                yield Static(id="item-help", markup=False)
+                yield from self.compose_checklist_pane()
         yield ProgressStrip(session.paragraph_count, session.paragraph_states, id="progress")
         yield LineEditor(id="editor")
         yield InfoBar(id="keys")
+
+    def compose_checklist_pane(self) -> ComposeResult:
+        yield ChecklistView(self.session.checklist.items_in("paragraph"), id="checklist")
+        yield Static(id="item-help", markup=False)
 
     def on_mount(self) -> None:
         self.checklist_view.focus()
@@ -97,8 +100,12 @@ class ReadingScreen(AnsweringScreen):
         self.query_one("#title", InfoBar).show(
             Content.styled(info.title or self.app.prepared.essay_path.name, "bold"),
             Content(f" — {byline}" if byline else ""),
-            right=Content(f"{session.assessment.reader.name}  ¶ {session.position} / {session.paragraph_count}"),
+            right=self.title_right(),
         )
+
+    def title_right(self) -> Content:
+        session = self.session
+        return Content(f"{session.assessment.reader.name}  ¶ {session.position} / {session.paragraph_count}")
 
     # --- actions ---------------------------------------------------------------------------------
 
