@@ -233,6 +233,87 @@ def printable(value: object) -> str:
     return re.sub(r"[\x00-\x1f\x7f-\x9f]", "\ufffd", str(value))
 
 
+# --- adjudicate ----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The answer key to write (or resume)."
+)
+@click.option(
+    "--essay",
+    "essay_path",
+    type=click.Path(path_type=Path),
+    help="The essay, to show each paragraph's text (else the excerpts in the files).",
+)
+@click.option("--encoding", metavar="NAME", help="The essay's encoding (e.g. cp1252).")
+@click.option("--checklist", "checklist_spec", metavar="ID|PATH", help="The checklist [default: found by id].")
+@click.option("--reader", metavar="NAME", help="Your name, stored in the key [default: $READTUI_READER or login name].")
+@click.option("--majority", is_flag=True, help="Decide by majority without the app; ties stay open (listed on stderr).")
+def adjudicate(
+    files: tuple[str, ...],
+    out: Path,
+    essay_path: Path | None,
+    encoding: str | None,
+    checklist_spec: str | None,
+    reader: str | None,
+    majority: bool,
+) -> None:
+    """Settle readers' assessments of one essay into an answer key for `readtui train`.
+
+    Answers everyone agreed on are taken as they are; for every disagreement you pick an
+    answer, enter another, or mark it "no consensus", and may write an explanation. The key is
+    saved after every decision; run the command again to resume.
+    """
+    from readtui.adjudication import ESSAY, prepare_adjudication
+    from readtui.compare import value_text
+    from readtui.storage import AssessmentWriter, FileLock
+
+    try:
+        essays = []
+        if essay_path is not None:
+            from readtui.essay import load_essay
+
+            essays.append(load_essay(essay_path, encoding=encoding))
+        adjudication = prepare_adjudication(
+            list(files), out, checklist_spec=checklist_spec, essays=essays, reader=reader_name(reader)
+        )
+        lock = FileLock(out)
+        lock.acquire()
+    except ReadtuiError as error:
+        fail(error)
+    try:
+        for warning in adjudication.warnings:
+            click.echo(f"warning: {printable(warning)}", err=True)
+        if majority:
+            for dispute in adjudication.fill_majority():
+                where = "essay" if dispute.index == ESSAY else f"¶ {dispute.index}"
+                given = "; ".join(f"{value_text(answer)} ({', '.join(readers)})" for answer, readers in dispute.choices)
+                click.echo(printable(f"open: {where} {dispute.item.id}: {given}"), err=True)
+            try:
+                AssessmentWriter().save(out, adjudication.key)
+            except OSError as error:
+                fail(ReadtuiError(out, f"cannot write: {error.strerror or error}"))
+        else:
+            from readtui.adjudicate_app import AdjudicateApp
+            from readtui.config import load_config
+
+            try:
+                config = load_config()
+            except ReadtuiError as error:
+                fail(error)
+            AdjudicateApp(adjudication, out, config).run()
+    finally:
+        lock.release()
+    still_open = len(adjudication.open_disputes)
+    decided = len(adjudication.disputes) - still_open
+    click.echo(
+        f"Saved {out}: {adjudication.agreed} agreed, {decided} decided, {still_open} still open"
+        + ("" if still_open else " (complete: ready for readtui train --key)")
+    )
+
+
 # --- validate, checklists, schema -----------------------------------------------------------
 
 
@@ -359,7 +440,11 @@ def compare(
         return
     from readtui.compare_report import render
 
-    text = render(comparison, output_format)
+    emit(render(comparison, output_format), out)
+
+
+def emit(text: str, out: Path | None) -> None:
+    """A report to stdout, or atomically to ``out``."""
     if out is None:
         click.echo(text, nl=False)
         return
@@ -370,6 +455,39 @@ def compare(
     except OSError as error:
         fail(ReadtuiError(out, f"cannot write: {error.strerror or error}"))
     click.echo(f"Wrote {out}", err=True)
+
+
+# --- score ------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("key", type=click.Path(path_type=Path))
+@click.argument("learners", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "markdown", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table for the terminal, markdown, csv (one row per learner) or json (every figure).",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@click.option("--checklist", "checklist_spec", metavar="ID|PATH", help="The checklist [default: the key's].")
+def score(
+    key: Path, learners: tuple[str, ...], output_format: str, out: Path | None, checklist_spec: str | None
+) -> None:
+    """Score LEARNERS' files against the answer KEY, best first: per section and in total.
+
+    LEARNERS are files, directories or glob patterns. First tries count: an answer changed
+    after the feedback does not.
+    """
+    from readtui.score_report import load_scores, render_scores
+
+    try:
+        scores = load_scores(key, list(learners), checklist_spec)
+    except ReadtuiError as error:
+        fail(error)
+    emit(render_scores(scores, output_format), out)
 
 
 @main.command()

@@ -909,8 +909,11 @@ def answer_text(record: Answers, item_id: str) -> str:
     if item_id in record.unsure:
         return "unsure"
     value = record.answers.get(item_id)
-    if value is None:
-        return ""
+    return "" if value is None else value_text(value)
+
+
+def value_text(value: Any) -> str:
+    """A stored answer as one line: options joined by '+' ('none' for no option ticked)."""
     if isinstance(value, list):
         return "+".join(value) or "none"
     return str(value)
