@@ -1,0 +1,268 @@
+"""Training against a key (``readtui train``) and making a key (``readtui adjudicate``): driven by
+keys, checked against the TOML written."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from readtui.adjudicate_app import AdjudicateApp
+from readtui.adjudication import prepare_adjudication
+from readtui.app import make_app
+from readtui.assessment import Highlight, KeyInfo, ParagraphRecord
+from readtui.cli import main
+from readtui.errors import ReadtuiError
+from readtui.essay import load_essay
+from readtui.launch import prepare_training
+from readtui.screens.training import ScoreScreen, TrainingScreen
+from readtui.session import new_assessment
+from readtui.storage import AssessmentWriter, file_sha256
+
+
+def read_toml(path: Path) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def write_file(path: Path, essay_path: Path, checklist, reader: str, answers: dict[int, dict], **extras) -> Path:
+    """An assessment of ``essay_path`` with ``answers`` (paragraph index → item → answer; 0: the
+    essay as a whole); ``extras`` per paragraph: explain, accept, no_consensus, highlight."""
+    essay = load_essay(essay_path)
+    assessment = new_assessment(essay, checklist, "", reader, essay_path.name)
+    for index, given in sorted(answers.items()):
+        if index == 0:
+            assessment.overall.answers = given
+            continue
+        text = essay.paragraphs[index - 1]
+        record = ParagraphRecord(index=index, sha256=essay.paragraph_sha256(index - 1), chars=len(text), answers=given)
+        for name, per_paragraph in extras.items():
+            if index in per_paragraph:
+                setattr(record, name, per_paragraph[index])
+        assessment.paragraph.append(record)
+    AssessmentWriter().save(path, assessment)
+    return path
+
+
+def phrase(essay_path: Path, index: int, words: str) -> Highlight:
+    text = load_essay(essay_path).paragraphs[index - 1]
+    start = text.index(words)
+    return Highlight(start=start, end=start + len(words), label="loaded-word", quote=words)
+
+
+@pytest.fixture
+def key_file(tmp_path: Path, small_essay_file: Path, critical_checklist) -> Path:
+    """A key for the small essay: ¶1 and ¶2 answered and explained, a highlight in ¶3, tolerance 1."""
+    path = write_file(
+        tmp_path / "key.readtui.toml",
+        small_essay_file,
+        critical_checklist,
+        "teacher",
+        {1: {"claims-supported": "no", "loaded-words": 2}, 2: {"claims-supported": "yes"}, 3: {"loaded-words": 4}},
+        explain={1: {"claims-supported": "It offers no support for it."}, 2: {"claims-supported": "A named report."}},
+        highlight={3: [phrase(small_essay_file, 3, "regime")]},
+    )
+    data = path.read_text(encoding="utf-8") + "\n[key]\ntolerance = 1\n"
+    path.write_text(data, encoding="utf-8")
+    return path
+
+
+def open_training(essay: Path, key: Path, out: Path):
+    return make_app(prepare_training(essay, key_path=key, checklist_spec=None, reader="learner", out=out))
+
+
+def feedback_text(app) -> str:
+    return str(app.screen.query_one("#feedback").render())
+
+
+# --- train ----------------------------------------------------------------------------------
+
+
+async def test_learner_gets_feedback_on_two_paragraphs_and_revises_one(
+    tmp_path: Path, small_essay_file: Path, key_file: Path
+) -> None:
+    out = tmp_path / "learner.toml"
+    app = open_training(small_essay_file, key_file, out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, TrainingScreen)
+        await pilot.press("3")  # ¶1 claims-supported: "no", as the key
+        await pilot.press("n")  # unchecked: n shows the feedback instead of moving on
+        assert app.session.position == 1
+        assert app.screen.showing_feedback
+        text = feedback_text(app)
+        assert "✓ Are the factual claims backed by evidence?" in text
+        assert "you: No, just asserted · key: No, just asserted" in text
+        assert "It offers no support for it." in text
+        assert "✗ How loaded is the wording?" in text  # not answered: a miss
+        await pilot.press("1")  # digits do nothing while the feedback shows
+        assert app.session.answers(1).answers == {"claims-supported": "no"}
+        await pilot.press("a", "2")  # answer again: "partly"
+        assert app.session.answers(1).answers == {"claims-supported": "partly"}
+        await pilot.press("c")  # back to the feedback: the revision is shown, the score is not changed
+        assert "answered again: Partly ✗" in feedback_text(app)
+        await pilot.press("n")  # checked: n moves on
+        assert app.session.position == 2
+        assert not app.screen.showing_feedback
+        await pilot.press("3", "c")  # ¶2: "no", the key says "yes"
+        assert "✗ Are the factual claims backed by evidence?" in feedback_text(app)
+        await pilot.press("q")
+        await pilot.pause()
+    app.prepared.close()
+    training = read_toml(out)["training"]
+    assert training["key_sha256"] == file_sha256(key_file)
+    first, second = training["paragraph"]
+    assert first == {
+        "index": 1,
+        "feedback": True,
+        "revised": ["claims-supported"],
+        "first_try": {"claims-supported": "no"},
+        "score": {"claims-supported": 1.0, "loaded-words": 0.0},
+    }
+    assert second == {
+        "index": 2,
+        "feedback": True,
+        "first_try": {"claims-supported": "no"},
+        "score": {"claims-supported": 0.0},
+    }
+    assert "training" not in read_toml(key_file)  # the key is only read
+
+
+async def test_score_screen_counts_first_tries(tmp_path: Path, small_essay_file: Path, key_file: Path) -> None:
+    out = tmp_path / "learner.toml"
+    app = open_training(small_essay_file, key_file, out)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("3", "c", "a", "2")  # right first, then revised to a wrong answer
+        await pilot.press("n", "n", "n")  # to ¶2, its feedback (nothing answered), to ¶3
+        await pilot.press("j", "j", "j", "j", "j", "j", "3")  # ¶3 loaded-words 3: within ± 1 of 4
+        await pilot.press("s")
+        assert isinstance(app.screen, ScoreScreen)
+        text = str(app.screen.query_one("#score").render())
+        assert "learner: 50% at the first try" in text  # ¶1 ✓ and ✗, ¶2 ✗, ¶3 ≈ (counts 1): 2 of 4
+        assert "Highlights: found 0 of the key's 1" in text
+        await pilot.press("escape", "q")
+        await pilot.pause()
+    app.prepared.close()
+
+
+def test_training_output_name_and_refusals(tmp_path: Path, small_essay_file: Path, key_file: Path) -> None:
+    prepared = prepare_training(small_essay_file, key_path=key_file, checklist_spec=None, reader="Lea", out=None)
+    try:
+        assert prepared.out_path == tmp_path / "essay.Lea.train.readtui.toml"
+    finally:
+        prepared.close()
+    with pytest.raises(ReadtuiError, match="is the answer key"):
+        prepare_training(small_essay_file, key_path=key_file, checklist_spec=None, reader="Lea", out=key_file)
+    with pytest.raises(ReadtuiError, match="training needs an answer key"):
+        prepare_training(small_essay_file, key_path=None, checklist_spec=None, reader="Lea", out=None)
+
+
+def test_a_key_for_another_essay_is_refused(tmp_path: Path, small_essay_file: Path, key_file: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text(small_essay_file.read_text(encoding="utf-8").replace("regime", "government"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["train", str(other), "--key", str(key_file)])
+    assert result.exit_code == 2
+    assert f"{key_file}: essay.sha256: is a key for another essay (sha256 differs)" in result.stderr
+
+
+def test_snapshot_of_the_feedback(snap_compare, tmp_path: Path, small_essay_file: Path, key_file: Path) -> None:
+    app = open_training(small_essay_file, key_file, tmp_path / "snap.toml")
+    try:
+        assert snap_compare(app, press=["3", "j", "j", "j", "j", "j", "j", "j", "2", "c"], terminal_size=(100, 32))
+    finally:
+        app.prepared.close()
+
+
+# --- adjudicate -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_files(tmp_path: Path, small_essay_file: Path, critical_checklist) -> list[Path]:
+    """Three readers of the small essay: agreement, a 2–1 split, a three-way split, a tie."""
+    answers = {
+        "A": {1: {"claims-supported": "no", "loaded-words": 2}, 2: {"claims-supported": "yes", "sources-named": "all"}},
+        "B": {
+            1: {"claims-supported": "no", "loaded-words": 3},
+            2: {"claims-supported": "yes", "sources-named": "some"},
+        },
+        "C": {1: {"claims-supported": "no", "loaded-words": 4}, 2: {"claims-supported": "partly"}},
+    }
+    for given in answers.values():
+        given[3] = {}  # no answers there, only the highlight
+    return [
+        write_file(
+            tmp_path / f"{reader}.readtui.toml",
+            small_essay_file,
+            critical_checklist,
+            reader,
+            given,
+            highlight={3: [phrase(small_essay_file, 3, "regime")]},
+        )
+        for reader, given in answers.items()
+    ]
+
+
+async def test_adjudication_carries_agreement_and_writes_decisions(
+    tmp_path: Path, small_essay_file: Path, three_files: list[Path]
+) -> None:
+    key = tmp_path / "key.toml"
+    adjudication = prepare_adjudication([str(p) for p in three_files], key)
+    assert adjudication.agreed == 1  # ¶1 claims-supported: everyone said "no"
+    assert [(d.index, d.item.id) for d in adjudication.disputes] == [
+        (1, "loaded-words"),
+        (2, "claims-supported"),
+        (2, "sources-named"),
+    ]
+    app = AdjudicateApp(adjudication, key)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("3")  # ¶1 loaded-words: the 3rd value of the scale, 3
+        await pilot.press("e", *"Some loaded words", "enter")
+        await pilot.press("o", "x")  # ¶2 claims-supported: no consensus
+        await pilot.press("o", "2")  # ¶2 sources-named: "some"
+        await pilot.press("q")
+        await pilot.pause()
+    data = read_toml(key)
+    first, second, third = data["paragraph"]
+    assert first["answers"] == {"claims-supported": "no", "loaded-words": 3}
+    assert first["explain"] == {"loaded-words": "Some loaded words"}
+    assert second["answers"] == {"sources-named": "some"}
+    assert second["no_consensus"] == ["claims-supported"]
+    assert third["highlight"] == [{"start": 65, "end": 71, "label": "loaded-word", "quote": "regime"}]
+    assert data["session"]["status"] == "complete"
+    # the key trains
+    prepared = prepare_training(
+        small_essay_file, key_path=key, checklist_spec=None, reader="L", out=tmp_path / "l.toml"
+    )
+    prepared.close()
+
+
+def test_majority_decides_and_lists_ties(tmp_path: Path, three_files: list[Path]) -> None:
+    key = tmp_path / "key.toml"
+    result = CliRunner().invoke(main, ["adjudicate", *map(str, three_files), "--out", str(key), "--majority"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "open: ¶ 1 loaded-words: 2 (A); 3 (B); 4 (C)",
+        "open: ¶ 2 sources-named: all (A); some (B)",
+    ]
+    assert result.stdout == f"Saved {key}: 1 agreed, 1 decided, 2 still open\n"
+    paragraphs = read_toml(key)["paragraph"]
+    assert paragraphs[0]["answers"] == {"claims-supported": "no"}
+    assert paragraphs[1]["answers"] == {"claims-supported": "yes"}  # 2 of 3
+
+
+def test_adjudicate_resumes_the_key(tmp_path: Path, three_files: list[Path]) -> None:
+    key = tmp_path / "key.toml"
+    first = prepare_adjudication([str(p) for p in three_files], key)
+    first.decide(first.disputes[0], 4)
+    AssessmentWriter().save(key, first.key)
+    again = prepare_adjudication([str(p) for p in three_files], key)
+    assert again.decision(again.disputes[0]) == ("answer", 4)
+    assert len(again.open_disputes) == 2
+
+
+def test_key_extras_are_written_and_read_back(tmp_path: Path, key_file: Path) -> None:
+    from readtui.storage import load_assessment
+
+    key = load_assessment(key_file)
+    assert key.key == KeyInfo(tolerance=1)
+    assert key.paragraph[0].explain == {"claims-supported": "It offers no support for it."}
