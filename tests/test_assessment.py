@@ -383,6 +383,33 @@ def test_repeated_and_wrongly_typed_answers(critical_checklist) -> None:
     ]
 
 
+def test_answer_key_extras_are_checked(critical_checklist) -> None:
+    record = paragraph(
+        1,
+        answers={"claims-supported": "no"},
+        explain={"claims-supported": "fine", "gone": "x"},
+        accept={"claims-supported": ["partly", "maybe"], "credibility": [2]},
+        no_consensus=["nope"],
+    )
+    assessment = assessment_with([record])
+    assessment.key = KeyInfo(tolerance={"*": 1, "loaded-words": 0, "claims-supported": 2})
+    assessment.training = Training(
+        key_sha256="c" * 64,
+        paragraph=[TrainingRecord(index=7, first_try={"loaded-words": 9}, revised=["gone"])],
+    )
+    assert problems(assessment, critical_checklist) == [
+        "a.toml: paragraph[1].explain: unknown item id 'gone' in checklist 'critical-reading'",
+        "a.toml: paragraph[1].no_consensus: unknown item id 'nope' in checklist 'critical-reading'",
+        "a.toml: paragraph[1].accept.claims-supported[2]: 'maybe' is not an option "
+        "(expected one of: yes, partly, no, no-claims)",
+        "a.toml: paragraph[1].accept.credibility: item 'credibility' is essay-scope and belongs under [overall]",
+        "a.toml: key.tolerance.claims-supported: 'claims-supported' is not a scale item of checklist 'critical-reading'",
+        "a.toml: training.paragraph[1].index: index 7 is past the essay's 4 paragraphs",
+        "a.toml: training.paragraph[1].first_try.loaded-words: 9 is outside the scale 1–5",
+        "a.toml: training.paragraph[1].revised: unknown item id 'gone' in checklist 'critical-reading'",
+    ]
+
+
 @pytest.mark.parametrize("value", [0, 6, -1, 100])
 def test_scale_value_out_of_range(critical_checklist, value: int) -> None:
     assessment = assessment_with(
