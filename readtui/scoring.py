@@ -28,6 +28,8 @@ MISS = "miss"
 UNANSWERED = "unanswered"
 MODEL = "model"
 """A text item: nothing to score, the key's answer is a model to compare with."""
+NO_CONSENSUS = "no-consensus"
+"""The key sets the item aside: not scored; its explanation says why."""
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,14 @@ def jaccard(first: set[str], second: set[str]) -> float:
     return len(first & second) / len(union) if union else 1.0
 
 
-def scored_items(checklist: Checklist, key_record: Answers | None, scope: str) -> list[Any]:
-    """The items of ``scope`` the key answers and does not set aside as no-consensus."""
+def keyed_items(checklist: Checklist, key_record: Answers | None, scope: str) -> list[Any]:
+    """The items of ``scope`` the key answers or sets aside as no-consensus."""
     if key_record is None:
         return []
     return [
         item
         for item in checklist.items.values()
-        if item.scope == scope and item.id in key_record.answers and item.id not in key_record.no_consensus
+        if item.scope == scope and (item.id in key_record.answers or item.id in key_record.no_consensus)
     ]
 
 
@@ -83,11 +85,14 @@ def compare_answers(
 ) -> list[ItemResult]:
     """The learner's ``answers`` (item id → answer) item by item against the key's record."""
     results = []
-    for item in scored_items(checklist, key_record, scope):
-        expected = key_record.answers[item.id]
+    for item in keyed_items(checklist, key_record, scope):
+        expected = key_record.answers.get(item.id)
         accepted = key_record.accept.get(item.id, [])
         given = answers.get(item.id)
         explanation = key_record.explain.get(item.id, "")
+        if item.id in key_record.no_consensus:
+            results.append(ItemResult(item, given, expected, accepted, NO_CONSENSUS, None, explanation))
+            continue
         if item.kind == "text":
             results.append(ItemResult(item, given, expected, accepted, MODEL, None, explanation))
             continue

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from readtui.checklist import MultiItem, ScaleItem
-from readtui.scoring import MATCH, MISS, MODEL, NEAR, UNANSWERED, ItemResult, Scorecard
+from readtui.scoring import MATCH, MISS, MODEL, NEAR, NO_CONSENSUS, UNANSWERED, ItemResult, Scorecard
 from readtui.screens.reading import ReadingScreen
 from readtui.training import ESSAY, Feedback, Trainer
 from readtui.widgets.bars import InfoBar
@@ -24,6 +24,7 @@ MARKERS = {
     MISS: ("✗", "$error"),
     UNANSWERED: ("✗", "$error"),
     MODEL: ("✎", "$accent"),
+    NO_CONSENSUS: ("?", "$text-muted"),
 }
 FEEDBACK_ACTIONS = frozenset({"next", "previous", "check", "answer_again", "score", "scroll(1)", "scroll(-1)"})
 
@@ -45,7 +46,9 @@ def feedback_lines(result: ItemResult, now: ItemResult | None, tolerance: int) -
     item = result.item
     marker, style = MARKERS[result.verdict]
     lines = [Content.styled(f"{marker} ", f"bold {style}") + Content.styled(item.prompt, "bold")]
-    if result.verdict == MODEL:
+    if result.verdict == NO_CONSENSUS:
+        lines.append(Content(f"    you: {answer_label(item, result.given)} · key: no agreed answer (not scored)"))
+    elif result.verdict == MODEL:
         lines.append(Content(f"    you: {answer_label(item, result.given)}"))
         lines.append(Content(f"    model answer: {answer_label(item, result.expected)}"))
     else:
