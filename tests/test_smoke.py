@@ -154,3 +154,19 @@ def test_an_invalid_assessment_is_reported_in_one_line_per_problem_and_left_alon
     assert f"{out}: paragraph[1].chars: Input should be greater than or equal to 0 (got -401)" in output
     assert "Traceback" not in output
     assert out.read_text(encoding="utf-8") == damaged
+
+
+def test_the_bundled_exercise_gives_feedback(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "train")
+    child.send("3")  # ¶1: "No, just asserted", the model answer
+    child.send("n")  # unchecked: shows the feedback
+    child.expect("at the first try")
+    child.expect("Nothing is given")  # an explanation from the model answer
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    data = tomllib.loads((tmp_path / "rapprochement-iran-isis.smoke.train.readtui.toml").read_text(encoding="utf-8"))
+    first = data["training"]["paragraph"][0]
+    assert first["first_try"] == {"claims-supported": "no"}
+    assert first["score"]["claims-supported"] == 1.0
