@@ -73,7 +73,20 @@ def feedback_lines(result: ItemResult, now: ItemResult | None, tolerance: int) -
     return lines
 
 
-def feedback_content(trainer: Trainer, index: int, feedback: Feedback) -> Content:
+def hang(lines: list[Content], width: int) -> Content:
+    """``lines`` wrapped to ``width`` with hanging indents: a wrapped line continues under its
+    own text (indented lines), or two cells in (a marker line)."""
+    wrapped: list[Content] = []
+    for line in lines:
+        indent = len(line.plain) - len(line.plain.lstrip(" "))
+        body = line[indent:]
+        follow = indent or 2
+        for n, part in enumerate(body.wrap(max(width - follow, 10))):
+            wrapped.append(Content(" " * (indent if n == 0 else follow)) + part)
+    return Content("\n").join(wrapped)
+
+
+def feedback_content(trainer: Trainer, index: int, feedback: Feedback, width: int = 1000) -> Content:
     """The whole feedback of one paragraph (or of the essay, index 0)."""
     credit, scored = feedback.credit
     where = "The essay as a whole" if index == ESSAY else f"¶ {index}"
@@ -94,7 +107,7 @@ def feedback_content(trainer: Trainer, index: int, feedback: Feedback) -> Conten
             if highlight.note:
                 line = line + Content.styled(f" — {highlight.note}", "italic")
             lines.append(line)
-    return Content("\n").join(lines)
+    return hang(lines, width)
 
 
 class TrainingScreen(ReadingScreen):
@@ -139,12 +152,16 @@ class TrainingScreen(ReadingScreen):
         self.query_one("#item-help").display = not shown
         if shown:
             index = self.session.position
-            self.query_one("#feedback", Static).update(
-                feedback_content(self.trainer, index, self.trainer.feedback(index))
-            )
+            width = self.query_one("#checklist-pane").content_region.width - 4  # padding and scrollbar
+            feedback = feedback_content(self.trainer, index, self.trainer.feedback(index), width)
+            self.query_one("#feedback", Static).update(feedback)
             self.query_one("#feedback-scroll").scroll_home(animate=False)
         self.refresh_bindings()
         self.show_keys()
+
+    def on_resize(self) -> None:
+        if self.showing_feedback:
+            self.call_after_refresh(self.show_feedback, True)
 
     def action_cursor(self, delta: int) -> None:
         if self.showing_feedback:
@@ -193,7 +210,7 @@ class TrainingScreen(ReadingScreen):
         return Content(f"training · {checked} checked  ") + super().title_right()
 
 
-def score_content(trainer: Trainer, card: Scorecard) -> Content:
+def score_content(trainer: Trainer, card: Scorecard, width: int = 1000) -> Content:
     """The end screen: score per section and per kind, the items missed most, the spans."""
     checklist = trainer.session.checklist
     lines = [Content.styled(f"{card.learner}: {_share(card.total)} at the first try", "bold")]
@@ -228,7 +245,7 @@ def score_content(trainer: Trainer, card: Scorecard) -> Content:
                 Content(f"  {title:<28} found {tally.found}, missed {tally.missed}, not in the key {tally.extra}")
             )
     if trainer.has_key(ESSAY):
-        lines += [Content(""), feedback_content(trainer, ESSAY, trainer.check(ESSAY))]
+        lines += [Content(""), feedback_content(trainer, ESSAY, trainer.check(ESSAY), width)]
     return Content("\n").join(lines)
 
 
@@ -255,7 +272,8 @@ class ScoreScreen(Screen):
     def on_mount(self) -> None:
         trainer = self.app.prepared.trainer
         self.query_one("#title", InfoBar).show(Content.styled("Your score", "bold"))
-        self.query_one("#score", Static).update(score_content(trainer, trainer.scorecard()))
+        width = self.app.size.width - 6  # padding and scrollbar
+        self.query_one("#score", Static).update(score_content(trainer, trainer.scorecard(), width))
         self.query_one("#keys", InfoBar).show("escape back to the essay · q quit (your file is saved)")
         self.app.schedule_save()
 
