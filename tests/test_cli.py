@@ -17,7 +17,18 @@ from readtui.launch import prepare_session
 from readtui.storage import AssessmentWriter, load_assessment, record_session
 
 BAD_ID_HINT = "use lowercase letters, digits, '-' and '_', starting with a letter or digit"
-SUBCOMMANDS = ["read", "resume", "sessions", "validate", "checklists", "schema", "compare", "train", "score", "adjudicate"]
+SUBCOMMANDS = [
+    "read",
+    "resume",
+    "sessions",
+    "validate",
+    "checklists",
+    "schema",
+    "compare",
+    "train",
+    "score",
+    "adjudicate",
+]
 MINI_CHECKLIST = """\
 format = "readtui-checklist/1"
 id = "mini"
