@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 
 from readtui.assessment import Assessment, ChecklistInfo, EssayInfo, Highlight, Overall, ParagraphRecord, Reader
-from readtui.checklist import ChoiceItem, MultiItem, ScaleItem
+from readtui.checklist import ChoiceItem, MultiItem, ScaleItem, resolve_checklist
 from readtui.storage import AssessmentWriter, load_checklist
-from readtui.checklist import resolve_checklist
 
 
 def _answer(item, rng: random.Random):
