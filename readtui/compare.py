@@ -136,7 +136,7 @@ def load_comparison(
     loaded: list[tuple[Path, Assessment]] = []
     from_directory = {p for spec in specs if Path(spec).is_dir() for p in Path(spec).glob("*.toml")}
     paths = expand_specs(specs)
-    for path, assessment, errors in _map_files(_read_assessment, paths, [p in from_directory for p in paths]):
+    for path, assessment, errors in _map_files(read_assessment, paths, [p in from_directory for p in paths]):
         problems += errors
         if assessment is not None:
             loaded.append((path, assessment))
@@ -161,7 +161,7 @@ def load_comparison(
     return ComparisonInput(checklist, compared, items, text_items, warnings)
 
 
-def _read_assessment(path: Path, from_directory: bool) -> tuple[Path, Assessment | None, list[ReadtuiError]]:
+def read_assessment(path: Path, from_directory: bool) -> tuple[Path, Assessment | None, list[ReadtuiError]]:
     """Parse and validate one file; a checklist met in a directory is skipped (None, no errors)."""
     try:
         data = parse_toml(path)

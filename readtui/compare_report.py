@@ -64,7 +64,11 @@ def fit(text: str, width: int) -> str:
 def wrap(text: str, indent: int = 4) -> list[str]:
     """``text`` as lines of at most WIDTH columns, indented (control characters made visible)."""
     return textwrap.wrap(
-        visible_controls(text), WIDTH, initial_indent=" " * indent, subsequent_indent=" " * (indent + 2)
+        visible_controls(text),
+        WIDTH,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + 2),
+        break_on_hyphens=False,  # file names and item ids stay whole
     )
 
 

@@ -252,10 +252,10 @@ def scorecard(key: Assessment, learner: Assessment, checklist: Checklist) -> Sco
         key_record = key_records.get(index)
         for result in compare_answers(checklist, key_record, first_try_answers(learner, index), "paragraph", key.key):
             card.add(sections[result.item.id], result)
-        if key_record is not None:
-            mine = learner_records.get(index)
-            for label, tally in span_tally(key_record.highlight, mine.highlight if mine else []).items():
-                card.spans.setdefault(label, SpanTally()).add(tally)
+        mine = learner_records.get(index)
+        key_spans = key_record.highlight if key_record else []
+        for label, tally in span_tally(key_spans, mine.highlight if mine else []).items():
+            card.spans.setdefault(label, SpanTally()).add(tally)
     for result in compare_answers(checklist, key.overall, first_try_answers(learner, 0), "essay", key.key):
         card.add(sections[result.item.id], result)
     return card
