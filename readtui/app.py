@@ -166,12 +166,15 @@ class ReadtuiApp(App[str]):
                 markup=False,
             )
             return
-        self.save_now()
         if self.prepared.trainer is not None:
             from readtui.screens.training import ScoreScreen
+            from readtui.training import ESSAY
 
+            self.prepared.trainer.check(ESSAY)  # the essay-level answers are final now
+            self.save_now()
             self.push_screen(ScoreScreen())
             return
+        self.save_now()
         self.exit(result=COMPLETE)
 
     # --- saving ------------------------------------------------------------------------------------

@@ -266,3 +266,36 @@ def test_key_extras_are_written_and_read_back(tmp_path: Path, key_file: Path) ->
     key = load_assessment(key_file)
     assert key.key == KeyInfo(tolerance=1)
     assert key.paragraph[0].explain == {"claims-supported": "It offers no support for it."}
+
+
+async def test_finishing_shows_the_score_and_the_essay_feedback(
+    tmp_path: Path, small_essay_file: Path, critical_checklist
+) -> None:
+    key = write_file(
+        tmp_path / "key.toml",
+        small_essay_file,
+        critical_checklist,
+        "teacher",
+        {1: {"claims-supported": "no"}, 0: {"credibility": 2, "main-claim": "The other side is a regime."}},
+    )
+    out = tmp_path / "learner.toml"
+    app = open_training(small_essay_file, key, out)
+    async with app.run_test(size=(100, 40)) as pilot:
+        session = app.session
+        for index in [*range(1, session.paragraph_count + 1), None]:
+            scope = "paragraph" if index else "essay"
+            for item in (i for i in critical_checklist.items.values() if i.scope == scope and i.required):
+                session.toggle_unsure(index, item.id)
+        await pilot.press("s")
+        text = str(app.screen.query_one("#score").render())
+        assert "Finish on the overall screen (d)" in text  # the essay's feedback waits for the end
+        await pilot.press("escape", "o", "d")
+        assert isinstance(app.screen, ScoreScreen)
+        text = str(app.screen.query_one("#score").render())
+        assert "The essay as a whole: 0 of 1 at the first try" in text
+        assert "model answer: The other side is a regime." in text
+        await pilot.press("q")
+        await pilot.pause()
+    app.prepared.close()
+    essay_record = next(r for r in read_toml(out)["training"]["paragraph"] if r["index"] == 0)
+    assert essay_record["feedback"] is True and essay_record["score"] == {"credibility": 0.0}

@@ -244,8 +244,10 @@ def score_content(trainer: Trainer, card: Scorecard, width: int = 1000) -> Conte
             lines.append(
                 Content(f"  {title:<28} found {tally.found}, missed {tally.missed}, not in the key {tally.extra}")
             )
-    if trainer.has_key(ESSAY):
-        lines += [Content(""), feedback_content(trainer, ESSAY, trainer.check(ESSAY), width)]
+    if trainer.checked(ESSAY):
+        lines += [Content(""), feedback_content(trainer, ESSAY, trainer.feedback(ESSAY), width)]
+    elif trainer.has_key(ESSAY):
+        lines += [Content(""), Content("Finish on the overall screen (d) to see the feedback on the essay as a whole.")]
     return Content("\n").join(lines)
 
 
