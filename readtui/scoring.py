@@ -155,10 +155,11 @@ def span_tally(key_spans: list[Highlight], learner_spans: list[Highlight]) -> di
     return tallies
 
 
-def span_matches(key_spans: list[Highlight], learner_spans: list[Highlight]) -> list[tuple[Highlight, bool]]:
-    """Each key span and whether the learner marked an overlapping span with its label."""
-    live = [h for h in learner_spans if not h.stale]
-    return [(h, any(_overlaps(h, mine) for mine in live)) for h in key_spans if not h.stale]
+def span_matches(spans: list[Highlight], others: list[Highlight]) -> list[tuple[Highlight, bool]]:
+    """Each of ``spans`` (the key's, say) and whether one of ``others`` (the learner's) overlaps
+    it with the same label; stale highlights are left out."""
+    live = [h for h in others if not h.stale]
+    return [(h, any(_overlaps(h, other) for other in live)) for h in spans if not h.stale]
 
 
 # --- a learner's whole file -----------------------------------------------------------------

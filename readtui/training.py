@@ -45,6 +45,8 @@ class Feedback:
     """Revised items as they stand now."""
     spans: list[tuple[Highlight, bool]]
     """The key's highlights, and whether the learner marked each (overlapping, same label)."""
+    extra: list[Highlight]
+    """The learner's highlights that overlap none of the key's with their label."""
 
     @property
     def credit(self) -> tuple[float, int]:
@@ -116,7 +118,8 @@ class Trainer:
         key_record = self.key_record(index)
         highlights = getattr(key_record, "highlight", []) if key_record else []
         mine = self._answers(index).highlight if index != ESSAY else []
-        return Feedback(self._results(index, first_try), now, span_matches(highlights, mine))
+        extra = [h for h, found in span_matches(mine, highlights) if not found]
+        return Feedback(self._results(index, first_try), now, span_matches(highlights, mine), extra)
 
     def note_changes(self, index: int) -> None:
         """After the feedback, an item answered differently from the first try is revised."""

@@ -299,3 +299,22 @@ async def test_finishing_shows_the_score_and_the_essay_feedback(
     app.prepared.close()
     essay_record = next(r for r in read_toml(out)["training"]["paragraph"] if r["index"] == 0)
     assert essay_record["feedback"] is True and essay_record["score"] == {"credibility": 0.0}
+
+
+async def test_feedback_lists_the_keys_highlights_and_the_learners_others(
+    tmp_path: Path, small_essay_file: Path, key_file: Path
+) -> None:
+    app = open_training(small_essay_file, key_file, tmp_path / "learner.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "n", "n", "n")  # check ¶1, on to ¶2, check it, on to ¶3
+        text = app.session.text(3)
+        app.session.add_highlight(3, text.index("loaded"), text.index("loaded") + 6, "loaded-word")
+        await pilot.press("c")
+        feedback = feedback_text(app)
+        assert "The key's highlights: you marked 0 of 1" in feedback
+        assert "✗ Loaded word or phrase: “regime”" in feedback
+        assert "Yours that the key does not mark:" in feedback
+        assert "· Loaded word or phrase: “loaded”" in feedback
+        await pilot.press("q")
+        await pilot.pause()
+    app.prepared.close()

@@ -107,6 +107,12 @@ def feedback_content(trainer: Trainer, index: int, feedback: Feedback, width: in
             if highlight.note:
                 line = line + Content.styled(f" — {highlight.note}", "italic")
             lines.append(line)
+    if feedback.extra:
+        labels = trainer.session.checklist.labels
+        lines.append(Content.styled("Yours that the key does not mark:", "bold"))
+        for highlight in feedback.extra:
+            title = labels[highlight.label].title if highlight.label in labels else highlight.label
+            lines.append(Content.styled("· ", "$text-muted") + Content(f"{title}: “{highlight.quote}”"))
     return hang(lines, width)
 
 
