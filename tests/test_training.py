@@ -318,3 +318,28 @@ async def test_feedback_lists_the_keys_highlights_and_the_learners_others(
         await pilot.press("q")
         await pilot.pause()
     app.prepared.close()
+
+
+async def test_adjudication_of_a_multi_item_with_another_combination(
+    tmp_path: Path, small_essay_file: Path, critical_checklist
+) -> None:
+    files = [
+        write_file(tmp_path / f"{r}.toml", small_essay_file, critical_checklist, r, {1: {"evidence-kinds": ticks}})
+        for r, ticks in (("A", ["statistics"]), ("B", ["documents"]), ("C", []))
+    ]
+    key = tmp_path / "key.toml"
+    app = AdjudicateApp(prepare_adjudication([str(p) for p in files], key), key)
+    async with app.run_test(size=(100, 30)) as pilot:
+        choices = app.screen.query_one("#choices")
+        assert [str(choices.get_option_at_index(n).prompt) for n in range(choices.option_count)] == [
+            "1 Statistics or figures  — A",
+            "2 Documents or records  — B",
+            "3 none of these  — C",
+            "  another combination…",
+        ]
+        choices.highlighted = 3
+        await pilot.press("enter")  # opens the tick list
+        await pilot.press("space", "down", "space", "enter")  # statistics and documents
+        await pilot.press("q")
+        await pilot.pause()
+    assert read_toml(key)["paragraph"][0]["answers"] == {"evidence-kinds": ["statistics", "documents"]}

@@ -42,7 +42,8 @@ class TickDialog(ModalScreen[list[str] | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="dialog-cancel"),
-        Binding("enter", "done", "Use the ticked options", id="dialog-done"),
+        # A priority binding: the list itself would take enter as "tick".
+        Binding("enter", "done", "Use the ticked options", id="dialog-done", priority=True),
     ]
 
     def __init__(self, item: MultiItem, ticked: list[str]) -> None:
