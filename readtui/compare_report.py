@@ -72,6 +72,11 @@ def wrap(text: str, indent: int = 4) -> list[str]:
     )
 
 
+def split_items(count: int) -> str:
+    """ "1 item split", "3 items split"."""
+    return f"{count} item{'' if count == 1 else 's'} split"
+
+
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
@@ -253,7 +258,7 @@ def _table_contested(comparison: Comparison, add) -> None:
         where = f"¶ {row.index}" if len(essays) == 1 else f"{fit(_essay_title(essay), 12).rstrip()} ¶ {row.index}"
         text = essay.paragraph_text(row.index)
         add(
-            f"  {where:<8} {percent(row.contention):>4} of pairs differ, {row.split_items:>2} items split  "
+            f"  {where:<8} {percent(row.contention):>4} of pairs differ, {split_items(row.split_items):>14}  "
             f"{fit(text, WIDTH - 49).rstrip()}"
         )
     lowest = [s for s in comparison.lowest if s.variable.item.scope == "paragraph"][:5]
@@ -423,7 +428,7 @@ def _markdown_contested(comparison: Comparison, add) -> None:
         essay = essays[row.essay]
         add("")
         where = f"¶ {row.index}" + ("" if len(essays) == 1 else f" of *{md(_essay_title(essay))}*")
-        add(f"### {where}: {row.split_items} items split, {percent(row.contention)} of pairs differ")
+        add(f"### {where}: {split_items(row.split_items)}, {percent(row.contention)} of pairs differ")
         add("")
         add(f"> {md(essay.paragraph_text(row.index))}")
         add("")

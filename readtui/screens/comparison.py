@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from readtui.compare import Comparison, ParagraphRow, ReaderFile, answer_text, fmt, span_agreement
-from readtui.compare_report import percent
+from readtui.compare_report import percent, split_items
 from readtui.errors import visible_controls
 from readtui.widgets.bars import InfoBar
 
@@ -114,7 +114,7 @@ class MapScreen(Screen):
             return
         row, column = self.current()
         essay = self.comparison.input.essays[row.essay]
-        parts = [f"¶ {row.index}: {row.split_items} items split · {essay.paragraph_text(row.index)}"]
+        parts = [f"¶ {row.index}: {split_items(row.split_items)} · {essay.paragraph_text(row.index)}"]
         if column is not None:
             variable = self.comparison.map_items[column]
             stats = next(s for s in self.comparison.items if s.variable is variable)
@@ -199,7 +199,7 @@ class ReadersScreen(Screen):
         essay = comparison.input.essays[row.essay]
         self.query_one("#title", InfoBar).show(
             _plain(f"¶ {row.index} of {essay.paragraphs} · {essay.title}"),
-            right=f"{row.split_items} items split · {percent(row.contention)} of pairs differ",
+            right=f"{split_items(row.split_items)} · {percent(row.contention)} of pairs differ",
         )
         self.query_one("#text", Static).update(_plain(essay.paragraph_text(row.index)))
         split = {comparison.map_items[c].key for c, d in enumerate(row.disagreeing) if d}
