@@ -116,8 +116,14 @@ class ReadtuiApp(App[str]):
         gc.collect()  # the start-up garbage, before the survivors are frozen
         gc.freeze()
         gc.enable()
-        self.save_now(background=True)
+        self.run_worker(self._identify_and_save, thread=True, group="identify")
         self.run_worker(self.prepared.remember_in_index, thread=True, group="index")
+
+    def _identify_and_save(self) -> None:
+        """Hash the essay (a long one takes a moment), then write the file, so a new session is
+        on disk (and in the index) from the start."""
+        self.session.essay.sha256  # noqa: B018 - computed here, off the UI thread, and cached
+        self.call_from_thread(self.save_now, background=True)
 
     def input_is_valid(self) -> bool:
         """Whether the checklist and assessment passed validation; if not, leave with status 2
@@ -206,6 +212,7 @@ class ReadtuiApp(App[str]):
         self._save_sequence += 1
         sequence = self._save_sequence
         try:
+            self.session.identify()  # at once, if the worker started after the first frame has not yet
             text = self.prepared.writer.dumps(self.session.assessment)
         except Exception as error:  # noqa: BLE001 - reported to the reader, the app keeps running
             self._report_save_error(str(error))

@@ -16,10 +16,11 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from readtui.errors import ReadtuiError, visible_controls
 
@@ -39,6 +40,11 @@ _PARAGRAPH_BREAK = re.compile(f"\n(?:[{_LINE_SPACE}]*\n)+")
 _BLANK_LINE = re.compile(f"[{_LINE_SPACE}]*")
 
 
+def _normalises_to_nothing(text: str) -> bool:
+    """Whether `normalise_paragraph` would give "" (said without normalising)."""
+    return (not text or text.isspace()) and not any(control in text for control in _SPACE_LIKE_CONTROLS)
+
+
 def normalise_paragraph(text: str) -> str:
     """One block of raw text (may span lines) as the single line the reader sees and the hashes cover."""
     if any(control in text for control in _SPACE_LIKE_CONTROLS):
@@ -52,11 +58,57 @@ def normalise_paragraph(text: str) -> str:
 # --- the essay ------------------------------------------------------------------------------
 
 
+class Paragraphs(Sequence[str]):
+    """The body paragraphs, each normalised when it is first read.
+
+    A 20,000-paragraph book shows its first paragraph without normalising the other 19,999
+    (which is most of the time it takes to load one); iterating normalises every one.
+    """
+
+    __slots__ = ("_blocks", "_normalised")
+
+    def __init__(self, blocks: list[str]) -> None:
+        self._blocks = blocks
+        self._normalised: list[str | None] = [None] * len(blocks)
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        text = self._normalised[index]
+        if text is None:
+            text = self._normalised[index] = normalise_paragraph(self._blocks[index])
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Paragraphs({len(self)} paragraphs)"
+
+
 @dataclass(frozen=True)
 class Essay:
     """A loaded essay: its normalised body paragraphs and the header found above them."""
 
-    paragraphs: tuple[str, ...]
+    paragraphs: Sequence[str]
+    """Normalised body paragraphs (a `Paragraphs` when loaded from text: normalised as read)."""
     title: str = ""
     author: str = ""
     date: str = ""
@@ -213,7 +265,7 @@ def parse_essay(text: str, *, markdown: bool = False, path: Path | None = None) 
         found, header_blocks = _find_header(blocks)
         header.update(found)
         blocks = blocks[header_blocks:]
-    paragraphs = tuple(paragraph for paragraph in map(normalise_paragraph, blocks) if paragraph)
+    paragraphs = Paragraphs([block for block in blocks if not _normalises_to_nothing(block)])
     if not paragraphs:
         problem = "no body paragraphs after the header" if any(header.values()) else "empty: no paragraphs"
         raise ReadtuiError(name, problem)

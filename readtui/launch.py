@@ -60,6 +60,7 @@ class PreparedSession:
 
     def save(self) -> None:
         """Write the assessment now (atomically)."""
+        self.session.identify()
         self.writer.save(self.out_path, self.session.assessment)
 
     def index_entry(self) -> dict[str, Any]:
@@ -206,7 +207,8 @@ def prepare_session(
         checklist_sha = file_sha256(checklist_path)
         notices: list[str] = []
         if existing is None:
-            assessment = new_assessment(essay, checklist, checklist_sha, reader, source_name(essay_path, out_path))
+            source = source_name(essay_path, out_path)
+            assessment = new_assessment(essay, checklist, checklist_sha, reader, source, identify=False)
         else:
             assessment = existing
             try:

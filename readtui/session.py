@@ -64,6 +64,11 @@ class ReadingSession:
     def paragraph_count(self) -> int:
         return len(self.essay.paragraphs)
 
+    def identify(self) -> None:
+        """Record the essay's sha256 in the assessment, if it is not there yet (see `new_assessment`)."""
+        if not self.assessment.essay.sha256:
+            self.assessment.essay.sha256 = self.essay.sha256
+
     @property
     def position(self) -> int:
         """The 1-based paragraph on screen."""
@@ -376,8 +381,14 @@ class ReadingSession:
 # --- opening ---------------------------------------------------------------------------------
 
 
-def new_assessment(essay, checklist: Checklist, checklist_sha256: str, reader: str, source: str) -> Assessment:
-    """An empty assessment of ``essay`` by ``reader``."""
+def new_assessment(
+    essay, checklist: Checklist, checklist_sha256: str, reader: str, source: str, *, identify: bool = True
+) -> Assessment:
+    """An empty assessment of ``essay`` by ``reader``.
+
+    With ``identify=False`` the essay's sha256 is left for `ReadingSession.identify` (hashing a
+    long essay means normalising every paragraph: the app does it after the first frame).
+    """
     return Assessment(
         created_by=f"readtui {__version__}",
         reader=Reader(name=reader),
@@ -386,7 +397,7 @@ def new_assessment(essay, checklist: Checklist, checklist_sha256: str, reader: s
             author=essay.author,
             date=essay.date,
             source=source,
-            sha256=essay.sha256,
+            sha256=essay.sha256 if identify else "",
             paragraphs=len(essay.paragraphs),
         ),
         checklist=ChecklistInfo(id=checklist.id, version=checklist.version, sha256=checklist_sha256),

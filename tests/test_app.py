@@ -677,3 +677,17 @@ async def test_highlight_colours_are_readable_in_every_bundled_theme(tmp_path: P
                 worst.append((contrast_ratio(style.foreground, style.background), theme, slot))
         assert min(worst) >= (3.5, "", 0), min(worst)
         await quit_app(app, pilot)
+
+
+async def test_a_long_essay_is_hashed_after_the_first_frame_and_saved_with_its_sha256(tmp_path: Path) -> None:
+    from readtui.essay import load_essay
+
+    essay = tmp_path / "long.txt"
+    essay.write_text("Long\n\n" + "\n\n".join(f"Paragraph {n} says something." for n in range(3000)), encoding="utf-8")
+    out = tmp_path / "long.toml"
+    app = open_app(essay, out)
+    assert app.session.assessment.essay.sha256 == ""  # not yet: the first frame comes first
+    async with app.run_test() as pilot:
+        await pilot.pause(0.5)
+        assert read_toml(out)["essay"]["sha256"] == load_essay(essay).sha256
+        await quit_app(app, pilot)

@@ -675,3 +675,20 @@ def test_import_is_light():
     root = Path(__file__).parents[1]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert result.stdout.strip() == "[]"
+
+
+def test_paragraphs_are_normalised_when_first_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    import readtui.essay as essay_module
+
+    calls: list[str] = []
+    original = essay_module.normalise_paragraph
+    monkeypatch.setattr(essay_module, "normalise_paragraph", lambda text: calls.append(text) or original(text))
+    text = "Title\n\n" + "\n\n".join(f"This is paragraph  {n}.\nIt wraps   here." for n in range(1, 1001))
+    essay = parse_essay(text)
+    assert len(essay.paragraphs) == 1000
+    assert calls == []  # nothing normalised yet: a long essay opens at once
+    assert essay.paragraphs[999] == "This is paragraph 1000. It wraps here."
+    assert len(calls) == 1
+    assert essay.paragraphs[998:] == ("This is paragraph 999. It wraps here.", "This is paragraph 1000. It wraps here.")
+    assert essay.paragraphs == tuple(f"This is paragraph {n}. It wraps here." for n in range(1, 1001))
+    assert len(calls) == 1000  # each one once, however often it is read
