@@ -683,12 +683,13 @@ def test_paragraphs_are_normalised_when_first_read(monkeypatch: pytest.MonkeyPat
     calls: list[str] = []
     original = essay_module.normalise_paragraph
     monkeypatch.setattr(essay_module, "normalise_paragraph", lambda text: calls.append(text) or original(text))
-    text = "Title\n\n" + "\n\n".join(f"This is paragraph  {n}.\nIt wraps   here." for n in range(1, 1001))
-    essay = parse_essay(text)
+    body = "Paragraph {n} opens with a claim that runs on for a while.\nIt wraps   here, then goes on to a second sentence."
+    essay = parse_essay("Title\n\n" + "\n\n".join(body.format(n=n) for n in range(1, 1001)))
+    expected = [" ".join(body.format(n=n).split()) for n in range(1, 1001)]
     assert len(essay.paragraphs) == 1000
     assert calls == []  # nothing normalised yet: a long essay opens at once
-    assert essay.paragraphs[999] == "This is paragraph 1000. It wraps here."
+    assert essay.paragraphs[999] == expected[999]
     assert len(calls) == 1
-    assert essay.paragraphs[998:] == ("This is paragraph 999. It wraps here.", "This is paragraph 1000. It wraps here.")
-    assert essay.paragraphs == tuple(f"This is paragraph {n}. It wraps here." for n in range(1, 1001))
+    assert essay.paragraphs[998:] == tuple(expected[998:])
+    assert essay.paragraphs == tuple(expected)
     assert len(calls) == 1000  # each one once, however often it is read
