@@ -6,8 +6,10 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import marshal
 import os
 import secrets
+import stat
 import tomllib
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -27,14 +29,7 @@ SESSIONS_KEPT = 50
 def parse_toml(path: str | Path) -> dict[str, Any]:
     """Read a TOML file; any problem (missing, unreadable, syntax) becomes a one-line ReadtuiError."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ReadtuiError(path, "no such file") from None
-    except IsADirectoryError:
-        raise ReadtuiError(path, "is a directory, not a file") from None
-    except OSError as error:
-        raise ReadtuiError(path, error.strerror or str(error)) from None
+    data = _read_regular_file(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -45,6 +40,42 @@ def parse_toml(path: str | Path) -> dict[str, Any]:
         raise _syntax_error(path, error) from None
     except RecursionError:  # tomllib recurses once per level of nested arrays or inline tables
         raise ReadtuiError(path, "TOML syntax error: nested too deeply") from None
+
+
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path``, after checking (without opening it) that it is a regular file: reading
+    a FIFO would wait for a writer for ever, and a device may never end."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ReadtuiError(
+            path, "broken symlink (its target does not exist)" if path.is_symlink() else "no such file"
+        ) from None
+    except ValueError:  # a NUL in the name
+        raise ReadtuiError(path, "not a valid file name") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ReadtuiError(path, "symlink loop (too many levels of symbolic links)") from None
+        raise ReadtuiError(path, error.strerror or str(error)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ReadtuiError(path, "is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((kind for is_kind, kind in _SPECIAL_FILES if is_kind(info.st_mode)), "a special file")
+        raise ReadtuiError(path, f"is {kind}, not a regular file")
+    try:
+        # O_NONBLOCK: should the file be swapped for a FIFO after the stat, opening it must not hang.
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as file:
+            return file.read()
+    except OSError as error:
+        raise ReadtuiError(path, error.strerror or str(error)) from None
 
 
 def _syntax_error(path: Path, error: tomllib.TOMLDecodeError) -> ReadtuiError:
@@ -146,7 +177,7 @@ class AssessmentWriter:
     """
 
     def __init__(self) -> None:
-        self._fragments: dict[tuple, str] = {}
+        self._fragments: dict[bytes, str] = {}
 
     def dumps(self, assessment) -> str:
         """The TOML text of ``assessment``: header tables, then paragraphs, then ``[overall]``."""
@@ -159,10 +190,12 @@ class AssessmentWriter:
             "session": asdict(assessment.session),
         }
         parts = [tomli_w.dumps(head)]
-        fragments: dict[tuple, str] = {}
+        fragments: dict[bytes, str] = {}
         for record in sorted(assessment.paragraph, key=lambda r: (r.index, r.stale)):
             table = _paragraph_table(record)
-            key = _freeze(table)
+            # marshal: an exact, typed image of the table (True is not 1, [] is not ()), made
+            # in C; only ever dumped here, to compare, never loaded
+            key = marshal.dumps(table)
             text = self._fragments.get(key)
             if text is None:
                 text = tomli_w.dumps({"paragraph": [table]})
@@ -256,14 +289,6 @@ def _training_table(training) -> dict[str, Any]:
             table["score"] = dict(record.score)
         records.append(table)
     return _clean({"key": training.key, "key_sha256": training.key_sha256, "paragraph": records or None})
-
-
-def _freeze(value: Any) -> Any:
-    if isinstance(value, dict):
-        return tuple((key, _freeze(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return ("[]", *(_freeze(item) for item in value))
-    return value
 
 
 # --- locking ----------------------------------------------------------------------------------
