@@ -12,21 +12,24 @@ What it does, in order:
    as for a user (a source tree under PYTHONDONTWRITEBYTECODE=1 has none, and starts slower).
    --venv DIR keeps and reuses that venv (readtui itself is reinstalled every run); --python uses
    an interpreter that already has readtui installed.
-2. Writes seeded, deterministic essays to a temporary directory: 100, 10,000 and (full run) 20,000
-   paragraphs of 300-700 characters, wrapped at 72 columns, under a title line; checks that readtui
-   finds exactly that many paragraphs.
+2. Writes seeded, deterministic essays to a temporary directory: 100 and 20,000 paragraphs of
+   300-700 characters, wrapped at 72 columns, under a title line; checks that readtui finds
+   exactly that many paragraphs.
 3. Runs the harness ttfp.py (tmux at 120x40, polling the screen for marker text) once per launch
    (`-n 1 --warmup 0`), after one untimed warm-up launch per series. The launches of all series,
    floors included, are interleaved evenly over the whole run, because the machine is noisy and
    only a ratio to a floor measured in the same run means anything.
-4. Prints a table of medians, ratios to the floors and the targets; --json writes every sample.
+4. Prints a table of medians, ratios to the floors (and of readtui to itself: the long essay to the
+   sample, saving to not saving) and the targets; --json writes every sample.
 
 Each readtui launch gets a fresh assessment file: a small sh launcher claims `<tmp>/out/<series>/
 <pid>.toml` (with builtins only: no fork) and passes it as --out, so no launch resumes another's
 session. READTUI_DATA_DIR, READTUI_CONFIG and READTUI_READER point into the temp dir, so the
 user's own files are never touched. The floors are started through the same sh layer.
-The ¶ 9000 latency series starts from a copy of an assessment whose position is 9000 (written
-once with readtui's own API), so readtui resumes there.
+The ¶ 19000 latency series starts from a copy of an assessment whose position is 19000 (written
+once with readtui's own API), so readtui resumes there; the saving series from one with the first
+1,000 paragraphs answered, so that every 'n' (which moves the position) is followed by an autosave
+of the whole file, against the same presses on an unanswered file.
 
 Why one ttfp.py call per launch: ttfp.py repeats one command for every launch of a series, and it
 replaces a running app by hanging up its pane. readtui does not always exit on that hang-up (the
@@ -64,6 +67,11 @@ PROMPT = "Are the factual claims backed by evidence?"
 TARGET_PAINT = 1.5  # first paint <= 1.5x floor_hello
 TARGET_KEY = 3.0  # next-paragraph latency <= 3x floor_keys
 TARGET_RSS = 1.5  # peak RSS (sample essay) <= 1.5x floor_hello
+TARGET_RSS_BIG = 2.0  # peak RSS (20,000 paragraphs) <= 2x floor_hello
+TARGET_BIG_PAINT = 1.2  # first paint of 20,000 paragraphs <= 1.2x that of the sample essay
+TARGET_SAVING = 1.2  # 'n' latency with 1,000 answered paragraphs to save <= 1.2x without
+BIG = 20_000  # paragraphs of the long essay
+ANSWERED = 1_000  # paragraphs answered in the assessment of the saving series
 FLAT_TOLERANCE = 1.25
 """Latency counts as independent of essay length if every essay's median is within this factor
 of the 100-paragraph essay's (the floors themselves drift by more than that between runs)."""
@@ -169,23 +177,30 @@ def essay_paragraphs(python: Path, essay: Path) -> int:
     return int(helper(python, code, str(essay)).strip())
 
 
-def write_resume_template(python: Path, essay: Path, out: Path, position: int, env: dict) -> None:
-    """An assessment of ``essay`` by READER whose position is ``position``, via readtui's own API."""
+def write_resume_template(python: Path, essay: Path, out: Path, position: int, env: dict, *, answered: int = 0) -> None:
+    """An assessment of ``essay`` by READER whose position is ``position``, with the first six
+    items answered in the first ``answered`` paragraphs, via readtui's own API."""
     code = textwrap.dedent(
         """
         import sys
         from pathlib import Path
         from readtui.launch import prepare_session
-        essay, out, reader, position = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+        essay, out, reader = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+        position, answered = int(sys.argv[4]), int(sys.argv[5])
         prepared = prepare_session(essay, checklist_spec=None, reader=reader, out=out)
         try:
-            prepared.session.go_to(position)
+            session = prepared.session
+            items = session.paragraph_items[:6]
+            for index in range(1, answered + 1):
+                for item in items:
+                    session.choose(index, item, 1)
+            session.go_to(position)
             prepared.save()
         finally:
             prepared.lock.release()
         """
     )
-    helper(python, code, str(essay), str(out), READER, str(position), env=env)
+    helper(python, code, str(essay), str(out), READER, str(position), str(answered), env=env)
 
 
 LAUNCHER = """\
@@ -364,41 +379,46 @@ def build_rows(series: dict[str, Series]) -> list[dict]:
 
     # (section, the floor then the measured series, which samples, unit, target by series, spread)
     sections = [
-        ("first paint", ("floor_hello", "sample", "essay10k", "essay20k"), "ttfp", "ms",
-         dict.fromkeys(("sample", "essay10k", "essay20k"), TARGET_PAINT), lambda xs: f"{min(xs):.0f}-{max(xs):.0f}"),
-        ("next paragraph", ("floor_keys", "keys100", "keys10k_start", "keys10k_9000"), "keys", "ms",
-         dict.fromkeys(("keys100", "keys10k_start", "keys10k_9000"), TARGET_KEY), lambda xs: f"p90 {p90(xs):.1f}"),
-        ("peak RSS", ("rss_floor_hello", "rss_sample", "rss_essay10k", "rss_essay20k"), "rss", "MiB",
-         {"rss_sample": TARGET_RSS}, lambda xs: f"{min(xs):.1f}-{max(xs):.1f}"),
+        ("first paint", ("floor_hello", "sample", "essay20k"), "ttfp", "ms",
+         dict.fromkeys(("sample", "essay20k"), TARGET_PAINT), lambda xs: f"{min(xs):.0f}-{max(xs):.0f}"),
+        ("next paragraph", ("floor_keys", "keys100", "keys20k_start", "keys20k_19000", "keys_saving"), "keys", "ms",
+         dict.fromkeys(("keys100", "keys20k_start", "keys20k_19000", "keys_saving"), TARGET_KEY),
+         lambda xs: f"p90 {p90(xs):.1f}"),
+        ("peak RSS", ("rss_floor_hello", "rss_sample", "rss_essay20k"), "rss", "MiB",
+         {"rss_sample": TARGET_RSS, "rss_essay20k": TARGET_RSS_BIG}, lambda xs: f"{min(xs):.1f}-{max(xs):.1f}"),
+        # readtui against itself: a long essay against the sample; saving 1,000 paragraphs against none
+        ("20k ÷ sample", ("sample", "essay20k"), "ttfp", "ms", {"essay20k": TARGET_BIG_PAINT}, None),
+        ("saving ÷ not", ("keys20k_start", "keys_saving"), "keys", "ms", {"keys_saving": TARGET_SAVING}, None),
     ]  # fmt: skip
     for section, names, samples, unit, targets, spread in sections:
+        if names[0] not in series:
+            continue
         floor = median(getattr(series[names[0]], samples))
-        for name in names:
+        for name in names[1:] if spread is None else names:
             xs = getattr(series[name], samples) if name in series else []
             if xs:
-                add(section, name, median(xs), floor, unit, targets.get(name), len(xs), spread(xs))
+                add(section, name, median(xs), floor, unit, targets.get(name), len(xs), spread(xs) if spread else "")
     return rows
 
 
 LABELS = {
     "floor_hello": "floor_hello.py",
     "sample": "readtui, sample essay (6 ¶)",
-    "essay10k": "readtui, 10,000 ¶",
     "essay20k": "readtui, 20,000 ¶",
     "floor_keys": "floor_keys.py 'n'",
     "keys100": "readtui 'n', 100 ¶ essay",
-    "keys10k_start": "readtui 'n', 10,000 ¶ from ¶ 1",
-    "keys10k_9000": "readtui 'n', 10,000 ¶ from ¶ 9000",
+    "keys20k_start": "readtui 'n', 20,000 ¶ from ¶ 1",
+    "keys20k_19000": "readtui 'n', 20,000 ¶ from ¶ 19000",
+    "keys_saving": "readtui 'n', 1,000 answered ¶ to save",
     "rss_floor_hello": "floor_hello.py",
     "rss_sample": "readtui, sample essay",
-    "rss_essay10k": "readtui, 10,000 ¶",
     "rss_essay20k": "readtui, 20,000 ¶",
 }
 
 
 def flatness(series: dict[str, Series]) -> tuple[float, bool] | None:
     base = median(series["keys100"].keys) if "keys100" in series else math.nan
-    others = [median(series[n].keys) for n in ("keys10k_start", "keys10k_9000") if n in series and series[n].keys]
+    others = [median(series[n].keys) for n in ("keys20k_start", "keys20k_19000") if n in series and series[n].keys]
     if math.isnan(base) or not others:
         return None
     worst = max(others) / base
@@ -419,7 +439,7 @@ def format_table(rows: list[dict], flat) -> str:
     if flat is not None:
         worst, ok = flat
         out += (
-            f"\n\nLatency vs essay length: slowest 10,000 ¶ median / 100 ¶ median = {worst:.2f}× "
+            f"\n\nLatency vs essay length: slowest 20,000 ¶ median / 100 ¶ median = {worst:.2f}× "
             f"(independent if ≤ {FLAT_TOLERANCE}×): {verdict(ok)}"
         )
     return out
@@ -436,7 +456,6 @@ def main() -> int:
     ap.add_argument("--key-runs", type=int, help="launches per latency series (default 3, quick 1)")
     ap.add_argument("--presses", type=int, help="'n' presses per latency launch (default 30, quick 20)")
     ap.add_argument("--rss-runs", type=int, help="peak-RSS launches per series (default 5, quick 1)")
-    ap.add_argument("--no-20k", action="store_true", help="skip the 20,000 ¶ essay")
     ap.add_argument(
         "--python", help="benchmark this interpreter's readtui (must be installed, with .pyc) instead of a fresh venv"
     )
@@ -453,7 +472,6 @@ def main() -> int:
     key_runs = a.key_runs or (1 if quick else 3)
     presses = a.presses or (20 if quick else 30)
     rss_runs = a.rss_runs or (1 if quick else 5)
-    with_20k = not (quick or a.no_20k)
     tools = Path(a.tools)
     for tool in ("ttfp.py", "floor_hello.py", "floor_keys.py"):
         if not (tools / tool).is_file():
@@ -494,7 +512,7 @@ def main() -> int:
         config = tmp / "config.toml"  # never created: readtui runs with its defaults
         env = dict(os.environ, READTUI_DATA_DIR=str(data), READTUI_CONFIG=str(config), READTUI_READER=READER)
         essay_paths = {}
-        for n in [100, 10_000] + ([20_000] if with_20k else []):
+        for n in [100, BIG]:
             path = essays / f"essay-{n}.txt"
             write_essay(path, n)
             found = essay_paragraphs(python, path)
@@ -502,8 +520,10 @@ def main() -> int:
                 raise SystemExit(f"readtui finds {found} paragraphs in {path}, expected {n}")
             essay_paths[n] = path
             log(f"essay {path.name}: {n} ¶, {path.stat().st_size / 1e6:.1f} MB")
-        template = tmp / "resume-9000.toml"
-        write_resume_template(python, essay_paths[10_000], template, 9000, env)
+        far = tmp / "resume-19000.toml"
+        write_resume_template(python, essay_paths[BIG], far, 19_000, env)
+        answered = tmp / "resume-answered.toml"
+        write_resume_template(python, essay_paths[BIG], answered, 1, env, answered=ANSWERED)
         launcher = tmp / "launch-readtui.sh"
         launcher.write_text(LAUNCHER.format(data=data, config=config, reader=READER, readtui=readtui_bin))
         floor_launcher = tmp / "launch-floor.sh"
@@ -545,9 +565,7 @@ def main() -> int:
 
         add("floor_hello", "paint", paint_runs, ["FLOOR-READY"], floor="floor_hello.py")
         add("sample", "paint", paint_runs, ["¶ 1 / 6", PROMPT])
-        add("essay10k", "paint", paint_runs, ["¶ 1 / 10000", PROMPT], essay=essay_paths[10_000])
-        if with_20k:
-            add("essay20k", "paint", paint_runs, ["¶ 1 / 20000", PROMPT], essay=essay_paths[20_000])
+        add("essay20k", "paint", paint_runs, ["¶ 1 / 20000", PROMPT], essay=essay_paths[BIG])
         add("floor_keys", "key", key_runs, ["¶ 1 /"], floor="floor_keys.py", key_marker="¶ {n} /", presses=presses)
         add(
             "keys100",
@@ -559,29 +577,38 @@ def main() -> int:
             presses=min(presses, 98),
         )
         add(
-            "keys10k_start",
+            "keys20k_start",
             "key",
             key_runs,
-            ["¶ 1 / 10000", PROMPT],
-            essay=essay_paths[10_000],
-            key_marker="¶ {n} / 10000",
+            ["¶ 1 / 20000", PROMPT],
+            essay=essay_paths[BIG],
+            key_marker="¶ {n} / 20000",
             presses=presses,
         )
         add(
-            "keys10k_9000",
+            "keys20k_19000",
             "key",
             key_runs,
-            ["¶ 9000 / 10000", PROMPT],
-            essay=essay_paths[10_000],
-            resume=template,
-            key_marker="¶ 9{i:03d} / 10000",
+            ["¶ 19000 / 20000", PROMPT],
+            essay=essay_paths[BIG],
+            resume=far,
+            key_marker="¶ 19{i:03d} / 20000",
             presses=min(presses, 999),
+        )
+        # Each 'n' moves the position, so each is followed by an autosave of the whole file.
+        add(
+            "keys_saving",
+            "key",
+            key_runs,
+            ["¶ 1 / 20000", PROMPT],
+            essay=essay_paths[BIG],
+            resume=answered,
+            key_marker="¶ {n} / 20000",
+            presses=presses,
         )
         add("rss_floor_hello", "rss", rss_runs, ["FLOOR-READY"], floor="floor_hello.py")
         add("rss_sample", "rss", rss_runs, ["¶ 1 / 6", PROMPT])
-        add("rss_essay10k", "rss", rss_runs, ["¶ 1 / 10000", PROMPT], essay=essay_paths[10_000])
-        if with_20k:
-            add("rss_essay20k", "rss", rss_runs, ["¶ 1 / 20000", PROMPT], essay=essay_paths[20_000])
+        add("rss_essay20k", "rss", rss_runs, ["¶ 1 / 20000", PROMPT], essay=essay_paths[BIG])
 
         json_out = tmp / "ttfp.json"
         log("warm-up: one untimed launch per series")
