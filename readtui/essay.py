@@ -38,6 +38,9 @@ _LINE_SPACE = " \t\f\v\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _SPACE_RUN = re.compile(f"[{_LINE_SPACE}\n\r]+")
 _PARAGRAPH_BREAK = re.compile(f"\n(?:[{_LINE_SPACE}]*\n)+")
 _BLANK_LINE = re.compile(f"[{_LINE_SPACE}]*")
+_BLANK_TEXT = re.compile(f"[{_LINE_SPACE}\n]*")
+_LEADING_BLANK_LINES = re.compile(f"(?:[{_LINE_SPACE}]*\n)+")
+_TRAILING_BLANK_LINES = re.compile(f"(?:\n[{_LINE_SPACE}]*)+\\Z")
 
 
 def _normalises_to_nothing(text: str) -> bool:
@@ -91,6 +94,11 @@ class Paragraphs(Sequence[str]):
     def __iter__(self) -> Iterator[str]:
         return (self[i] for i in range(len(self)))
 
+    def passing(self) -> Iterator[str]:
+        """Every paragraph, normalised but not kept (for one pass over a long essay, as hashing)."""
+        for block, text in zip(self._blocks, self._normalised, strict=True):
+            yield text if text is not None else normalise_paragraph(block)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str):
             return NotImplemented
@@ -118,7 +126,12 @@ class Essay:
     @cached_property
     def sha256(self) -> str:
         """Hex SHA-256 of the paragraphs joined by a blank line (UTF-8): the essay's identity."""
-        return hashlib.sha256("\n\n".join(self.paragraphs).encode("utf-8")).hexdigest()
+        digest = hashlib.sha256()
+        paragraphs = self.paragraphs
+        # One paragraph at a time: a 20,000-paragraph book is not joined, encoded or kept whole.
+        for n, text in enumerate(paragraphs.passing() if isinstance(paragraphs, Paragraphs) else paragraphs):
+            digest.update(b"\n\n" + text.encode("utf-8") if n else text.encode("utf-8"))
+        return digest.hexdigest()
 
     def paragraph_sha256(self, index: int) -> str:
         """Hex SHA-256 of paragraph ``index`` (0-based) as UTF-8, computed once and cached."""
@@ -273,9 +286,35 @@ def parse_essay(text: str, *, markdown: bool = False, path: Path | None = None) 
 
 
 def _split_blocks(text: str) -> list[str]:
-    """The raw blocks of ``text`` (newlines already \\n), split at blank or whitespace-only lines."""
-    # The added newlines let a blank first or last line count as a break like any other.
-    return [block for block in _PARAGRAPH_BREAK.split("\n" + text + "\n") if block]
+    """The raw blocks of ``text`` (newlines already \\n), split at blank or whitespace-only lines.
+
+    As if split with a newline added at both ends, so that a blank first or last line counts as
+    a break like any other; but the text is not copied to add them (a long book is megabytes).
+    """
+    if _BLANK_TEXT.fullmatch(text):
+        return []
+    blocks = _PARAGRAPH_BREAK.split(text)
+    if len(blocks) == 1:
+        return [_closing(_opening(text))]
+    blocks[0], blocks[-1] = _opening(blocks[0]), _closing(blocks[-1])
+    return [block for block in blocks if block]
+
+
+def _opening(block: str) -> str:
+    """The first piece of the split as if the text began with a newline: leading blank lines
+    (with that newline) are a break; otherwise the newline stays on the block."""
+    if _BLANK_TEXT.fullmatch(block):
+        return ""
+    lead = _LEADING_BLANK_LINES.match(block)
+    return block[lead.end() :] if lead else "\n" + block
+
+
+def _closing(block: str) -> str:
+    """The last piece of the split as if the text ended with a newline (see `_opening`)."""
+    if _BLANK_TEXT.fullmatch(block):
+        return ""
+    trail = _TRAILING_BLANK_LINES.search(block)
+    return block[: trail.start()] if trail else block + "\n"
 
 
 # --- plain-text header ----------------------------------------------------------------------

@@ -694,3 +694,14 @@ def test_paragraphs_are_normalised_when_first_read(monkeypatch: pytest.MonkeyPat
     assert essay.paragraphs[998:] == tuple(expected[998:])
     assert essay.paragraphs == tuple(expected)
     assert len(calls) == 1000  # each one once, however often it is read
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["\n", " ", "\t", "a", "\u3000", "\x1c", "\xa0", "x\n", "\n\n", " \n"]), max_size=24))
+def test_blocks_split_as_if_the_text_had_a_newline_at_each_end(pieces: list[str]) -> None:
+    """The split copies no text, yet gives what splitting "\\n" + text + "\\n" gives."""
+    import readtui.essay as essay_module
+
+    text = "".join(pieces)
+    expected = [block for block in essay_module._PARAGRAPH_BREAK.split("\n" + text + "\n") if block]
+    assert essay_module._split_blocks(text) == expected
