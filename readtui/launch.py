@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from readtui.assessment import assessment_from_data, checklist_problems, quick_assessment
-from readtui.checklist import checklist_from_data, quick_checklist, resolve_checklist
+from readtui.checklist import bundled_checklist_dir, checklist_from_data, quick_checklist, resolve_checklist
 from readtui.errors import ReadtuiError, ReadtuiErrors
 from readtui.essay import load_essay, sample_essay_path
 from readtui.paths import sessions_index_path
@@ -203,7 +203,10 @@ def prepare_session(
         )
         checklist_data = parse_toml(checklist_path)
         checklist = quick_checklist(checklist_path, checklist_data)
-        unchecked.append((checklist_from_data, checklist_path, checklist_data))
+        if checklist_path.resolve().parent != bundled_checklist_dir().resolve():
+            # A checklist readtui ships is validated by its tests: only other people's are
+            # validated here, which spares the default session pydantic's time and memory.
+            unchecked.append((checklist_from_data, checklist_path, checklist_data))
         checklist_sha = file_sha256(checklist_path)
         notices: list[str] = []
         if existing is None:

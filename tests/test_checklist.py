@@ -418,6 +418,7 @@ def test_resolve_checklist(tmp_path: Path, critical_checklist_path: Path, isolat
 
 
 def test_bundled_checklist_validates(critical_checklist) -> None:
+    """Every bundled checklist is valid: the app trusts them without validating them again."""
     assert set(bundled_checklists()) >= {"critical-reading"}
     assert critical_checklist.id == "critical-reading"
     assert critical_checklist.format == "readtui-checklist/1"

@@ -95,3 +95,16 @@ def test_reading_app_and_compare_module_do_not_import_numpy(tmp_path) -> None:
         "print(json.dumps(sorted(m for m in sys.modules if m.partition('.')[0] in ('numpy', 'krippendorff'))))"
     )
     assert run_python(script, tmp_path) == []
+
+
+def test_a_new_session_with_the_bundled_checklist_never_loads_pydantic(tmp_path) -> None:
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from readtui.launch import prepare_session\n"
+        "prepared = prepare_session(None, checklist_spec=None, reader='r', out=Path('new.toml'))\n"
+        "assert prepared.check() == []\n"
+        "prepared.save()\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.partition('.')[0] in ('pydantic', 'pydantic_core'))))"
+    )
+    assert run_python(script, tmp_path) == []
