@@ -254,6 +254,7 @@ class ReadtuiApp(App[str]):
 
     def _report_saved_again(self) -> None:
         self.save_error = None
+        self._quit_unsaved = False  # a later failure must warn again before q quits
         self.notify("Saved again.", timeout=3, markup=False)
 
     def action_save(self) -> None:
