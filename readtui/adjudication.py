@@ -28,7 +28,7 @@ from readtui.assessment import (
     checklist_problems,
 )
 from readtui.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem
-from readtui.compare import ComparisonInput, EssayGroup, ReaderFile, load_comparison
+from readtui.compare import ComparisonInput, EssayGroup, ReaderFile, load_comparison, real_path
 from readtui.errors import ReadtuiError, ReadtuiErrors
 from readtui.storage import load_assessment
 
@@ -264,7 +264,7 @@ def prepare_adjudication(
             [ReadtuiError(None, f"the files are of {len(data.essays)} essays; adjudicate one essay at a time")]
         )
     group = data.essays[0]
-    if any(file.path.resolve() == out.resolve() for file in group.files):
+    if any(real_path(file.path) == real_path(out) for file in group.files):
         raise ReadtuiError(out, "is one of the readers' files; write the key to another file")
     if out.exists():
         key = load_assessment(out)

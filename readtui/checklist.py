@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from readtui.errors import ReadtuiError, ReadtuiErrors
+from readtui.errors import ReadtuiError, ReadtuiErrors, visible_controls_in_lines
 from readtui.schema import FORBID_EXTRA, build, checked_by, constrained, short_repr, strict, validate
 
 CHECKLIST_FORMAT = "readtui-checklist/1"
@@ -17,12 +18,26 @@ DEFAULT_CHECKLIST_ID = "critical-reading"
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 MAX_QUICK_CHOICES = 9
 """Options (or scale steps) that keys 1–9 can reach; more need the picker."""
+MAX_SCALE_STEPS = 1001
+"""The most steps a scale item may have (0 to 1000)."""
 
 Id = Annotated[str, constrained(pattern=ID_PATTERN, max_length=64)]
 Text = Annotated[str, constrained(min_length=1)]
 StrictInt = Annotated[int, strict()]
 StrictBool = Annotated[bool, strict()]
 Scope = Literal["paragraph", "essay"]
+
+
+class _ShownText:
+    """Text fields hold what the screen shows: a checklist may come from someone else, and an
+    escape sequence in a prompt must reach the terminal as ``␛``, not as an escape (line breaks
+    and tabs are kept, for help laid out on several lines)."""
+
+    def __post_init__(self) -> None:
+        for name in (f.name for f in fields(self)):  # type: ignore[arg-type]
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, visible_controls_in_lines(value))
 
 
 def _unique_option_ids(options: list[Option]) -> list[Option]:
@@ -33,7 +48,7 @@ def _unique_option_ids(options: list[Option]) -> list[Option]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Option:
+class Option(_ShownText):
     """One answer of a choice or multi item."""
 
     __pydantic_config__ = FORBID_EXTRA
@@ -44,7 +59,7 @@ class Option:
 
 
 @dataclass(frozen=True, kw_only=True)
-class _ItemBase:
+class _ItemBase(_ShownText):
     __pydantic_config__ = FORBID_EXTRA
     id: Id
     prompt: Text
@@ -94,8 +109,13 @@ class ScaleItem(_ItemBase):
     high: str = ""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.min >= self.max:
             raise ValueError(f"min ({self.min}) must be less than max ({self.max})")
+        if self.max - self.min >= MAX_SCALE_STEPS:
+            # Every step is listed (the picker) and counted (compare): a checklist from someone
+            # else must not make readtui list a trillion of them.
+            raise ValueError(f"a scale has at most {MAX_SCALE_STEPS} steps (e.g. 0 to {MAX_SCALE_STEPS - 1})")
 
     @property
     def steps(self) -> int:
@@ -123,7 +143,7 @@ Item = Annotated[ChoiceItem | MultiItem | ScaleItem | TextItem, constrained(disc
 
 
 @dataclass(frozen=True, kw_only=True)
-class Section:
+class Section(_ShownText):
     """A titled group of items."""
 
     __pydantic_config__ = FORBID_EXTRA
@@ -134,7 +154,7 @@ class Section:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Label:
+class Label(_ShownText):
     """A kind of highlight: the words in a paragraph that back an answer."""
 
     __pydantic_config__ = FORBID_EXTRA
@@ -146,7 +166,7 @@ class Label:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Checklist:
+class Checklist(_ShownText):
     """A ``readtui-checklist/1`` file."""
 
     __pydantic_config__ = FORBID_EXTRA
@@ -215,15 +235,21 @@ def check_format(path: Path, data: dict[str, Any], expected: str) -> None:
     family, _, _ = expected.partition("/")
     if isinstance(found, str) and found.startswith(family + "/"):
         version = found.partition("/")[2]
-        if version.isdigit() and int(version) > int(expected.partition("/")[2]):
+        if version.isascii() and version.isdigit() and _version_key(version) > _version_key(expected.partition("/")[2]):
             raise ReadtuiError(
                 path,
-                f"made by a newer readtui (format {found!r}; this readtui reads {expected!r}); upgrade readtui",
+                f"made by a newer readtui (format {short_repr(found)}; this readtui reads {expected!r}); upgrade readtui",
                 "format",
             )
     if found is None:
         raise ReadtuiError(path, f"missing required key (expected format = {expected!r})", "format")
     raise ReadtuiError(path, f"expected format = {expected!r}, found {short_repr(found)}", "format")
+
+
+def _version_key(digits: str) -> tuple[int, str]:
+    """A format version (ASCII digits) as a sortable key: int() would refuse one of over 4300 digits."""
+    digits = digits.lstrip("0")
+    return len(digits), digits
 
 
 def checklist_from_data(path: Path, data: dict[str, Any]) -> Checklist:
@@ -349,12 +375,19 @@ def resolve_checklist(spec: str | None = None, *, checklist_id: str | None = Non
     if spec is not None:
         if looks_like_path(spec):
             path = Path(spec).expanduser()
-            if not path.is_file():
+            if not path.exists() and not path.is_symlink():
                 raise ReadtuiError(spec, "no such checklist file")
-            return path
+            return path  # a FIFO, a directory or a symlink loop is refused when read, saying which
         checklist_id = spec
     if checklist_id is None:
         checklist_id = DEFAULT_CHECKLIST_ID
+    elif spec is None and not re.fullmatch(ID_PATTERN, checklist_id):
+        # An id read from a file is never a path: "../../x" must not open a file elsewhere.
+        raise ReadtuiError(
+            beside or "checklist.id",
+            f"{short_repr(checklist_id)} is not a checklist id, so no checklist is looked up; pass --checklist ID|PATH",
+            "checklist.id" if beside else None,
+        )
     for candidate in _candidates(checklist_id, None if spec is not None else beside):
         if candidate is not None and candidate.is_file():
             return candidate

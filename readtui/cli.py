@@ -293,8 +293,8 @@ def adjudicate(
                 click.echo(printable(f"open: {where} {dispute.item.id}: {given}"), err=True)
             try:
                 AssessmentWriter().save(out, adjudication.key)
-            except OSError as error:
-                fail(ReadtuiError(out, f"cannot write: {error.strerror or error}"))
+            except ReadtuiError as error:  # atomic_write turns OSError into this; the old key is intact
+                fail(error)
         else:
             from readtui.adjudicate_app import AdjudicateApp
             from readtui.config import load_config
@@ -471,8 +471,8 @@ def emit(text: str, out: Path | None) -> None:
 
     try:
         atomic_write(out, text)
-    except OSError as error:
-        fail(ReadtuiError(out, f"cannot write: {error.strerror or error}"))
+    except ReadtuiError as error:  # atomic_write turns OSError into this; an old report is intact
+        fail(error)
     click.echo(f"Wrote {out}", err=True)
 
 

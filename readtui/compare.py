@@ -119,10 +119,16 @@ def expand_specs(specs: list[str]) -> list[Path]:
             paths += found
         else:
             paths.append(path)
-    unique: dict[Path, Path] = {}
+    unique: dict[str, Path] = {}
     for path in paths:
-        unique.setdefault(path.resolve(), path)
+        unique.setdefault(real_path(path), path)
     return list(unique.values())
+
+
+def real_path(path: Path) -> str:
+    """Where ``path`` really is, to tell files apart: `os.path.realpath`, which (unlike
+    `Path.resolve` in Python 3.11) does not raise on a symlink loop; reading the file reports that."""
+    return os.path.realpath(path)
 
 
 def load_comparison(
@@ -148,6 +154,7 @@ def load_comparison(
     for path, assessment in loaded:
         problems += checklist_problems(path, assessment, checklist)
     groups = _group_by_essay(loaded, warnings)
+    problems += _paragraph_count_problems(groups)
     problems += _attach_essays(groups, essays or [])
     if problems:
         raise ReadtuiErrors(problems)
@@ -161,11 +168,16 @@ def load_comparison(
     return ComparisonInput(checklist, compared, items, text_items, warnings)
 
 
+_ASSESSMENT_FAMILY = ASSESSMENT_FORMAT.partition("/")[0] + "/"
+
+
 def read_assessment(path: Path, from_directory: bool) -> tuple[Path, Assessment | None, list[ReadtuiError]]:
-    """Parse and validate one file; a checklist met in a directory is skipped (None, no errors)."""
+    """Parse and validate one file; a checklist (or any file but an assessment) met in a directory
+    is skipped (None, no errors). An assessment of a newer format is not skipped: it is an error."""
     try:
         data = parse_toml(path)
-        if from_directory and data.get("format") != ASSESSMENT_FORMAT:
+        kind = data.get("format")
+        if from_directory and not (isinstance(kind, str) and kind.startswith(_ASSESSMENT_FAMILY)):
             return path, None, []
         return path, assessment_from_data(path, data), []
     except ReadtuiErrors as errors:
@@ -240,6 +252,31 @@ def _group_by_essay(loaded: list[tuple[Path, Assessment]], warnings: list[str]) 
     return list(groups.values())
 
 
+MAX_PARAGRAPHS = 100_000
+"""The most paragraphs an essay may claim: compare's work and memory grow with the count the
+files claim, and a file from someone else could claim billions."""
+
+
+def _paragraph_count_problems(groups: list[EssayGroup]) -> list[ReadtuiError]:
+    """Files of one essay (one sha256) that claim another paragraph count than the first, or
+    more than MAX_PARAGRAPHS: a hand-edited ``essay.paragraphs``."""
+    problems = []
+    for group in groups:
+        first = group.files[0]
+        for file in group.files:
+            claimed = file.assessment.essay.paragraphs
+            if claimed > MAX_PARAGRAPHS:
+                message = f"claims {claimed} paragraphs, more than the {MAX_PARAGRAPHS:,} readtui can compare"
+            elif claimed != group.paragraphs:
+                message = (
+                    f"says the essay has {claimed} paragraphs, but {first.path} says {group.paragraphs} (same sha256)"
+                )
+            else:
+                continue
+            problems.append(ReadtuiError(file.path, message, "essay.paragraphs"))
+    return problems
+
+
 def _attach_essays(groups: list[EssayGroup], essays: list[Essay]) -> list[ReadtuiError]:
     problems = []
     by_sha = {g.sha256: g for g in groups}
@@ -247,6 +284,16 @@ def _attach_essays(groups: list[EssayGroup], essays: list[Essay]) -> list[Readtu
         group = by_sha.get(essay.sha256)
         if group is None:
             problems.append(ReadtuiError(essay.path, "is not the essay of any of the assessments (sha256 differs)"))
+            continue
+        if group.paragraphs != len(essay.paragraphs):
+            problems += [
+                ReadtuiError(
+                    file.path,
+                    f"says the essay has {group.paragraphs} paragraphs, but {essay.path} has {len(essay.paragraphs)}",
+                    "essay.paragraphs",
+                )
+                for file in group.files
+            ]
             continue
         group.text = list(essay.paragraphs)
         for file in group.files:

@@ -59,6 +59,17 @@ def visible_controls(text: str) -> str:
     return _INVISIBLE.sub(_visible, text)
 
 
+_INVISIBLE_IN_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def visible_controls_in_lines(text: str) -> str:
+    """Like `visible_controls`, but line breaks and tabs are kept: for text laid out on several
+    lines, such as a checklist's help."""
+    if not _INVISIBLE_IN_LINES.search(text):
+        return text
+    return _INVISIBLE_IN_LINES.sub(_visible, text)
+
+
 def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code < 0x20:

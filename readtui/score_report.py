@@ -18,7 +18,7 @@ from typing import Any
 
 from readtui.assessment import Assessment, checklist_problems
 from readtui.checklist import Checklist, Section, resolve_checklist
-from readtui.compare import expand_specs, fmt, read_assessment
+from readtui.compare import expand_specs, fmt, read_assessment, real_path
 from readtui.compare_report import WIDTH, fit, md, percent, wrap
 from readtui.errors import ReadtuiError, ReadtuiErrors, visible_controls
 from readtui.scoring import MATCH, MISS, NEAR, UNANSWERED, Scorecard, SpanTally, Tally, scorecard
@@ -123,7 +123,7 @@ def load_scores(key_path: Path, specs: list[str], checklist_spec: str | None = N
         problems.append(error)
         paths = []
     for path in paths:
-        if path.resolve() == key_path.resolve():
+        if real_path(path) == real_path(key_path):
             warnings.append(f"{path}: is the answer key; skipped")
             continue
         _, learner, errors = read_assessment(path, path in from_directory)
@@ -171,6 +171,15 @@ def _learner_problems(path: Path, learner: Assessment, key: Assessment, checklis
                 path,
                 f"assesses another essay than the key ({learner.essay.title!r}, not {key.essay.title!r}; sha256 differs)",
                 "essay.sha256",
+            )
+        ]
+    if learner.essay.paragraphs != key.essay.paragraphs:
+        return [
+            ReadtuiError(
+                path,
+                f"says the essay has {learner.essay.paragraphs} paragraphs, the key says {key.essay.paragraphs} "
+                "(same sha256)",
+                "essay.paragraphs",
             )
         ]
     if learner.checklist.id != key.checklist.id:

@@ -249,7 +249,9 @@ def scorecard(key: Assessment, learner: Assessment, checklist: Checklist) -> Sco
     sections = section_of(checklist)
     key_records = {r.index: r for r in key.paragraph if not r.stale}
     learner_records = {r.index: r for r in learner.paragraph if not r.stale}
-    for index in range(1, key.essay.paragraphs + 1):
+    # Only paragraphs with a record can score: the count in the key is not trusted to be small.
+    present = sorted(i for i in key_records.keys() | learner_records.keys() if 1 <= i <= key.essay.paragraphs)
+    for index in present:
         key_record = key_records.get(index)
         for result in compare_answers(checklist, key_record, first_try_answers(learner, index), "paragraph", key.key):
             card.add(sections[result.item.id], result)

@@ -125,6 +125,8 @@ def atomic_write(path: str | Path, text: str) -> None:
     shown = path = Path(path)
     if path.is_symlink():
         path = Path(os.path.realpath(path))
+        if path.is_symlink():  # in a loop, realpath stops at a link: never write a file over it
+            raise ReadtuiError(shown, "could not save: symlink loop (too many levels of symbolic links)")
     directory = path.parent if str(path.parent) else Path(".")
     temp_name = None
     try:

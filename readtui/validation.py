@@ -14,7 +14,7 @@ from readtui.checklist import (
     looks_like_path,
     resolve_checklist,
 )
-from readtui.errors import ReadtuiError, ReadtuiErrors
+from readtui.errors import ReadtuiError, ReadtuiErrors, visible_controls
 from readtui.storage import file_sha256, load_checklist, parse_toml
 
 if TYPE_CHECKING:
@@ -42,7 +42,9 @@ def validate_file(spec: str, checklist_spec: str | None = None, essay: Essay | N
         kind = data.get("format")
         if isinstance(kind, str) and kind.startswith(CHECKLIST_FORMAT.partition("/")[0]):
             checklist = checklist_from_data(path, data)
-            report.summary = f"checklist {checklist.id} {checklist.version}, {len(checklist.items)} items"
+            report.summary = (
+                f"checklist {checklist.id} {visible_controls(checklist.version)}, {len(checklist.items)} items"
+            )
         elif isinstance(kind, str) and kind.startswith(ASSESSMENT_FORMAT.partition("/")[0]):
             _validate_assessment(path, data, checklist_spec, essay, report)
         else:
@@ -78,6 +80,6 @@ def _validate_assessment(
         report.problems += essay_problems(path, assessment, essay)
     answered = sum(1 for record in assessment.paragraph if record.answers or record.unsure)
     report.summary = (
-        f"assessment by {assessment.reader.name}, {answered}/{assessment.essay.paragraphs} paragraphs with answers, "
-        f"checklist {checklist.id} {checklist.version}"
+        f"assessment by {visible_controls(assessment.reader.name)}, {answered}/{assessment.essay.paragraphs} "
+        f"paragraphs with answers, checklist {checklist.id} {visible_controls(checklist.version)}"
     )
