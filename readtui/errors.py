@@ -24,9 +24,10 @@ class ReadtuiError(Exception):
         return type(self), (self.file, self.message, self.where)
 
     def __str__(self) -> str:
-        # A file name may hold a newline or an escape sequence: keep the message one harmless line.
-        parts = [p for p in (visible_controls(self.file) if self.file else None, self.where) if p]
-        parts.append(self.message)
+        # A file name, or a value quoted from a file, may hold a newline or an escape sequence:
+        # keep the message one harmless line.
+        parts = [visible_controls(p) for p in (self.file, self.where) if p]
+        parts.append(visible_controls(self.message))
         return ": ".join(parts)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -108,6 +110,15 @@ def default_out_path(essay_path: Path, reader: str, kind: str = "") -> Path:
     return Path.cwd() / f"{essay_path.stem}.{safe_file_part(reader)}.{kind + '.' if kind else ''}readtui.toml"
 
 
+def refuse_symlink_loop(path: Path) -> None:
+    """A one-line error for an output file that is a symlink loop (resolving it would raise)."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ReadtuiError(path, "symlink loop (too many levels of symbolic links)") from None
+
+
 def bundled_key_path() -> Path:
     """The answer key of the sample essay (the bundled exercise of ``readtui train``)."""
     return sample_essay_path().with_name("rapprochement-iran-isis.key.readtui.toml")
@@ -138,12 +149,18 @@ def prepare_training(
             raise ReadtuiError(key_path, "give the essay this key is for: readtui train ESSAY --key KEY.toml")
         essay_path = sample_essay_path()
     out = out or default_out_path(essay_path, reader, "train")
+    refuse_symlink_loop(out)
     if out.resolve() == key_path.resolve():
         raise ReadtuiError(out, "is the answer key: training never writes over it; choose another --out")
     checklist_spec = checklist_spec or str(resolve_checklist(None, checklist_id=key.checklist.id, beside=key_path))
     prepared = prepare_session(essay_path, checklist_spec=checklist_spec, reader=reader, out=out, encoding=encoding)
     try:
         session = prepared.session
+        # The key is checked against the checklist: validate the checklist first (now, not after
+        # the first frame), or a broken checklist would show as a key that does not fit it.
+        checked = prepared.check()
+        if checked:
+            raise ReadtuiErrors(checked)
         problems = key_problems(key_path, key, session.essay.sha256, session.checklist.id)
         problems += checklist_problems(key_path, key, session.checklist)
         if problems:
@@ -187,6 +204,7 @@ def prepare_session(
     essay_path = essay_path or sample_essay_path()
     essay = load_essay(essay_path, encoding=encoding, title=title, author=author)
     out_path = out or default_out_path(essay_path, reader)
+    refuse_symlink_loop(out_path)
     lock = FileLock(out_path)
     lock.acquire()
     try:

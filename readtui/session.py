@@ -56,6 +56,7 @@ class ReadingSession:
         self.paragraph_items = [item for _, items in checklist.items_in("paragraph") for item in items]
         self.essay_items = [item for _, items in checklist.items_in("essay") for item in items]
         self._required_paragraph = [item.id for item in self.paragraph_items if item.required]
+        self._required_set = frozenset(self._required_paragraph)
         self._required_essay = [item.id for item in self.essay_items if item.required]
 
     # --- reading state ---------------------------------------------------------------------
@@ -95,7 +96,9 @@ class ReadingSession:
             return UNVISITED
         if record.stale:
             return STARTED  # answers to text that has since changed: to be reviewed
-        if all(record.is_answered(item_id) for item_id in self._required_paragraph):
+        # Set operations in C: the progress strip asks this of every answered paragraph on each key.
+        missing = self._required_set - record.answers.keys()
+        if not missing or missing.issubset(record.unsure):
             return COMPLETE
         return STARTED
 

@@ -453,17 +453,7 @@ def test_bad_assessments_are_refused_by_every_command(
         assert bad.read_bytes() == content
 
 
-READ_XFAIL = pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeError,
-    reason="launch.py: --out as a symlink loop raises RuntimeError from Path.resolve() (source_name) "
-    "instead of a one-line error",
-)
-
-
-@pytest.mark.parametrize(
-    "case", [pytest.param(c, marks=READ_XFAIL) if c == "symlink-loop" else c for c in sorted(ASSESSMENT_DAMAGE)]
-)
+@pytest.mark.parametrize("case", sorted(ASSESSMENT_DAMAGE))
 def test_bad_assessments_are_refused_by_read_and_left_alone(
     files: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
@@ -563,23 +553,10 @@ def damaged_checklist(f: SimpleNamespace, case: str, monkeypatch: pytest.MonkeyP
     return path
 
 
-TRAIN_MASKS_THE_CHECKLIST = pytest.mark.xfail(
-    strict=True,
-    reason="launch.py prepare_training checks the key against the checklist before the checklist is "
-    "validated: a duplicate item id is reported as the key's answer not fitting the item that won",
-)
-
-
 @pytest.mark.usefixtures("no_app")
 @pytest.mark.parametrize(
     ("case", "command"),
-    [
-        pytest.param(
-            case, command, marks=TRAIN_MASKS_THE_CHECKLIST if (case, command) == ("duplicate-id", "train") else ()
-        )
-        for case in sorted(CHECKLIST_DAMAGE)
-        for command in CHECKLIST_COMMANDS
-    ],
+    [(case, command) for case in sorted(CHECKLIST_DAMAGE) for command in CHECKLIST_COMMANDS],
 )
 def test_bad_checklists_are_refused_by_every_command(
     files: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, case: str, command: str
@@ -1372,14 +1349,9 @@ async def test_the_training_app_with_a_hostile_key(tmp_path: Path, small_essay_f
     assert "training" not in tomllib.loads(key.read_text(encoding="utf-8")), "the key is only read"
 
 
-# --- 8. bugs for others to fix (strict xfail: they pass once fixed) ------------------------------
+# --- 8. found here and fixed in the app and launch code ------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="session.py resume_problems: 'use --reader {name}' puts the file's reader name in the message "
-    "raw, so a name with a newline or an escape breaks the one-line error and reaches the terminal",
-)
 def test_another_readers_name_stays_on_one_line(files: SimpleNamespace) -> None:
     text = files.mine.read_text(encoding="utf-8").replace('name = "tester"', 'name = "Eve\\n\\u001b[2J"')
     files.mine.write_text(text, encoding="utf-8")
@@ -1388,11 +1360,6 @@ def test_another_readers_name_stays_on_one_line(files: SimpleNamespace) -> None:
     assert len(result.stderr.splitlines()) == 1 and "\x1b" not in result.stderr, repr(result.stderr)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="launch.py _checklist_changes: 'pass --checklist {recorded.id}' puts the file's checklist id in "
-    "the message raw (a newline or an escape breaks the one-line error and reaches the terminal)",
-)
 def test_another_checklists_id_stays_on_one_line(files: SimpleNamespace) -> None:
     text = files.mine.read_text(encoding="utf-8").replace('id = "critical-reading"', 'id = "x\\n\\u001b[2J"', 1)
     files.mine.write_text(text, encoding="utf-8")
@@ -1401,12 +1368,6 @@ def test_another_checklists_id_stays_on_one_line(files: SimpleNamespace) -> None
     assert len(result.stderr.splitlines()) == 1 and "\x1b" not in result.stderr, repr(result.stderr)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeError,
-    reason="launch.py: --out as a symlink loop raises RuntimeError from Path.resolve() (prepare_training's "
-    "out == key check, source_name) instead of a one-line error",
-)
 @pytest.mark.parametrize("command", ["read", "train"])
 def test_an_output_file_that_is_a_symlink_loop(files: SimpleNamespace, command: str) -> None:
     loop = symlink_loop(files.tmp / "loop.readtui.toml")
@@ -1414,11 +1375,6 @@ def test_an_output_file_that_is_a_symlink_loop(files: SimpleNamespace, command: 
     assert_refused(cli(command, files.essay, *args, "--out", loop), loop, "symlink loop")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="screens/training.py feedback_content: the key's explanation, highlight quotes and notes go "
-    "into Content unescaped, so an escape sequence in a key from someone else reaches the terminal",
-)
 async def test_escapes_in_a_keys_explanation_never_reach_the_terminal(
     tmp_path: Path, small_essay_file: Path, critical_checklist
 ) -> None:
@@ -1446,12 +1402,6 @@ async def test_escapes_in_a_keys_explanation_never_reach_the_terminal(
     assert "\x1b" not in text, "escape sequences from the key reach the terminal"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reading app (screens/reading.py, screens/dialogs.py, screens/overall.py, widgets/editor.py): "
-    "notes and highlight notes from the file are shown without making control characters visible, so "
-    "an escape sequence in a file reaches the terminal",
-)
 async def test_escapes_in_notes_never_reach_the_terminal(files: SimpleNamespace, critical_checklist) -> None:
     from readtui.app import make_app
 

@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from readtui.checklist import ScaleItem
+from readtui.errors import visible_controls
 from readtui.widgets.editor import TaggedInput
 
 HELP_WIDTH = 66
@@ -123,9 +124,9 @@ class HighlightList(ModalScreen[tuple[str, int] | None]):
     def compose(self) -> ComposeResult:
         options = []
         for number, (title, quote, note) in enumerate(self.rows):
-            prompt = Content.styled(title, "bold") + Content(f"  “{quote}”")
+            prompt = Content.styled(title, "bold") + Content(f"  “{visible_controls(quote)}”")
             if note:
-                prompt += Content("\n  ") + Content.styled(note, "italic")
+                prompt += Content("\n  ") + Content.styled(visible_controls(note), "italic")
             options.append(Option(prompt, id=str(number)))
         with Vertical(classes="dialog"):
             yield Static(

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from readtui.errors import visible_controls
 from readtui.screens.answering import ANSWER_BINDINGS, AnsweringScreen
 from readtui.session import Target
 from readtui.widgets.bars import InfoBar
@@ -103,7 +104,8 @@ class OverallScreen(AnsweringScreen):
                 quote = (
                     highlight.quote if len(highlight.quote) <= QUOTE_SHOWN else highlight.quote[: QUOTE_SHOWN - 1] + "…"
                 )
-                lines.append(Content(f"  ¶ {index}  “{quote}”" + (f"  {highlight.note}" if highlight.note else "")))
+                note = f"  {highlight.note}" if highlight.note else ""
+                lines.append(Content(visible_controls(f"  ¶ {index}  “{quote}”{note}")))
         return Content("\n").join(lines)
 
     def show_missing(self) -> None:

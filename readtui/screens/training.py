@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from readtui.checklist import MultiItem, ScaleItem
+from readtui.errors import visible_controls
 from readtui.scoring import MATCH, MISS, MODEL, NEAR, NO_CONSENSUS, UNANSWERED, ItemResult, Scorecard
 from readtui.screens.reading import ReadingScreen
 from readtui.training import ESSAY, Feedback, Trainer
@@ -30,15 +31,16 @@ FEEDBACK_ACTIONS = frozenset({"next", "previous", "check", "answer_again", "scor
 
 
 def answer_label(item: Any, value: Any) -> str:
-    """An answer as the learner saw it: option labels, a number, the text, or —."""
+    """An answer as the learner saw it: option labels, a number, the text, or —; control
+    characters (a file can hold anything) made visible."""
     if value is None:
         return "—"
     if isinstance(item, ScaleItem):
         return str(value)
     options = {o.id: o.label for o in getattr(item, "options", [])}
     if isinstance(item, MultiItem):
-        return ", ".join(options.get(v, v) for v in value) or "none of these"
-    return options.get(value, str(value))
+        return visible_controls(", ".join(options.get(v, v) for v in value)) or "none of these"
+    return visible_controls(options.get(value, str(value)))
 
 
 def feedback_lines(result: ItemResult, now: ItemResult | None, tolerance: int) -> list[Content]:
@@ -69,7 +71,7 @@ def feedback_lines(result: ItemResult, now: ItemResult | None, tolerance: int) -
             + Content.styled(now_marker, now_style)
         )
     if result.explanation:
-        lines.append(Content("    ") + Content.styled(result.explanation, "italic"))
+        lines.append(Content("    ") + Content.styled(visible_controls(result.explanation), "italic"))
     return lines
 
 
@@ -103,16 +105,18 @@ def feedback_content(trainer: Trainer, index: int, feedback: Feedback, width: in
         for highlight, hit in feedback.spans:
             marker, style = MARKERS[MATCH if hit else MISS]
             title = labels[highlight.label].title if highlight.label in labels else highlight.label
-            line = Content.styled(f"{marker} ", style) + Content(f"{title}: “{highlight.quote}”")
+            line = Content.styled(f"{marker} ", style) + Content(visible_controls(f"{title}: “{highlight.quote}”"))
             if highlight.note:
-                line = line + Content.styled(f" — {highlight.note}", "italic")
+                line = line + Content.styled(visible_controls(f" — {highlight.note}"), "italic")
             lines.append(line)
     if feedback.extra:
         labels = trainer.session.checklist.labels
         lines.append(Content.styled("Yours that the key does not mark:", "bold"))
         for highlight in feedback.extra:
             title = labels[highlight.label].title if highlight.label in labels else highlight.label
-            lines.append(Content.styled("· ", "$text-muted") + Content(f"{title}: “{highlight.quote}”"))
+            lines.append(
+                Content.styled("· ", "$text-muted") + Content(visible_controls(f"{title}: “{highlight.quote}”"))
+            )
     return hang(lines, width)
 
 

@@ -12,6 +12,7 @@ from textual.message import Message
 
 from readtui.assessment import Answers
 from readtui.checklist import MAX_QUICK_CHOICES, MultiItem, ScaleItem, Section, TextItem
+from readtui.errors import visible_controls
 from readtui.widgets.lines import LineView
 from readtui.widgets.paragraph import wrap_text
 
@@ -150,7 +151,7 @@ class ChecklistView(LineView, can_focus=True):
         if isinstance(item, TextItem):
             text = value if isinstance(value, str) else ""
             shown = Content(" " * INDENT) + (
-                Content(text.replace("\n", " ")).truncate(width - INDENT, ellipsis=True)
+                Content(visible_controls(text.replace("\n", " "))).truncate(width - INDENT, ellipsis=True)
                 if text
                 else Content.styled("enter to write", self.style_of("checklist--muted"))
             )

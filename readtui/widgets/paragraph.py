@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.message import Message
 
+from readtui.errors import visible_controls
 from readtui.widgets.lines import LineView
 
 READING_WIDTH = 72
@@ -173,7 +174,7 @@ class ParagraphView(LineView, can_focus=True):
         lines += [marked[start:end] for start, end in self._ranges]
         if self.note:
             lines.append(Content(""))
-            lines += wrap_text(f"Note: {self.note}", width, self.style_of("paragraph--note"))
+            lines += wrap_text(f"Note: {visible_controls(self.note)}", width, self.style_of("paragraph--note"))
         return lines
 
     def _marked_text(self) -> Content:
