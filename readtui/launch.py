@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readtui.assessment import assessment_from_data, checklist_problems, quick_assessment
 from readtui.checklist import bundled_checklist_dir, checklist_from_data, quick_checklist, resolve_checklist
@@ -26,7 +26,9 @@ from readtui.storage import (
     read_sessions,
     record_session,
 )
-from readtui.training import Trainer, key_problems
+
+if TYPE_CHECKING:
+    from readtui.training import Trainer
 
 
 @dataclass
@@ -137,6 +139,8 @@ def prepare_training(
 
     Without a key, the bundled exercise: the sample essay and its key. The key is only read.
     """
+    from readtui.training import Trainer, key_problems  # only training needs them
+
     if key_path is None:
         if essay_path is not None and essay_path.resolve() != sample_essay_path().resolve():
             raise ReadtuiError(
