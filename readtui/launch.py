@@ -25,6 +25,7 @@ from readtui.storage import (
     parse_toml,
     read_sessions,
     record_session,
+    remove_stale_temps,
 )
 
 if TYPE_CHECKING:
@@ -211,6 +212,7 @@ def prepare_session(
     refuse_symlink_loop(out_path)
     lock = FileLock(out_path)
     lock.acquire()
+    remove_stale_temps(out_path)  # a save cut short by a kill leaves one; none can be running now
     try:
         # Built without pydantic when their shape is right, so the first frame comes sooner;
         # `PreparedSession.check` validates them right after it.

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import glob
 import hashlib
 import marshal
 import os
+import re
 import secrets
 import stat
 import tomllib
@@ -146,6 +148,20 @@ def atomic_write(path: str | Path, text: str) -> None:
         if temp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
+
+
+def remove_stale_temps(path: str | Path) -> int:
+    """Delete the temporary files a killed save of ``path`` left behind (``.<name>.<hex>.tmp``);
+    call it only while holding ``path``'s lock, when no save of it can be under way. Returns how
+    many were removed."""
+    target = Path(os.path.realpath(path))
+    removed = 0
+    for temp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        if re.fullmatch(rf"\.{re.escape(target.name)}\.[0-9a-f]{{8}}\.tmp", temp.name):
+            with contextlib.suppress(OSError):
+                temp.unlink()
+                removed += 1
+    return removed
 
 
 def _create_temp(directory: Path, name: str) -> tuple[int, str]:

@@ -360,3 +360,16 @@ def test_a_symlink_and_its_target_share_one_lock(tmp_path: Path) -> None:
     with FileLock(real):
         with pytest.raises(ReadtuiError, match="already open"):
             FileLock(link).acquire()
+
+
+def test_stale_temporary_files_of_a_killed_save_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "a.toml"
+    target.write_text("x", encoding="utf-8")
+    stale = [tmp_path / ".a.toml.0123abcd.tmp", tmp_path / ".a.toml.deadbeef.tmp"]
+    others = [tmp_path / ".b.toml.0123abcd.tmp", tmp_path / ".a.toml.notmine.tmp", tmp_path / "a.toml.bak"]
+    for path in stale + others:
+        path.write_text("partial", encoding="utf-8")
+    assert storage.remove_stale_temps(target) == 2
+    assert not any(path.exists() for path in stale)
+    assert all(path.exists() for path in others)
+    assert target.read_text(encoding="utf-8") == "x"
