@@ -224,6 +224,7 @@ def sessions() -> None:
         click.echo(
             f"{printable(entry.get('updated', ''))[:16]:16}  {progress:>9}  {status:11}  "
             f"{printable(entry.get('reader', '')):12}  {printable(entry.get('title', ''))}"
+            + ("  (training)" if entry.get("key") else "")
         )
         click.echo(f"{'':16}  {printable(entry['path'])}{missing}")
 

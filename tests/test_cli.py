@@ -360,6 +360,7 @@ def test_sessions_lists_recorded_sessions(tmp_path: Path, isolated_dirs: Path) -
             "answered": 1,
             "status": "in-progress",
             "updated": "2024-01-01T10:00:00+00:00",
+            "key": str(tmp_path / "key.toml"),
         },
     )
     record_session(
@@ -381,7 +382,8 @@ def test_sessions_lists_recorded_sessions(tmp_path: Path, isolated_dirs: Path) -
     assert lines[0].startswith("2024-02-01T10:00") and "4/4 ¶" in lines[0] and "complete" in lines[0]
     assert "Evil\ufffd[31m title" in lines[0] and "\x1b" not in result.output
     assert lines[1].strip() == str(present)
-    assert "Gone" in lines[2] and "1/6 ¶" in lines[2]
+    assert "Gone" in lines[2] and "1/6 ¶" in lines[2] and lines[2].endswith("  (training)")
+    assert "(training)" not in lines[0]
     assert lines[3].strip() == f"{tmp_path / 'gone.readtui.toml'}  (file missing)"
 
 
