@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
-import errno
 import hashlib
-import os
 import re
-import stat
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,6 +20,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from readtui.errors import ReadtuiError, visible_controls
+from readtui.files import read_regular_file
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 MAX_HEADER_BLOCKS = 4
@@ -160,7 +158,7 @@ def load_essay(
 ) -> Essay:
     """Read, decode and parse an essay file; ``title``/``author`` (when not None) replace what was found."""
     path = Path(path)
-    text = decode_essay(_read_regular_file(path), path, encoding)
+    text = decode_essay(read_regular_file(path, what="an essay file", name_the_step=True), path, encoding)
     essay = parse_essay(text, markdown=path.suffix.lower() in MARKDOWN_SUFFIXES, path=path)
     overrides = {
         name: normalise_paragraph(value) for name, value in (("title", title), ("author", author)) if value is not None
@@ -171,42 +169,6 @@ def load_essay(
 def _display_name(path: str | Path) -> str:
     """The file name for an error message, kept to one line even if the name holds a newline."""
     return visible_controls(str(path))
-
-
-_FILE_KINDS = (
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _read_regular_file(path: Path) -> bytes:
-    """The bytes of ``path``, after checking (without opening it) that it is a regular file."""
-    name = _display_name(path)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        problem = "broken symlink (its target does not exist)" if os.path.islink(path) else "no such file"
-        raise ReadtuiError(name, problem) from None
-    except ValueError:  # a NUL in the name
-        raise ReadtuiError(name, "not a valid file name") from None
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise ReadtuiError(name, "symlink loop (too many levels of symbolic links)") from None
-        raise ReadtuiError(name, f"cannot open: {error.strerror or error}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ReadtuiError(name, "is a directory, not an essay file")
-    if not stat.S_ISREG(info.st_mode):
-        kind = next((kind for is_kind, kind in _FILE_KINDS if is_kind(info.st_mode)), "a special file")
-        raise ReadtuiError(name, f"is {kind}, not a regular file")
-    try:
-        # O_NONBLOCK: should the file be swapped for a FIFO after the stat, opening it must not hang.
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with open(descriptor, "rb") as file:
-            return file.read()
-    except OSError as error:
-        raise ReadtuiError(name, f"cannot read: {error.strerror or error}") from None
 
 
 _BOMS = (

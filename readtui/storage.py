@@ -11,7 +11,6 @@ import marshal
 import os
 import re
 import secrets
-import stat
 import tomllib
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -21,6 +20,7 @@ from typing import Any
 import tomli_w
 
 from readtui.errors import ReadtuiError
+from readtui.files import read_regular_file
 
 SESSIONS_KEPT = 50
 
@@ -31,7 +31,7 @@ SESSIONS_KEPT = 50
 def parse_toml(path: str | Path) -> dict[str, Any]:
     """Read a TOML file; any problem (missing, unreadable, syntax) becomes a one-line ReadtuiError."""
     path = Path(path)
-    data = _read_regular_file(path)
+    data = read_regular_file(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -42,42 +42,6 @@ def parse_toml(path: str | Path) -> dict[str, Any]:
         raise _syntax_error(path, error) from None
     except RecursionError:  # tomllib recurses once per level of nested arrays or inline tables
         raise ReadtuiError(path, "TOML syntax error: nested too deeply") from None
-
-
-_SPECIAL_FILES = (
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _read_regular_file(path: Path) -> bytes:
-    """The bytes of ``path``, after checking (without opening it) that it is a regular file: reading
-    a FIFO would wait for a writer for ever, and a device may never end."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise ReadtuiError(
-            path, "broken symlink (its target does not exist)" if path.is_symlink() else "no such file"
-        ) from None
-    except ValueError:  # a NUL in the name
-        raise ReadtuiError(path, "not a valid file name") from None
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise ReadtuiError(path, "symlink loop (too many levels of symbolic links)") from None
-        raise ReadtuiError(path, error.strerror or str(error)) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ReadtuiError(path, "is a directory, not a file")
-    if not stat.S_ISREG(info.st_mode):
-        kind = next((kind for is_kind, kind in _SPECIAL_FILES if is_kind(info.st_mode)), "a special file")
-        raise ReadtuiError(path, f"is {kind}, not a regular file")
-    try:
-        # O_NONBLOCK: should the file be swapped for a FIFO after the stat, opening it must not hang.
-        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as file:
-            return file.read()
-    except OSError as error:
-        raise ReadtuiError(path, error.strerror or str(error)) from None
 
 
 def _syntax_error(path: Path, error: tomllib.TOMLDecodeError) -> ReadtuiError:

@@ -13,6 +13,7 @@ CORE_MODULES = [
     "readtui",
     "readtui.errors",
     "readtui.paths",
+    "readtui.files",
     "readtui.essay",
     "readtui.checklist",
     "readtui.assessment",

@@ -550,7 +550,7 @@ def test_read_failure_gives_strerror(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
-    monkeypatch.setattr(essay_module.os, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     assert load_error(path).message == f"cannot read: {os.strerror(errno.EACCES)}"
 
 
