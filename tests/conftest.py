@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from readtui.assessment import ParagraphRecord, excerpt
 from readtui.checklist import bundled_checklists
-from readtui.essay import parse_essay
-from readtui.storage import load_checklist
+from readtui.essay import load_essay, parse_essay
+from readtui.session import new_assessment
+from readtui.storage import AssessmentWriter, load_checklist
 
 ESSAY_TEXT = """\
 A Small Test Essay
@@ -132,3 +135,35 @@ def three_readers(tmp_path: Path) -> list[Path]:
     directory = tmp_path / "readers"
     directory.mkdir()
     return write_three_readers(directory)
+
+
+def write_assessment(
+    path: Path,
+    essay_path: Path,
+    checklist,
+    reader: str,
+    answers: dict[int, dict[str, Any]],
+    *,
+    overall: dict[str, Any] | None = None,
+    source: str | None = None,
+    **extras: dict[int, Any],
+) -> Path:
+    """An assessment of ``essay_path``; ``extras`` per paragraph: note, explain, highlight…"""
+    essay = load_essay(essay_path)
+    assessment = new_assessment(essay, checklist, "", reader, essay_path.name if source is None else source)
+    for index, values in sorted(answers.items()):
+        text = essay.paragraphs[index - 1]
+        record = ParagraphRecord(
+            index=index,
+            sha256=essay.paragraph_sha256(index - 1),
+            chars=len(text),
+            excerpt=excerpt(text),
+            answers=dict(values),
+        )
+        for name, per_paragraph in extras.items():
+            if index in per_paragraph:
+                setattr(record, name, per_paragraph[index])
+        assessment.paragraph.append(record)
+    assessment.overall.answers = dict(overall or {})
+    AssessmentWriter().save(path, assessment)
+    return path

@@ -62,12 +62,12 @@ from collections.abc import Callable, Iterator
 from datetime import UTC
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 import textual.app
 import tomli_w
 from click.testing import CliRunner, Result
+from conftest import write_assessment
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -183,38 +183,6 @@ def symlink_loop(path: Path) -> Path:
     other = path.with_name(path.name + ".other")
     path.symlink_to(other)
     other.symlink_to(path)
-    return path
-
-
-def write_assessment(
-    path: Path,
-    essay_path: Path,
-    checklist,
-    reader: str,
-    answers: dict[int, dict[str, Any]],
-    *,
-    overall: dict[str, Any] | None = None,
-    source: str | None = None,
-    **extras: dict[int, Any],
-) -> Path:
-    """An assessment of ``essay_path``; ``extras`` per paragraph: note, explain, highlight…"""
-    essay = load_essay(essay_path)
-    assessment = new_assessment(essay, checklist, "", reader, essay_path.name if source is None else source)
-    for index, values in sorted(answers.items()):
-        text = essay.paragraphs[index - 1]
-        record = ParagraphRecord(
-            index=index,
-            sha256=essay.paragraph_sha256(index - 1),
-            chars=len(text),
-            excerpt=excerpt(text),
-            answers=dict(values),
-        )
-        for name, per_paragraph in extras.items():
-            if index in per_paragraph:
-                setattr(record, name, per_paragraph[index])
-        assessment.paragraph.append(record)
-    assessment.overall.answers = dict(overall or {})
-    AssessmentWriter().save(path, assessment)
     return path
 
 

@@ -8,41 +8,22 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import write_assessment
 
 from readtui.adjudicate_app import AdjudicateApp
 from readtui.adjudication import prepare_adjudication
 from readtui.app import make_app
-from readtui.assessment import Highlight, KeyInfo, ParagraphRecord
+from readtui.assessment import Highlight, KeyInfo
 from readtui.cli import main
 from readtui.errors import ReadtuiError
 from readtui.essay import load_essay
 from readtui.launch import prepare_training
 from readtui.screens.training import ScoreScreen, TrainingScreen
-from readtui.session import new_assessment
 from readtui.storage import AssessmentWriter, file_sha256
 
 
 def read_toml(path: Path) -> dict:
     return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
-def write_file(path: Path, essay_path: Path, checklist, reader: str, answers: dict[int, dict], **extras) -> Path:
-    """An assessment of ``essay_path`` with ``answers`` (paragraph index → item → answer; 0: the
-    essay as a whole); ``extras`` per paragraph: explain, accept, no_consensus, highlight."""
-    essay = load_essay(essay_path)
-    assessment = new_assessment(essay, checklist, "", reader, essay_path.name)
-    for index, given in sorted(answers.items()):
-        if index == 0:
-            assessment.overall.answers = given
-            continue
-        text = essay.paragraphs[index - 1]
-        record = ParagraphRecord(index=index, sha256=essay.paragraph_sha256(index - 1), chars=len(text), answers=given)
-        for name, per_paragraph in extras.items():
-            if index in per_paragraph:
-                setattr(record, name, per_paragraph[index])
-        assessment.paragraph.append(record)
-    AssessmentWriter().save(path, assessment)
-    return path
 
 
 def phrase(essay_path: Path, index: int, words: str) -> Highlight:
@@ -54,7 +35,7 @@ def phrase(essay_path: Path, index: int, words: str) -> Highlight:
 @pytest.fixture
 def key_file(tmp_path: Path, small_essay_file: Path, critical_checklist) -> Path:
     """A key for the small essay: ¶1 and ¶2 answered and explained, a highlight in ¶3, tolerance 1."""
-    path = write_file(
+    path = write_assessment(
         tmp_path / "key.readtui.toml",
         small_essay_file,
         critical_checklist,
@@ -190,7 +171,7 @@ def three_files(tmp_path: Path, small_essay_file: Path, critical_checklist) -> l
     for given in answers.values():
         given[3] = {}  # no answers there, only the highlight
     return [
-        write_file(
+        write_assessment(
             tmp_path / f"{reader}.readtui.toml",
             small_essay_file,
             critical_checklist,
@@ -271,12 +252,13 @@ def test_key_extras_are_written_and_read_back(tmp_path: Path, key_file: Path) ->
 async def test_finishing_shows_the_score_and_the_essay_feedback(
     tmp_path: Path, small_essay_file: Path, critical_checklist
 ) -> None:
-    key = write_file(
+    key = write_assessment(
         tmp_path / "key.toml",
         small_essay_file,
         critical_checklist,
         "teacher",
-        {1: {"claims-supported": "no"}, 0: {"credibility": 2, "main-claim": "The other side is a regime."}},
+        {1: {"claims-supported": "no"}},
+        overall={"credibility": 2, "main-claim": "The other side is a regime."},
     )
     out = tmp_path / "learner.toml"
     app = open_training(small_essay_file, key, out)
@@ -324,7 +306,9 @@ async def test_adjudication_of_a_multi_item_with_another_combination(
     tmp_path: Path, small_essay_file: Path, critical_checklist
 ) -> None:
     files = [
-        write_file(tmp_path / f"{r}.toml", small_essay_file, critical_checklist, r, {1: {"evidence-kinds": ticks}})
+        write_assessment(
+            tmp_path / f"{r}.toml", small_essay_file, critical_checklist, r, {1: {"evidence-kinds": ticks}}
+        )
         for r, ticks in (("A", ["statistics"]), ("B", ["documents"]), ("C", []))
     ]
     key = tmp_path / "key.toml"
