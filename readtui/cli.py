@@ -9,7 +9,9 @@ import os
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -358,17 +360,28 @@ def validate(files: tuple[str, ...], checklist_spec: str | None, essay_path: Pat
 # --- compare ----------------------------------------------------------------------------------
 
 
+def report_options(formats: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format`` (``formats`` says what each gives) and ``--out``, for the commands that report."""
+
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout."
+        )(command)
+        return click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["table", "markdown", "csv", "json"]),
+            default="table",
+            show_default=True,
+            help=formats,
+        )(command)
+
+    return add
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "markdown", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="table for the terminal, markdown for a handout, csv (one row per answer) or json (every figure).",
-)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@report_options("table for the terminal, markdown for a handout, csv (one row per answer) or json (every figure).")
 @click.option(
     "--checklist", "checklist_spec", metavar="ID|PATH", help="The checklist the files use [default: found by id]."
 )
@@ -483,15 +496,7 @@ def emit(text: str, out: Path | None) -> None:
 @main.command()
 @click.argument("key", type=click.Path(path_type=Path))
 @click.argument("learners", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "markdown", "csv", "json"]),
-    default="table",
-    show_default=True,
-    help="table for the terminal, markdown, csv (one row per learner) or json (every figure).",
-)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@report_options("table for the terminal, markdown, csv (one row per learner) or json (every figure).")
 @click.option("--checklist", "checklist_spec", metavar="ID|PATH", help="The checklist [default: the key's].")
 def score(
     key: Path, learners: tuple[str, ...], output_format: str, out: Path | None, checklist_spec: str | None
