@@ -10,6 +10,7 @@ so adjudication can stop and resume at any point.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,6 @@ from readtui.assessment import (
     Answers,
     Assessment,
     ChecklistInfo,
-    EssayInfo,
     Highlight,
     KeyInfo,
     ParagraphRecord,
@@ -186,18 +186,10 @@ def _rated(item: Any) -> bool:
 
 def new_key(group: EssayGroup, checklist: Checklist, reader: str) -> Assessment:
     """An empty key for the group's essay: the essay as the readers' files describe it."""
-    info = group.files[0].assessment.essay
     return Assessment(
         created_by=f"readtui {__version__} adjudicate",
         reader=Reader(name=reader),
-        essay=EssayInfo(
-            title=info.title,
-            author=info.author,
-            date=info.date,
-            source=info.source,
-            sha256=info.sha256,
-            paragraphs=info.paragraphs,
-        ),
+        essay=dataclasses.replace(group.files[0].assessment.essay),  # a copy: the key is written, the file not
         checklist=ChecklistInfo(id=checklist.id, version=checklist.version),
         key=KeyInfo(),
     )
