@@ -56,24 +56,24 @@ for path in sorted(Path(sys.argv[1]).glob("*.toml")):
 STEPS = [
     # (depth, label, module, function): perf_counter timers around these functions. A step counts
     # only the calls made within the step above it (e.g. parse_toml only when reading assessments).
-    (0, "load_comparison", "readtui.compare", "load_comparison"),
-    (1, "parse and validate the files (_map_files)", "readtui.compare", "_map_files"),
-    (2, "read + tomllib (parse_toml)", "readtui.compare", "parse_toml"),
-    (2, "pydantic (assessment_from_data)", "readtui.compare", "assessment_from_data"),
-    (3, "import pydantic, build the validator", "readtui.schema", "_adapter"),
-    (1, "load the checklist (_shared_checklist)", "readtui.compare", "_shared_checklist"),
-    (1, "checklist_problems", "readtui.compare", "checklist_problems"),
-    (1, "_shared_items", "readtui.compare", "_shared_items"),
-    (0, "compare", "readtui.compare", "compare"),
-    (1, "variables (reliability data)", "readtui.compare", "variables"),
-    (1, "variable_stats (per item, and pooled)", "readtui.compare", "variable_stats"),
+    (0, "load_comparison", "readtui.core.compare", "load_comparison"),
+    (1, "parse and validate the files (_map_files)", "readtui.core.compare", "_map_files"),
+    (2, "read + tomllib (parse_toml)", "readtui.core.compare", "parse_toml"),
+    (2, "pydantic (assessment_from_data)", "readtui.core.compare", "assessment_from_data"),
+    (3, "import pydantic, build the validator", "readtui.core.schema", "_adapter"),
+    (1, "load the checklist (_shared_checklist)", "readtui.core.compare", "_shared_checklist"),
+    (1, "checklist_problems", "readtui.core.compare", "checklist_problems"),
+    (1, "_shared_items", "readtui.core.compare", "_shared_items"),
+    (0, "compare", "readtui.core.compare", "compare"),
+    (1, "variables (reliability data)", "readtui.core.compare", "variables"),
+    (1, "variable_stats (per item, and pooled)", "readtui.core.compare", "variable_stats"),
     (2, "krippendorff.alpha", "krippendorff", "alpha"),
-    (2, "bootstrap_interval", "readtui.compare", "bootstrap_interval"),
-    (1, "pooled", "readtui.compare", "pooled"),
-    (1, "_pair_agreement (kappa)", "readtui.compare", "_pair_agreement"),
-    (1, "_disagreement_rows", "readtui.compare", "_disagreement_rows"),
-    (1, "span_agreement", "readtui.compare", "span_agreement"),
-    (0, "render", "readtui.compare_report", "render"),
+    (2, "bootstrap_interval", "readtui.core.compare", "bootstrap_interval"),
+    (1, "pooled", "readtui.core.compare", "pooled"),
+    (1, "_pair_agreement (kappa)", "readtui.core.compare", "_pair_agreement"),
+    (1, "_disagreement_rows", "readtui.core.compare", "_disagreement_rows"),
+    (1, "span_agreement", "readtui.core.compare", "span_agreement"),
+    (0, "render", "readtui.reports.compare", "render"),
 ]
 """In the run with worker processes, the steps under _map_files run in the workers: not timed."""
 
@@ -116,7 +116,7 @@ def breakdown(directory: str, bootstrap: int, sequential: bool, out: str) -> dic
     gc.callbacks.append(on_gc)
     t_start = time.perf_counter()
     step("import readtui.cli (click)", importlib.import_module, "readtui.cli")
-    step("import readtui.compare", importlib.import_module, "readtui.compare")
+    step("import readtui.core.compare", importlib.import_module, "readtui.core.compare")
     missing: list[str] = []
     parents: dict[str, str | None] = {}
     stack: list[str] = []
@@ -136,9 +136,9 @@ def breakdown(directory: str, bootstrap: int, sequential: bool, out: str) -> dic
             else:
                 missing.append(f"{module_name}.{name}")
 
-    patch("readtui.compare")
-    patch("readtui.schema")
-    import readtui.compare as rc
+    patch("readtui.core.compare")
+    patch("readtui.core.schema")
+    import readtui.core.compare as rc
 
     if sequential:
         rc.PARALLEL_BYTES = 1 << 62
@@ -149,10 +149,10 @@ def breakdown(directory: str, bootstrap: int, sequential: bool, out: str) -> dic
     )
     patch("krippendorff")
     comparison = rc.compare(data, bootstrap=bootstrap)
-    step("import readtui.compare_report", importlib.import_module, "readtui.compare_report")
-    patch("readtui.compare_report")
-    import readtui.compare_report as report
-    from readtui.storage import atomic_write
+    step("import readtui.reports.compare", importlib.import_module, "readtui.reports.compare")
+    patch("readtui.reports.compare")
+    import readtui.reports.compare as report
+    from readtui.core.storage import atomic_write
 
     text = report.render(comparison, "table")
     step("atomic_write (--out)", atomic_write, Path(out), text)
@@ -355,9 +355,9 @@ def breakdown_table(results: dict[str, list[dict]]) -> str:
     rows = [
         ("interpreter start-up and exit, not timed inside", "rest"),
         ("import readtui.cli (click)", "import readtui.cli (click)"),
-        ("import readtui.compare", "import readtui.compare"),
+        ("import readtui.core.compare", "import readtui.core.compare"),
     ]
-    imports_before = {"compare": "import numpy, krippendorff", "render": "import readtui.compare_report"}
+    imports_before = {"compare": "import numpy, krippendorff", "render": "import readtui.reports.compare"}
     for depth, label, _, _ in STEPS:
         if label in imports_before:
             rows.append((imports_before[label], imports_before[label]))

@@ -11,9 +11,9 @@ import random
 import sys
 from pathlib import Path
 
-from readtui.assessment import Assessment, ChecklistInfo, EssayInfo, Highlight, Overall, ParagraphRecord, Reader
-from readtui.checklist import ChoiceItem, MultiItem, ScaleItem, resolve_checklist
-from readtui.storage import AssessmentWriter, load_checklist
+from readtui.core.assessment import Assessment, ChecklistInfo, EssayInfo, Highlight, Overall, ParagraphRecord, Reader
+from readtui.core.checklist import ChoiceItem, MultiItem, ScaleItem, resolve_checklist
+from readtui.core.storage import AssessmentWriter, load_checklist
 
 
 def _answer(item, rng: random.Random):

@@ -60,12 +60,12 @@ def child(which: str, outfile: str, essay: str | None) -> None:
         import readtui.cli  # noqa: F401
 
         mark("import readtui.cli")
-        from readtui.config import load_config
+        from readtui.core.config import load_config
 
-        mark("import readtui.config (pydantic, checklist models)")
-        from readtui.launch import prepare_session
+        mark("import readtui.core.config (pydantic, checklist models)")
+        from readtui.core.launch import prepare_session
 
-        mark("import readtui.launch (essay, session, assessment)")
+        mark("import readtui.core.launch (essay, session, assessment)")
         config = load_config()
         prepared = prepare_session(
             Path(essay) if essay else None, checklist_spec=None, reader="bench", out=Path(os.environ["PHASES_OUT"])
@@ -76,11 +76,11 @@ def child(which: str, outfile: str, essay: str | None) -> None:
         mark("import textual.app")
         from textual.screen import Screen
 
-        from readtui.app import make_app
-        from readtui.screens.reading import ReadingScreen
-        from readtui.widgets.checklist_view import ChecklistView
+        from readtui.tui.app import make_app
+        from readtui.tui.screens.reading import ReadingScreen
+        from readtui.tui.widgets.checklist_view import ChecklistView
 
-        mark("import readtui.app (screens, widgets)")
+        mark("import readtui.tui.app (screens, widgets)")
 
         compositor_refresh = Screen._compositor_refresh
 

@@ -173,7 +173,7 @@ def package_info(python: Path) -> dict:
 
 def essay_paragraphs(python: Path, essay: Path) -> int:
     """How many paragraphs readtui itself finds in ``essay`` (a check on the generator)."""
-    code = "import sys; from readtui.essay import load_essay; print(len(load_essay(sys.argv[1]).paragraphs))"
+    code = "import sys; from readtui.core.essay import load_essay; print(len(load_essay(sys.argv[1]).paragraphs))"
     return int(helper(python, code, str(essay)).strip())
 
 
@@ -184,7 +184,7 @@ def write_resume_template(python: Path, essay: Path, out: Path, position: int, e
         """
         import sys
         from pathlib import Path
-        from readtui.launch import prepare_session
+        from readtui.core.launch import prepare_session
         essay, out, reader = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
         position, answered = int(sys.argv[4]), int(sys.argv[5])
         prepared = prepare_session(essay, checklist_spec=None, reader=reader, out=out)

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from readtui.assessment import ParagraphRecord, excerpt
-from readtui.checklist import bundled_checklists
-from readtui.essay import load_essay, parse_essay
-from readtui.session import new_assessment
-from readtui.storage import AssessmentWriter, load_checklist
+from readtui.core.assessment import ParagraphRecord, excerpt
+from readtui.core.checklist import bundled_checklists
+from readtui.core.essay import load_essay, parse_essay
+from readtui.core.session import new_assessment
+from readtui.core.storage import AssessmentWriter, load_checklist
 
 ESSAY_TEXT = """\
 A Small Test Essay
@@ -72,11 +72,11 @@ def write_three_readers(directory: Path) -> list[Path]:
     highlights (reader names include markup, which must stay literal). Deterministic."""
     import random
 
-    from readtui.assessment import Highlight, ParagraphRecord, excerpt
-    from readtui.checklist import ChoiceItem, MultiItem, ScaleItem
-    from readtui.essay import load_essay, sample_essay_path
-    from readtui.session import new_assessment
-    from readtui.storage import AssessmentWriter
+    from readtui.core.assessment import Highlight, ParagraphRecord, excerpt
+    from readtui.core.checklist import ChoiceItem, MultiItem, ScaleItem
+    from readtui.core.essay import load_essay, sample_essay_path
+    from readtui.core.session import new_assessment
+    from readtui.core.storage import AssessmentWriter
 
     essay = load_essay(sample_essay_path())
     checklist = load_checklist(bundled_checklists()["critical-reading"])

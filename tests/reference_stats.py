@@ -1,5 +1,5 @@
 """An independent Krippendorff's alpha, percent agreement and Cohen's kappa, in plain Python
-from the definitions (Krippendorff 2011), to check readtui.compare against without circularity."""
+from the definitions (Krippendorff 2011), to check readtui.core.compare against without circularity."""
 
 from __future__ import annotations
 

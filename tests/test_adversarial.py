@@ -72,7 +72,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import readtui
-from readtui.assessment import (
+from readtui.core.assessment import (
     Assessment,
     ChecklistInfo,
     EssayInfo,
@@ -87,14 +87,14 @@ from readtui.assessment import (
     essay_problems,
     excerpt,
 )
-from readtui.checklist import bundled_checklists
+from readtui.core.checklist import bundled_checklists
 from readtui.cli import main
-from readtui.errors import ReadtuiError, ReadtuiErrors
-from readtui.essay import decode_essay, load_essay, sample_essay_path
-from readtui.launch import prepare_session, prepare_training
-from readtui.session import new_assessment
-from readtui.storage import AssessmentWriter, load_assessment, load_checklist, parse_toml
-from readtui.validation import validate_file
+from readtui.core.errors import ReadtuiError, ReadtuiErrors
+from readtui.core.essay import decode_essay, load_essay, sample_essay_path
+from readtui.core.launch import prepare_session, prepare_training
+from readtui.core.session import new_assessment
+from readtui.core.storage import AssessmentWriter, load_assessment, load_checklist, parse_toml
+from readtui.core.validation import validate_file
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters that must never reach the terminal (line breaks and tabs may)."""
@@ -1172,7 +1172,7 @@ async def test_the_reading_app_with_hostile_essays(tmp_path: Path, case: str) ->
     essay_path.write_bytes(data)
     out = tmp_path / "a.readtui.toml"
     reader = "[@click=app.quit]R[/]"
-    from readtui.app import make_app
+    from readtui.tui.app import make_app
 
     app = make_app(prepare_session(essay_path, checklist_spec=None, reader=reader, out=out, encoding=encoding))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -1226,9 +1226,9 @@ def hostile_readers(directory: Path, essay: Path, checklist) -> list[Path]:
 
 
 async def test_the_compare_app_with_hostile_readers(tmp_path: Path, small_essay_file: Path, critical_checklist) -> None:
-    from readtui.compare import compare, load_comparison
-    from readtui.compare_app import CompareApp
-    from readtui.screens.comparison import ReadersScreen
+    from readtui.core.compare import compare, load_comparison
+    from readtui.tui.compare_app import CompareApp
+    from readtui.tui.screens.comparison import ReadersScreen
 
     paths = hostile_readers(tmp_path, small_essay_file, critical_checklist)
     comparison = compare(load_comparison([str(p) for p in paths], essays=[load_essay(small_essay_file)]), bootstrap=0)
@@ -1259,8 +1259,8 @@ async def test_the_compare_app_with_hostile_readers(tmp_path: Path, small_essay_
 async def test_the_adjudication_app_with_hostile_readers(
     tmp_path: Path, small_essay_file: Path, critical_checklist
 ) -> None:
-    from readtui.adjudicate_app import AdjudicateApp
-    from readtui.adjudication import prepare_adjudication
+    from readtui.tui.adjudicate_app import AdjudicateApp
+    from readtui.core.adjudication import prepare_adjudication
 
     paths = hostile_readers(tmp_path, small_essay_file, critical_checklist)
     key = tmp_path / "key.toml"
@@ -1288,7 +1288,7 @@ async def test_the_adjudication_app_with_hostile_readers(
 
 
 async def test_the_training_app_with_a_hostile_key(tmp_path: Path, small_essay_file: Path, critical_checklist) -> None:
-    from readtui.app import make_app
+    from readtui.tui.app import make_app
 
     key = write_assessment(
         tmp_path / "key.readtui.toml",
@@ -1346,7 +1346,7 @@ def test_an_output_file_that_is_a_symlink_loop(files: SimpleNamespace, command: 
 async def test_escapes_in_a_keys_explanation_never_reach_the_terminal(
     tmp_path: Path, small_essay_file: Path, critical_checklist
 ) -> None:
-    from readtui.app import make_app
+    from readtui.tui.app import make_app
 
     key = write_assessment(
         tmp_path / "key.readtui.toml",
@@ -1371,7 +1371,7 @@ async def test_escapes_in_a_keys_explanation_never_reach_the_terminal(
 
 
 async def test_escapes_in_notes_never_reach_the_terminal(files: SimpleNamespace, critical_checklist) -> None:
-    from readtui.app import make_app
+    from readtui.tui.app import make_app
 
     write_assessment(
         files.mine,

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from readtui.app import ReadtuiApp, make_app
-from readtui.config import Config
-from readtui.errors import ReadtuiError
-from readtui.launch import prepare_session
-from readtui.screens.overall import OverallScreen
-from readtui.screens.reading import ReadingScreen
-from readtui.widgets.checklist_view import ChecklistView
-from readtui.widgets.paragraph import ParagraphView
+from readtui.tui.app import ReadtuiApp, make_app
+from readtui.core.config import Config
+from readtui.core.errors import ReadtuiError
+from readtui.core.launch import prepare_session
+from readtui.tui.screens.overall import OverallScreen
+from readtui.tui.screens.reading import ReadingScreen
+from readtui.tui.widgets.checklist_view import ChecklistView
+from readtui.tui.widgets.paragraph import ParagraphView
 
 SIZES = [(120, 40), (80, 24)]
 
@@ -300,7 +300,7 @@ async def test_hostile_checklist_is_literal_and_long_lists_use_the_picker(tmp_pa
 
 
 async def test_edited_essay_realigns_and_marks_changed_paragraphs_stale(tmp_path: Path) -> None:
-    from readtui.essay import sample_essay_path
+    from readtui.core.essay import sample_essay_path
 
     essay = tmp_path / "essay.txt"
     original = sample_essay_path().read_text(encoding="utf-8")
@@ -391,7 +391,7 @@ async def test_a_full_disk_keeps_the_old_file_and_quitting_asks_twice(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
         real_fsync = os.fsync
-        monkeypatch.setattr("readtui.storage.os.fsync", no_space)
+        monkeypatch.setattr("readtui.core.storage.os.fsync", no_space)
         await pilot.press("j", "2")
         await pilot.pause(1.2)
         assert out.read_bytes() == saved, "a failed save leaves the last saved file as it was"
@@ -399,7 +399,7 @@ async def test_a_full_disk_keeps_the_old_file_and_quitting_asks_twice(
         assert not list(tmp_path.glob(".a.toml.*.tmp")), "no temporary file is left behind"
         await pilot.press("q")
         assert app.is_running, "the first q does not throw away unsaved answers"
-        monkeypatch.setattr("readtui.storage.os.fsync", real_fsync)  # space freed
+        monkeypatch.setattr("readtui.core.storage.os.fsync", real_fsync)  # space freed
         await pilot.press("ctrl+s")
         assert app.save_error is None
         assert answers_of(read_toml(out), 1) == {"claims-supported": "yes", "evidence-kinds": ["documents"]}
@@ -450,9 +450,9 @@ def test_the_first_frame_needs_no_pydantic(tmp_path: Path, critical_checklist_pa
     shutil.copy(critical_checklist_path, checklist)
     code = (
         "import sys; from pathlib import Path\n"
-        "from readtui.config import load_config\n"
-        "from readtui.launch import prepare_session\n"
-        "from readtui.app import make_app\n"
+        "from readtui.core.config import load_config\n"
+        "from readtui.core.launch import prepare_session\n"
+        "from readtui.tui.app import make_app\n"
         f"prepared = prepare_session(None, checklist_spec={str(checklist)!r}, reader='x', out=Path({str(tmp_path / 'a.toml')!r}))\n"
         "app = make_app(prepared, load_config())\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pydantic', 'pydantic_core')))\n"
@@ -466,7 +466,7 @@ def test_the_first_frame_needs_no_pydantic(tmp_path: Path, critical_checklist_pa
 async def test_reading_time_counts_on_screen_and_stops_when_idle(tmp_path: Path) -> None:
     import time
 
-    from readtui.app import IDLE_AFTER
+    from readtui.tui.app import IDLE_AFTER
 
     app = open_app(None, tmp_path / "a.toml")
     async with app.run_test() as pilot:
@@ -646,8 +646,8 @@ async def test_highlights_in_persian_and_combining_text_use_code_point_offsets(t
         await quit_app(app, pilot)
     highlight = read_toml(out)["paragraph"][0]["highlight"][0]
     assert highlight["quote"] == target == text[highlight["start"] : highlight["end"]]
-    from readtui.essay import load_essay
-    from readtui.validation import validate_file
+    from readtui.core.essay import load_essay
+    from readtui.core.validation import validate_file
 
     assert validate_file(str(out), essay=load_essay(essay)).problems == []
 
@@ -667,7 +667,7 @@ def contrast_ratio(first, second) -> float:
 
 
 async def test_highlight_colours_are_readable_in_every_bundled_theme(tmp_path: Path) -> None:
-    from readtui.widgets.paragraph import MARK_COLOURS
+    from readtui.tui.widgets.paragraph import MARK_COLOURS
 
     app = open_app(None, tmp_path / "a.toml")
     async with app.run_test() as pilot:
@@ -684,7 +684,7 @@ async def test_highlight_colours_are_readable_in_every_bundled_theme(tmp_path: P
 
 
 async def test_a_long_essay_is_hashed_after_the_first_frame_and_saved_with_its_sha256(tmp_path: Path) -> None:
-    from readtui.essay import load_essay
+    from readtui.core.essay import load_essay
 
     essay = tmp_path / "long.txt"
     essay.write_text("Long\n\n" + "\n\n".join(f"Paragraph {n} says something." for n in range(3000)), encoding="utf-8")

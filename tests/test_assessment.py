@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import readtui.storage as storage
-from readtui.assessment import (
+import readtui.core.storage as storage
+from readtui.core.assessment import (
     Assessment,
     ChecklistInfo,
     EssayInfo,
@@ -26,9 +26,9 @@ from readtui.assessment import (
     checklist_problems,
     excerpt,
 )
-from readtui.errors import ReadtuiError, ReadtuiErrors
-from readtui.session import new_assessment
-from readtui.storage import AssessmentWriter, load_assessment
+from readtui.core.errors import ReadtuiError, ReadtuiErrors
+from readtui.core.session import new_assessment
+from readtui.core.storage import AssessmentWriter, load_assessment
 
 NASTY = [
     'a "quoted" word',
@@ -550,7 +550,7 @@ def damage(draw, data: dict) -> dict:
 
 
 def base_file_data(essay, checklist) -> dict:
-    from readtui.session import ReadingSession
+    from readtui.core.session import ReadingSession
 
     session = ReadingSession(essay, checklist, new_assessment(essay, checklist, SHA, "tester", "essay.txt"))
     session.choose(1, checklist.items["claims-supported"], 2)
@@ -569,8 +569,8 @@ def test_damaged_assessments_give_one_line_problems(
 ) -> None:
     import tomli_w
 
-    from readtui.launch import prepare_session
-    from readtui.validation import validate_file
+    from readtui.core.launch import prepare_session
+    from readtui.core.validation import validate_file
 
     content = data.draw(damage(base_file_data(small_essay, critical_checklist)))
     path = tmp_path / "fuzz.readtui.toml"

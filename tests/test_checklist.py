@@ -12,7 +12,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readtui.checklist import (
+from readtui.core.checklist import (
     ChoiceItem,
     MultiItem,
     ScaleItem,
@@ -21,10 +21,10 @@ from readtui.checklist import (
     bundled_checklists,
     resolve_checklist,
 )
-from readtui.errors import ReadtuiError, ReadtuiErrors
-from readtui.schema import field_path
-from readtui.storage import load_checklist
-from readtui.validation import validate_file
+from readtui.core.errors import ReadtuiError, ReadtuiErrors
+from readtui.core.schema import field_path
+from readtui.core.storage import load_checklist
+from readtui.core.validation import validate_file
 
 BAD_ID_HINT = "use lowercase letters, digits, '-' and '_', starting with a letter or digit"
 

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from readtui import __version__
 from readtui.cli import main
-from readtui.launch import prepare_session
-from readtui.storage import AssessmentWriter, load_assessment, record_session
+from readtui.core.launch import prepare_session
+from readtui.core.storage import AssessmentWriter, load_assessment, record_session
 
 BAD_ID_HINT = "use lowercase letters, digits, '-' and '_', starting with a letter or digit"
 SUBCOMMANDS = [

@@ -1,4 +1,4 @@
-"""``readtui.compare``: agreement between readers, checked through real assessment files.
+"""``readtui.core.compare``: agreement between readers, checked through real assessment files.
 
 Alpha is checked against Krippendorff's published worked example and, on random data, against
 a small pure-Python implementation of the coincidence-matrix definition written here.
@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference_stats import pairable_units, reference_agreement, reference_alpha, reference_kappa
 
-import readtui.compare as compare_module
-from readtui.assessment import (
+import readtui.core.compare as compare_module
+from readtui.core.assessment import (
     Assessment,
     ChecklistInfo,
     EssayInfo,
@@ -31,7 +31,7 @@ from readtui.assessment import (
     ParagraphRecord,
     Reader,
 )
-from readtui.compare import (
+from readtui.core.compare import (
     DOMINANT_SHARE,
     Comparison,
     ComparisonInput,
@@ -40,8 +40,8 @@ from readtui.compare import (
     compare,
     load_comparison,
 )
-from readtui.errors import ReadtuiError, ReadtuiErrors
-from readtui.storage import AssessmentWriter
+from readtui.core.errors import ReadtuiError, ReadtuiErrors
+from readtui.core.storage import AssessmentWriter
 
 CHECKLIST_ID = "agree"
 CHECKLIST = """\

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
-from readtui.compare import compare, load_comparison
-from readtui.compare_app import CompareApp
-from readtui.essay import load_essay, sample_essay_path
-from readtui.screens.comparison import MapScreen, ReadersScreen
+from readtui.core.compare import compare, load_comparison
+from readtui.tui.compare_app import CompareApp
+from readtui.core.essay import load_essay, sample_essay_path
+from readtui.tui.screens.comparison import MapScreen, ReadersScreen
 
 
 @pytest.fixture

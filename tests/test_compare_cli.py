@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from reference_stats import reference_agreement, reference_alpha
 
 from readtui.cli import main
-from readtui.compare_report import fit
-from readtui.essay import sample_essay_path
+from readtui.reports.compare import fit
+from readtui.core.essay import sample_essay_path
 
 SEEDED = ["--bootstrap", "200", "--seed", "7"]
 

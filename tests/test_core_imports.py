@@ -11,18 +11,18 @@ import textwrap
 
 CORE_MODULES = [
     "readtui",
-    "readtui.errors",
-    "readtui.paths",
-    "readtui.files",
-    "readtui.essay",
-    "readtui.checklist",
-    "readtui.assessment",
-    "readtui.storage",
-    "readtui.session",
-    "readtui.launch",
-    "readtui.validation",
-    "readtui.compare",
-    "readtui.compare_report",
+    "readtui.core.errors",
+    "readtui.core.paths",
+    "readtui.core.files",
+    "readtui.core.essay",
+    "readtui.core.checklist",
+    "readtui.core.assessment",
+    "readtui.core.storage",
+    "readtui.core.session",
+    "readtui.core.launch",
+    "readtui.core.validation",
+    "readtui.core.compare",
+    "readtui.reports.compare",
     "readtui.cli",
 ]
 
@@ -48,8 +48,8 @@ SCRIPT = textwrap.dedent(
         outputs[" ".join(args)] = {{"code": code, "out": buffer.getvalue()}}
 
     # A bad essay fails in prepare_session, before the app module is imported.
-    from readtui.errors import ReadtuiError
-    from readtui.launch import prepare_session
+    from readtui.core.errors import ReadtuiError
+    from readtui.core.launch import prepare_session
     try:
         prepare_session(__import__("pathlib").Path("/nonexistent.txt"), checklist_spec=None, reader="x", out=None)
     except ReadtuiError as error:
@@ -92,7 +92,7 @@ def test_core_and_commands_do_not_import_textual(tmp_path) -> None:
 def test_reading_app_and_compare_module_do_not_import_numpy(tmp_path) -> None:
     script = (
         "import json, sys\n"
-        "import readtui.compare, readtui.compare_report, readtui.app\n"
+        "import readtui.core.compare, readtui.reports.compare, readtui.tui.app\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.partition('.')[0] in ('numpy', 'krippendorff'))))"
     )
     assert run_python(script, tmp_path) == []
@@ -102,7 +102,7 @@ def test_a_new_session_with_the_bundled_checklist_never_loads_pydantic(tmp_path)
     script = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "from readtui.launch import prepare_session\n"
+        "from readtui.core.launch import prepare_session\n"
         "prepared = prepare_session(None, checklist_spec=None, reader='r', out=Path('new.toml'))\n"
         "assert prepared.check() == []\n"
         "prepared.save()\n"

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from readtui.app import ReadtuiApp, make_app
-from readtui.assessment import checklist_problems
-from readtui.errors import ReadtuiError
-from readtui.launch import prepare_session
-from readtui.storage import load_assessment
+from readtui.tui.app import ReadtuiApp, make_app
+from readtui.core.assessment import checklist_problems
+from readtui.core.errors import ReadtuiError
+from readtui.core.launch import prepare_session
+from readtui.core.storage import load_assessment
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -201,7 +201,7 @@ def test_sigkill_never_loses_or_corrupts(tmp_path: Path, critical_checklist) -> 
 
 
 class FaultyOs:
-    """``os`` as `readtui.storage` sees it, except that ``function`` fails with ``code`` on files
+    """``os`` as `readtui.core.storage` sees it, except that ``function`` fails with ``code`` on files
     in ``directory`` (named, or open as a descriptor) until ``healed``."""
 
     def __init__(self, function: str, code: int, directory: Path) -> None:
@@ -276,13 +276,13 @@ async def test_a_refused_save_keeps_the_old_file_and_says_why(
     app = open_app(out)
     fault = FaultyOs(function, code, tmp_path)
     if when == "first-write":
-        monkeypatch.setattr("readtui.storage.os", fault)
+        monkeypatch.setattr("readtui.core.storage.os", fault)
     async with app.run_test() as pilot:
         if when == "first-write":
             await wait_for(pilot, lambda: app.save_error is not None)  # the save right after the first frame
         else:
             await pilot.press("1", "ctrl+s")
-            monkeypatch.setattr("readtui.storage.os", fault)
+            monkeypatch.setattr("readtui.core.storage.os", fault)
         before = out.read_bytes() if out.exists() else None
         await break_a_save(app, pilot, fault, "2")
         assert (out.read_bytes() if out.exists() else None) == before
@@ -320,7 +320,7 @@ def test_a_directory_that_refuses_the_lock_is_reported_before_the_app_starts(
     prepared.save()
     prepared.close()
     saved = out.read_bytes()
-    monkeypatch.setattr("readtui.storage.os", FaultyOs("open", code, tmp_path))
+    monkeypatch.setattr("readtui.core.storage.os", FaultyOs("open", code, tmp_path))
     with pytest.raises(ReadtuiError, match=f"a.toml: cannot create lock file: {os.strerror(code)}$"):
         prepare_session(None, checklist_spec=None, reader="tester", out=out)
     assert out.read_bytes() == saved
@@ -336,7 +336,7 @@ async def test_quitting_while_saves_fail_takes_a_second_q_and_keeps_the_old_file
     async with app.run_test() as pilot:
         await pilot.press("1", "ctrl+s")
         saved = out.read_bytes()
-        monkeypatch.setattr("readtui.storage.os", fault)
+        monkeypatch.setattr("readtui.core.storage.os", fault)
         await break_a_save(app, pilot, fault, "2")
         await pilot.press("q")
         assert app.is_running
@@ -353,7 +353,7 @@ async def test_quitting_asks_again_when_saving_fails_again_later(
     out = tmp_path / "a.toml"
     app = open_app(out)
     fault = FaultyOs("fsync", errno.ENOSPC, tmp_path)
-    monkeypatch.setattr("readtui.storage.os", fault)
+    monkeypatch.setattr("readtui.core.storage.os", fault)
     async with app.run_test() as pilot:
         await break_a_save(app, pilot, fault, "1")
         await pilot.press("q")  # warned: still here

@@ -1,4 +1,4 @@
-"""readtui.essay: decoding, paragraphs, header detection, Markdown, identity, errors, speed."""
+"""readtui.core.essay: decoding, paragraphs, header detection, Markdown, identity, errors, speed."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readtui import essay as essay_module
-from readtui.errors import ReadtuiError
-from readtui.essay import Essay, decode_essay, load_essay, normalise_paragraph, parse_essay, sample_essay_path
+from readtui.core.errors import ReadtuiError
+from readtui.core.essay import Essay, decode_essay, load_essay, normalise_paragraph, parse_essay, sample_essay_path
 
 # Two sentences, so never taken for a header block: tests of the body start with it.
 OPENING = "This opening paragraph is plainly body text. It has two sentences."
@@ -63,7 +63,7 @@ def test_sample_essay_header_and_paragraphs():
 
 
 def test_sample_essay_path_is_in_the_package():
-    assert sample_essay_path() == Path(essay_module.__file__).parent / "samples" / "rapprochement-iran-isis.txt"
+    assert sample_essay_path() == Path(essay_module.__file__).parents[1] / "samples" / "rapprochement-iran-isis.txt"
     assert sample_essay_path().is_file()
 
 
@@ -671,14 +671,14 @@ def test_large_essay_loads_every_paragraph_and_hashes_lazily(tmp_path):
 
 
 def test_import_is_light():
-    code = "import readtui.essay, sys; print(sorted({'textual', 'pydantic', 'tomllib'} & set(sys.modules)))"
+    code = "import readtui.core.essay, sys; print(sorted({'textual', 'pydantic', 'tomllib'} & set(sys.modules)))"
     root = Path(__file__).parents[1]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert result.stdout.strip() == "[]"
 
 
 def test_paragraphs_are_normalised_when_first_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    import readtui.essay as essay_module
+    import readtui.core.essay as essay_module
 
     calls: list[str] = []
     original = essay_module.normalise_paragraph
@@ -700,7 +700,7 @@ def test_paragraphs_are_normalised_when_first_read(monkeypatch: pytest.MonkeyPat
 @given(st.lists(st.sampled_from(["\n", " ", "\t", "a", "\u3000", "\x1c", "\xa0", "x\n", "\n\n", " \n"]), max_size=24))
 def test_blocks_split_as_if_the_text_had_a_newline_at_each_end(pieces: list[str]) -> None:
     """The split copies no text, yet gives what splitting "\\n" + text + "\\n" gives."""
-    import readtui.essay as essay_module
+    import readtui.core.essay as essay_module
 
     text = "".join(pieces)
     expected = [block for block in essay_module._PARAGRAPH_BREAK.split("\n" + text + "\n") if block]

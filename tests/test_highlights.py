@@ -9,12 +9,12 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readtui.assessment import Highlight, essay_problems
-from readtui.essay import load_essay, parse_essay, sample_essay_path
-from readtui.launch import prepare_session
-from readtui.session import ReadingSession, new_assessment, reanchor
-from readtui.storage import AssessmentWriter, load_assessment
-from readtui.validation import validate_file
+from readtui.core.assessment import Highlight, essay_problems
+from readtui.core.essay import load_essay, parse_essay, sample_essay_path
+from readtui.core.launch import prepare_session
+from readtui.core.session import ReadingSession, new_assessment, reanchor
+from readtui.core.storage import AssessmentWriter, load_assessment
+from readtui.core.validation import validate_file
 
 SHA = "ab" * 32
 PHRASE = "rub salt into the Middle East’s wounds"
@@ -122,7 +122,7 @@ def test_highlights_round_trip_with_odd_quotes(tmp_path: Path, critical_checklis
 @settings(max_examples=60, deadline=None)
 @given(quote=st.text(min_size=1, max_size=40), note=st.text(max_size=40))
 def test_any_quote_and_note_round_trip(tmp_path_factory, quote: str, note: str) -> None:
-    from readtui.assessment import Assessment, ChecklistInfo, EssayInfo, ParagraphRecord, Reader
+    from readtui.core.assessment import Assessment, ChecklistInfo, EssayInfo, ParagraphRecord, Reader
 
     highlight = Highlight(start=2, end=2 + len(quote), label="loaded-word", quote=quote, note=note)
     record = ParagraphRecord(index=1, sha256=SHA, chars=len(quote) + 10, highlight=[highlight])

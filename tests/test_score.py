@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from readtui.assessment import (
+from readtui.core.assessment import (
     Assessment,
     ChecklistInfo,
     EssayInfo,
@@ -29,10 +29,10 @@ from readtui.assessment import (
     TrainingRecord,
 )
 from readtui.cli import main
-from readtui.compare_report import md
-from readtui.errors import ReadtuiErrors
-from readtui.score_report import csv_columns, load_scores, render_scores
-from readtui.scoring import (
+from readtui.reports.compare import md
+from readtui.core.errors import ReadtuiErrors
+from readtui.reports.score import csv_columns, load_scores, render_scores
+from readtui.core.scoring import (
     MATCH,
     MISS,
     MODEL,
@@ -44,8 +44,8 @@ from readtui.scoring import (
     credit_for,
     scorecard,
 )
-from readtui.scoring import span_tally as tally_spans
-from readtui.storage import AssessmentWriter, file_sha256, load_assessment, load_checklist
+from readtui.core.scoring import span_tally as tally_spans
+from readtui.core.storage import AssessmentWriter, file_sha256, load_assessment, load_checklist
 
 CHECKLIST_ID = "scoring"
 CHECKLIST = """\
@@ -682,6 +682,6 @@ def test_a_key_that_does_not_fit_the_checklist(tmp_path: Path) -> None:
 
 
 def test_score_report_does_not_import_textual() -> None:
-    code = "import sys, readtui.score_report; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
+    code = "import sys, readtui.reports.score; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

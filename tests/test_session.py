@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from readtui.assessment import ParagraphRecord
-from readtui.checklist import Checklist, checklist_from_data
-from readtui.errors import ReadtuiError
-from readtui.essay import parse_essay
-from readtui.launch import default_out_path, prepare_session, safe_file_part
-from readtui.paths import sessions_index_path
-from readtui.session import (
+from readtui.core.assessment import ParagraphRecord
+from readtui.core.checklist import Checklist, checklist_from_data
+from readtui.core.errors import ReadtuiError
+from readtui.core.essay import parse_essay
+from readtui.core.launch import default_out_path, prepare_session, safe_file_part
+from readtui.core.paths import sessions_index_path
+from readtui.core.session import (
     COMPLETE,
     STARTED,
     UNVISITED,
@@ -23,7 +23,7 @@ from readtui.session import (
     realign,
     resume_problems,
 )
-from readtui.storage import AssessmentWriter, FileLock, load_assessment, read_sessions
+from readtui.core.storage import AssessmentWriter, FileLock, load_assessment, read_sessions
 
 SHA = "ab" * 32
 PARAGRAPHS = [

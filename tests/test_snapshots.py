@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from readtui.app import make_app
-from readtui.launch import prepare_session
+from readtui.tui.app import make_app
+from readtui.core.launch import prepare_session
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_help_dialog(snap_compare, fresh_app) -> None:
 
 
 def test_reading_screen_in_a_light_theme(snap_compare, tmp_path) -> None:
-    from readtui.config import Config
+    from readtui.core.config import Config
 
     app = make_app(
         prepare_session(None, checklist_spec=None, reader="tester", out=tmp_path / "light.toml"),

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-import readtui.storage as storage
-from readtui.errors import ReadtuiError
-from readtui.storage import (
+import readtui.core.storage as storage
+from readtui.core.errors import ReadtuiError
+from readtui.core.storage import (
     SESSIONS_KEPT,
     FileLock,
     atomic_write,
@@ -183,7 +183,7 @@ def test_lock_is_freed_when_the_holder_is_killed(tmp_path: Path) -> None:
             textwrap.dedent(
                 f"""
                 import sys, time
-                from readtui.storage import FileLock
+                from readtui.core.storage import FileLock
                 FileLock({str(target)!r}).acquire()
                 print("locked", flush=True)
                 time.sleep(600)

@@ -10,16 +10,16 @@ import pytest
 from click.testing import CliRunner
 from conftest import write_assessment
 
-from readtui.adjudicate_app import AdjudicateApp
-from readtui.adjudication import prepare_adjudication
-from readtui.app import make_app
-from readtui.assessment import Highlight, KeyInfo
+from readtui.tui.adjudicate_app import AdjudicateApp
+from readtui.core.adjudication import prepare_adjudication
+from readtui.tui.app import make_app
+from readtui.core.assessment import Highlight, KeyInfo
 from readtui.cli import main
-from readtui.errors import ReadtuiError
-from readtui.essay import load_essay
-from readtui.launch import prepare_training
-from readtui.screens.training import ScoreScreen, TrainingScreen
-from readtui.storage import AssessmentWriter, file_sha256
+from readtui.core.errors import ReadtuiError
+from readtui.core.essay import load_essay
+from readtui.core.launch import prepare_training
+from readtui.tui.screens.training import ScoreScreen, TrainingScreen
+from readtui.core.storage import AssessmentWriter, file_sha256
 
 
 def read_toml(path: Path) -> dict:
@@ -242,7 +242,7 @@ def test_adjudicate_resumes_the_key(tmp_path: Path, three_files: list[Path]) -> 
 
 
 def test_key_extras_are_written_and_read_back(tmp_path: Path, key_file: Path) -> None:
-    from readtui.storage import load_assessment
+    from readtui.core.storage import load_assessment
 
     key = load_assessment(key_file)
     assert key.key == KeyInfo(tolerance=1)

@@ -1,0 +1,973 @@
+"""``readtui compare``: how far readers of the same essays agree (no Textual).
+
+Loading and checking the files, the reliability data of each checklist item, Krippendorff's alpha
+(from the ``krippendorff`` package), a vectorised bootstrap, Cohen's kappa, span agreement of
+highlights and the disagreement map. numpy is imported only by the functions that compute.
+"""
+
+from __future__ import annotations
+
+import glob
+import math
+import multiprocessing
+import os
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from readtui.core.assessment import (
+    ASSESSMENT_FORMAT,
+    Answers,
+    Assessment,
+    ParagraphRecord,
+    assessment_from_data,
+    checklist_problems,
+    essay_problems,
+)
+from readtui.core.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem, resolve_checklist
+from readtui.core.errors import ReadtuiError, ReadtuiErrors
+from readtui.core.storage import load_checklist, parse_toml
+
+if TYPE_CHECKING:
+    from readtui.core.essay import Essay
+
+LEVELS = ("nominal", "ordinal", "interval")
+DOMINANT_SHARE = 0.9
+"""Above this share of the values one answer "dominates": alpha and kappa are unstable."""
+CI_LEVEL = 0.95
+
+
+# --- the input ------------------------------------------------------------------------------
+
+
+@dataclass
+class ReaderFile:
+    """One assessment file and the name it goes by in the comparison."""
+
+    path: Path
+    reader: str
+    assessment: Assessment
+
+    def record(self, index: int) -> ParagraphRecord | None:
+        """This reader's (live) record of paragraph ``index``."""
+        return self._records.get(index)
+
+    def __post_init__(self) -> None:
+        self._records = {r.index: r for r in self.assessment.paragraph if not r.stale}
+
+
+@dataclass
+class EssayGroup:
+    """The readers of one essay (files grouped by the essay's sha256)."""
+
+    sha256: str
+    title: str
+    paragraphs: int
+    files: list[ReaderFile]
+    text: list[str] | None = None
+    """The paragraphs, when the essay was given with ``--essay``."""
+
+    @property
+    def readers(self) -> list[str]:
+        return [f.reader for f in self.files]
+
+    def paragraph_text(self, index: int) -> str:
+        """The paragraph's text (with ``--essay``), else the excerpt a reader's file keeps."""
+        if self.text is not None:
+            return self.text[index - 1]
+        for file in self.files:
+            record = file.record(index)
+            if record is not None and record.excerpt:
+                return record.excerpt
+        return ""
+
+
+@dataclass
+class ComparisonInput:
+    """Checked assessment files, grouped by essay, and the checklist they share."""
+
+    checklist: Checklist
+    essays: list[EssayGroup]
+    items: list[Any]
+    """The compared items (choice, multi and scale), in checklist order."""
+    text_items: list[Any]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def readers(self) -> list[str]:
+        """Every reader, in order of first appearance."""
+        return list(dict.fromkeys(reader for essay in self.essays for reader in essay.readers))
+
+
+def expand_specs(specs: list[str]) -> list[Path]:
+    """Files named by ``specs``: files, directories (their ``*.toml``) and glob patterns."""
+    paths: list[Path] = []
+    for spec in specs:
+        path = Path(spec)
+        if path.is_dir():
+            found = sorted(path.glob("*.toml"))
+            if not found:
+                raise ReadtuiError(path, "directory holds no .toml files")
+            paths += found
+        elif not path.exists() and glob.has_magic(spec):
+            found = sorted(Path(p) for p in glob.glob(spec))
+            if not found:
+                raise ReadtuiError(spec, "no files match this pattern")
+            paths += found
+        else:
+            paths.append(path)
+    unique: dict[str, Path] = {}
+    for path in paths:
+        unique.setdefault(real_path(path), path)
+    return list(unique.values())
+
+
+def real_path(path: Path) -> str:
+    """Where ``path`` really is, to tell files apart: `os.path.realpath`, which (unlike
+    `Path.resolve` in Python 3.11) does not raise on a symlink loop; reading the file reports that."""
+    return os.path.realpath(path)
+
+
+def load_comparison(
+    specs: list[str], checklist_spec: str | None = None, essays: list[Essay] | None = None
+) -> ComparisonInput:
+    """Load, validate and group the assessments; raise ReadtuiErrors naming every bad file.
+
+    Checklist files met in a directory are skipped; everything else must be an assessment.
+    """
+    problems: list[ReadtuiError] = []
+    loaded: list[tuple[Path, Assessment]] = []
+    from_directory = {p for spec in specs if Path(spec).is_dir() for p in Path(spec).glob("*.toml")}
+    paths = expand_specs(specs)
+    for path, assessment, errors in _map_files(read_assessment, paths, [p in from_directory for p in paths]):
+        problems += errors
+        if assessment is not None:
+            loaded.append((path, assessment))
+    if problems:
+        raise ReadtuiErrors(problems)
+    if not loaded:
+        raise ReadtuiError(None, "no assessment files to compare")
+    checklist, warnings = _shared_checklist(loaded, checklist_spec)
+    for path, assessment in loaded:
+        problems += checklist_problems(path, assessment, checklist)
+    groups = _group_by_essay(loaded, warnings)
+    problems += _paragraph_count_problems(groups)
+    problems += _attach_essays(groups, essays or [])
+    if problems:
+        raise ReadtuiErrors(problems)
+    compared = [g for g in groups if len(g.files) >= 2]
+    if not compared:
+        raise ReadtuiErrors(
+            [ReadtuiError(path, f"the only reader of {a.essay.title or 'an untitled essay'!r}") for path, a in loaded]
+            + [ReadtuiError(None, "nothing to compare: no essay has two or more readers")]
+        )
+    items, text_items = _shared_items(checklist, loaded, warnings)
+    return ComparisonInput(checklist, compared, items, text_items, warnings)
+
+
+_ASSESSMENT_FAMILY = ASSESSMENT_FORMAT.partition("/")[0] + "/"
+
+
+def read_assessment(path: Path, from_directory: bool) -> tuple[Path, Assessment | None, list[ReadtuiError]]:
+    """Parse and validate one file; a checklist (or any file but an assessment) met in a directory
+    is skipped (None, no errors). An assessment of a newer format is not skipped: it is an error."""
+    try:
+        data = parse_toml(path)
+        kind = data.get("format")
+        if from_directory and not (isinstance(kind, str) and kind.startswith(_ASSESSMENT_FAMILY)):
+            return path, None, []
+        return path, assessment_from_data(path, data), []
+    except ReadtuiErrors as errors:
+        return path, None, errors.problems
+    except ReadtuiError as error:
+        return path, None, [error]
+
+
+PARALLEL_BYTES = 4_000_000
+"""Below this much input, starting worker processes costs more than it saves."""
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _map_files(function, paths: list[Path], *extra: list[Any]) -> list[Any]:
+    """``function`` over the files, in worker processes when there is enough to read: parsing TOML
+    is pure Python, so threads would not help, and it is most of the time of a large compare."""
+    sizes = sum(path.stat().st_size for path in paths if path.is_file())
+    workers = min(len(paths), usable_cpus())
+    if workers < 2 or sizes < PARALLEL_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+        return list(map(function, paths, *extra))
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: the workers start with readtui already imported (no threads run in the command yet)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(function, paths, *extra))
+
+
+def _shared_checklist(loaded: list[tuple[Path, Assessment]], spec: str | None) -> tuple[Checklist, list[str]]:
+    first_path, first = loaded[0]
+    ids = Counter(a.checklist.id for _, a in loaded)
+    if len(ids) > 1:
+        common = ids.most_common(1)[0][0]
+        raise ReadtuiErrors(
+            [
+                ReadtuiError(
+                    path, f"uses checklist {a.checklist.id!r}, while most files use {common!r}", "checklist.id"
+                )
+                for path, a in loaded
+                if a.checklist.id != common
+            ]
+        )
+    checklist = load_checklist(resolve_checklist(spec, checklist_id=first.checklist.id, beside=first_path))
+    warnings = []
+    versions = sorted({a.checklist.version for _, a in loaded if a.checklist.version})
+    if len(versions) > 1:
+        warnings.append(
+            f"the files use versions {', '.join(versions)} of checklist {checklist.id!r}; "
+            f"only the items they share are compared"
+        )
+    return checklist, warnings
+
+
+def _group_by_essay(loaded: list[tuple[Path, Assessment]], warnings: list[str]) -> list[EssayGroup]:
+    names = Counter((a.essay.sha256, a.reader.name) for _, a in loaded)
+    ambiguous = {name for (_, name), count in names.items() if count > 1}
+    groups: dict[str, EssayGroup] = {}
+    for path, assessment in loaded:
+        essay = assessment.essay
+        name = assessment.reader.name
+        reader = f"{name} ({path.name})" if name in ambiguous else name
+        group = groups.setdefault(essay.sha256, EssayGroup(essay.sha256, essay.title, essay.paragraphs, []))
+        group.files.append(ReaderFile(path, reader, assessment))
+    for group in groups.values():
+        if len(group.files) == 1:
+            warnings.append(
+                f"{group.files[0].path}: the only reader of {group.title or 'an untitled essay'!r}; left out"
+            )
+    return list(groups.values())
+
+
+MAX_PARAGRAPHS = 100_000
+"""The most paragraphs an essay may claim: compare's work and memory grow with the count the
+files claim, and a file from someone else could claim billions."""
+
+
+def _paragraph_count_problems(groups: list[EssayGroup]) -> list[ReadtuiError]:
+    """Files of one essay (one sha256) that claim another paragraph count than the first, or
+    more than MAX_PARAGRAPHS: a hand-edited ``essay.paragraphs``."""
+    problems = []
+    for group in groups:
+        first = group.files[0]
+        for file in group.files:
+            claimed = file.assessment.essay.paragraphs
+            if claimed > MAX_PARAGRAPHS:
+                message = f"claims {claimed} paragraphs, more than the {MAX_PARAGRAPHS:,} readtui can compare"
+            elif claimed != group.paragraphs:
+                message = (
+                    f"says the essay has {claimed} paragraphs, but {first.path} says {group.paragraphs} (same sha256)"
+                )
+            else:
+                continue
+            problems.append(ReadtuiError(file.path, message, "essay.paragraphs"))
+    return problems
+
+
+def _attach_essays(groups: list[EssayGroup], essays: list[Essay]) -> list[ReadtuiError]:
+    problems = []
+    by_sha = {g.sha256: g for g in groups}
+    for essay in essays:
+        group = by_sha.get(essay.sha256)
+        if group is None:
+            problems.append(ReadtuiError(essay.path, "is not the essay of any of the assessments (sha256 differs)"))
+            continue
+        if group.paragraphs != len(essay.paragraphs):
+            problems += [
+                ReadtuiError(
+                    file.path,
+                    f"says the essay has {group.paragraphs} paragraphs, but {essay.path} has {len(essay.paragraphs)}",
+                    "essay.paragraphs",
+                )
+                for file in group.files
+            ]
+            continue
+        group.text = list(essay.paragraphs)
+        for file in group.files:
+            problems += essay_problems(file.path, file.assessment, essay)
+    return problems
+
+
+def _shared_items(checklist: Checklist, loaded, warnings: list[str]) -> tuple[list[Any], list[Any]]:
+    """The items to compare. With several checklist versions (files that record none are left
+    out of this), an item that some versions' files answer and others never do is dropped."""
+    by_version: dict[str, set[str]] = {}
+    for _, assessment in loaded:
+        if assessment.checklist.version:
+            used = by_version.setdefault(assessment.checklist.version, set())
+            for record in [*assessment.paragraph, assessment.overall]:
+                used.update(record.answers, record.unsure)
+    items = list(checklist.items.values())
+    if len(by_version) > 1:
+        anywhere = set.union(*by_version.values())
+        everywhere = set.intersection(*by_version.values())
+        dropped = [item.id for item in items if item.id in anywhere - everywhere]
+        if dropped:
+            warnings.append(f"not compared, missing from some versions: {', '.join(dropped)}")
+        items = [item for item in items if item.id not in dropped]
+    rated = [item for item in items if isinstance(item, ChoiceItem | MultiItem | ScaleItem)]
+    return rated, [item for item in items if item not in rated]
+
+
+# --- reliability data -----------------------------------------------------------------------
+
+MISSING = -1
+"""The code of no value: unanswered, or marked unsure."""
+
+
+@dataclass
+class Variable:
+    """One thing readers rated: an item, or one option of a multi item (ticked or not).
+
+    ``codes[r, u]`` (numpy) is reader r's value for unit u as an index into ``values``, or
+    MISSING when the reader left it unanswered or marked it unsure.
+    """
+
+    key: str
+    item: Any
+    option: str | None
+    level: str
+    values: list[Any]
+    """The value domain, in order: option ids, scale values, tuples of option ids, or no/yes."""
+    units: list[tuple[int, int]]
+    """(essay number, paragraph index) per unit; paragraph index 0 for essay-scope items."""
+    codes: Any
+    unsure: list[int]
+    """Per reader, how many of the item's units they marked unsure."""
+
+    @property
+    def title(self) -> str:
+        if self.option is None:
+            return self.item.prompt
+        label = next(o.label for o in self.item.options if o.id == self.option)
+        return f"{self.item.prompt} — {label}"
+
+    def label(self, code: int) -> str:
+        """A value as people read it: an option id, a number, ticked options joined by '+',
+        'none' for no option ticked, or yes/no for one option."""
+        value = self.values[code]
+        if self.option is not None:
+            return "yes" if value else "no"
+        if isinstance(value, tuple):
+            return "+".join(value) or "none"
+        return str(value)
+
+
+@dataclass
+class _Target:
+    """Where one item's answers go while the files are read."""
+
+    item: Any
+    rows: list[list[int]]
+    encode: Any
+    unsure: list[int]
+
+
+class _SetCodes:
+    """Codes for the sets of options ticked in a multi item, in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.codes: dict[frozenset[str], int] = {}
+
+    def __call__(self, answer: list[str]) -> int:
+        return self.codes.setdefault(frozenset(answer), len(self.codes))
+
+
+def unit_offsets(data: ComparisonInput) -> list[int]:
+    """Per essay, the number of paragraph units before it (unit = offset + index - 1)."""
+    offsets, total = [], 0
+    for essay in data.essays:
+        offsets.append(total)
+        total += essay.paragraphs
+    return offsets
+
+
+def variables(data: ComparisonInput, scale_level: str = "ordinal") -> list[Variable]:
+    """The reliability data of every compared item, read in one pass over the files. A multi
+    item gives one variable for the set of options ticked, then one yes/no variable per option."""
+    import numpy as np
+
+    readers = {reader: r for r, reader in enumerate(data.readers)}
+    offsets = unit_offsets(data)
+    units = {
+        "paragraph": [(e, p) for e, essay in enumerate(data.essays) for p in range(1, essay.paragraphs + 1)],
+        "essay": [(e, 0) for e in range(len(data.essays))],
+    }
+    targets: dict[str, dict[str, _Target]] = {"paragraph": {}, "essay": {}}
+    for item in data.items:
+        if isinstance(item, ScaleItem):
+            encode = {v: v - item.min for v in range(item.min, item.max + 1)}.__getitem__
+        elif isinstance(item, ChoiceItem):
+            encode = {o.id: i for i, o in enumerate(item.options)}.__getitem__
+        else:
+            encode = _SetCodes()
+        rows = [[MISSING] * len(units[item.scope]) for _ in readers]
+        targets[item.scope][item.id] = _Target(item, rows, encode, [0] * len(readers))
+    for e, essay in enumerate(data.essays):
+        for file in essay.files:
+            r = readers[file.reader]
+            for record in file.assessment.paragraph:
+                if not record.stale:
+                    _take(record, r, offsets[e] + record.index - 1, targets["paragraph"])
+            _take(file.assessment.overall, r, e, targets["essay"])
+    found = []
+    for item in data.items:
+        target = targets[item.scope][item.id]
+        codes = np.array(target.rows, dtype=np.int64).reshape(len(readers), len(units[item.scope]))
+
+        def variable(key, option, level, domain, codes=codes, item=item, target=target):
+            return Variable(key, item, option, level, domain, units[item.scope], codes, target.unsure)
+
+        if isinstance(item, ScaleItem):
+            found.append(variable(item.id, None, scale_level, list(range(item.min, item.max + 1))))
+        elif isinstance(item, ChoiceItem):
+            found.append(variable(item.id, None, "nominal", [o.id for o in item.options]))
+        else:
+            order = [o.id for o in item.options]
+            seen = sorted(target.encode.codes, key=lambda s, order=order: [order.index(o) for o in order if o in s])
+            domain = [tuple(o for o in order if o in ticked) for ticked in seen]
+            remap = np.array([seen.index(s) for s in target.encode.codes] + [MISSING], dtype=np.int64)
+            codes = remap[codes]  # MISSING (-1) picks the last entry, which is MISSING
+            found.append(variable(item.id, None, "nominal", domain, codes=codes))
+            for option in order:
+                ticked = np.array([option in s for s in domain] + [False])
+                option_codes = np.where(codes >= 0, ticked[codes].astype(np.int64), MISSING)
+                found.append(variable(f"{item.id}:{option}", option, "nominal", [False, True], codes=option_codes))
+    return found
+
+
+def _take(record: Answers, r: int, u: int, targets: dict[str, _Target]) -> None:
+    for item_id, value in record.answers.items():
+        target = targets.get(item_id)
+        if target is not None:
+            target.rows[r][u] = target.encode(value)
+    for item_id in record.unsure:
+        target = targets.get(item_id)
+        if target is not None:
+            target.unsure[r] += 1
+
+
+def value_counts(variable: Variable) -> Any:
+    """The units × values matrix of how many readers gave each value."""
+    import numpy as np
+
+    codes = variable.codes
+    size = len(variable.values)
+    readers, units = np.nonzero(codes >= 0)
+    flat = units * size + codes[readers, units]
+    return np.bincount(flat, minlength=len(variable.units) * size).reshape(len(variable.units), size)
+
+
+def coincidences(counts: Any) -> Any:
+    """Krippendorff's coincidence matrix from a units × values count matrix (units with fewer
+    than two values add nothing)."""
+    import numpy as np
+
+    pairable = counts.sum(axis=1)
+    counts = counts[pairable >= 2]
+    weighted = counts / (pairable[pairable >= 2] - 1)[:, None]
+    return weighted.T @ counts - np.diag(weighted.sum(axis=0))
+
+
+def distances(values: list[Any], level: str, marginals: Any) -> Any:
+    """δ², the squared distance between every two values, for one set of marginals or a batch
+    (shape (..., V)): ordinal distances depend on the marginals, nominal and interval do not."""
+    import numpy as np
+
+    size = len(values)
+    if level == "nominal":
+        return np.broadcast_to(1.0 - np.eye(size), (*marginals.shape[:-1], size, size))
+    if level == "interval":
+        numbers = np.asarray(values, dtype=float)
+        return np.broadcast_to((numbers[:, None] - numbers[None, :]) ** 2, (*marginals.shape[:-1], size, size))
+    cumulative = np.cumsum(marginals, axis=-1)
+    c, k = cumulative[..., :, None], cumulative[..., None, :]
+    n_c, n_k = marginals[..., :, None], marginals[..., None, :]
+    # (Σ n_g for g from c to k) − (n_c + n_k)/2, squared (Krippendorff 2011, ordinal metric)
+    return (k - c + (n_c - n_k) / 2) ** 2
+
+
+def alpha_from_coincidences(o: Any, values: list[Any], level: str) -> Any:
+    """alpha = 1 − (n − 1) Σ o_ck δ²_ck / Σ n_c n_k δ²_ck, for one matrix or a batch; NaN where undefined."""
+    import numpy as np
+
+    marginals = o.sum(axis=-1)
+    n = marginals.sum(axis=-1)
+    delta = distances(values, level, marginals)
+    observed = (o * delta).sum(axis=(-2, -1))
+    expected = (marginals[..., :, None] * marginals[..., None, :] * delta).sum(axis=(-2, -1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(expected > 0, 1 - (n - 1) * observed / expected, np.nan)
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+
+@dataclass
+class Alpha:
+    """Krippendorff's alpha with its bootstrap interval, or the reason it is undefined."""
+
+    value: float | None
+    reason: str = ""
+    ci: tuple[float, float] | None = None
+    ci_reason: str = ""
+
+
+@dataclass
+class Kappa:
+    """Cohen's kappa of two readers, or the reason it is undefined."""
+
+    value: float | None
+    reason: str = ""
+    units: int = 0
+
+
+def cohen_kappa(pairs: list[tuple[Any, Any]]) -> Kappa:
+    """Cohen's (unweighted) kappa of two readers' answers to the same units."""
+    if not pairs:
+        return Kappa(None, "no unit answered by both readers")
+    n = len(pairs)
+    observed = sum(a == b for a, b in pairs) / n
+    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    expected = sum(first[v] * second[v] for v in first) / (n * n)
+    if expected == 1:
+        return Kappa(None, "both readers gave one and the same answer throughout", n)
+    return Kappa((observed - expected) / (1 - expected), "", n)
+
+
+def krippendorff_alpha(variable: Variable, counts: Any, bootstrap: int, seed: int, *, pooled: bool = False) -> Alpha:
+    """alpha at the variable's level, with a bootstrap interval. Items use the ``krippendorff``
+    package; the pooled variable (hundreds of values, block-diagonal) uses the same formula on
+    its coincidence matrix, which is much faster than the package's dense units × V × V array."""
+    import numpy as np
+
+    paired = counts[counts.sum(axis=1) >= 2]
+    if paired.shape[0] == 0:
+        return Alpha(None, "no unit has answers from two readers")
+    if paired.shape[0] == 1:
+        if variable.item.scope == "essay":
+            return Alpha(None, "one essay is one unit: alpha compares answers across essays, so it needs two or more")
+        return Alpha(None, "one unit only: alpha needs answers to two or more units")
+    present = paired.sum(axis=0) > 0
+    if present.sum() < 2:
+        only = variable.label(int(np.argmax(present)))
+        return Alpha(None, f"no variation: every answer is {only!r}, so agreement by chance is 100%")
+    if pooled:
+        value = float(alpha_from_coincidences(coincidences(paired), variable.values, variable.level))
+    else:
+        import krippendorff
+
+        domain = variable.values if variable.level != "nominal" else None
+        value = float(krippendorff.alpha(value_counts=paired, value_domain=domain, level_of_measurement=variable.level))
+    result = Alpha(value)
+    if bootstrap > 0:
+        result.ci, result.ci_reason = bootstrap_interval(variable, counts, bootstrap, seed)
+    else:
+        result.ci_reason = "bootstrap off"
+    return result
+
+
+def bootstrap_interval(
+    variable: Variable, counts: Any, samples: int, seed: int
+) -> tuple[tuple[float, float] | None, str]:
+    """A percentile bootstrap interval for alpha that resamples paragraphs with replacement.
+
+    alpha needs only sums over units: the observed disagreement and the value totals (or, at the
+    ordinal level, the whole coincidence matrix). So each unit is reduced to that short vector,
+    paragraphs with equal vectors are counted once, and a resample is a multinomial draw of how
+    many of each to take: every sample costs one row of a matrix product, not a recomputation.
+    """
+    import numpy as np
+
+    pairable = counts.sum(axis=1)
+    keep = pairable >= 2
+    counts, pairable = counts[keep], pairable[keep]
+    size = len(variable.values)
+    if variable.level == "ordinal":
+        diagonal = counts[:, :, None] * np.eye(size)
+        features = ((counts[:, :, None] * counts[:, None, :] - diagonal) / (pairable - 1)[:, None, None]).reshape(
+            len(counts), size * size
+        )
+    else:
+        delta = distances(variable.values, variable.level, np.zeros(size))
+        observed = ((counts @ delta) * counts).sum(axis=1) / (pairable - 1)
+        features = np.column_stack([observed, counts])
+    clusters = np.unique(np.array(variable.units)[keep], axis=0, return_inverse=True)[1].reshape(-1)
+    summed = np.zeros((clusters.max() + 1, features.shape[1]))
+    np.add.at(summed, clusters, features)
+    patterns, frequency = np.unique(summed, axis=0, return_counts=True)
+    rng = np.random.default_rng([seed, zlib.crc32(variable.key.encode())])
+    draws = rng.multinomial(len(summed), frequency / frequency.sum(), size=samples)
+    totals = draws @ patterns
+    if variable.level == "ordinal":
+        alphas = alpha_from_coincidences(totals.reshape(samples, size, size), variable.values, "ordinal")
+    else:
+        marginals = totals[:, 1:]
+        n = marginals.sum(axis=1)
+        expected = ((marginals @ delta) * marginals).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            alphas = np.where(expected > 0, 1 - (n - 1) * totals[:, 0] / expected, np.nan)
+    alphas = alphas[~np.isnan(alphas)]
+    if len(alphas) < samples / 2:
+        return None, "most resamples have no variation"
+    tail = (1 - CI_LEVEL) / 2 * 100
+    low, high = np.percentile(alphas, [tail, 100 - tail])
+    return (float(low), float(high)), ""
+
+
+@dataclass
+class VariableStats:
+    """Every figure for one variable."""
+
+    variable: Variable
+    units: int
+    """Units with values from at least two readers (the N of alpha)."""
+    readers: int
+    """Readers who gave at least one value."""
+    pairable: int
+    """Values in those units."""
+    agreement: float | None
+    """Share of agreeing pairs of values within units (1 − D_o at the nominal level)."""
+    alpha: Alpha
+    kappa: Kappa | None
+    """Only when exactly two readers are compared."""
+    dominant: tuple[str, float] | None
+    """The answer that is over 90% of the pairable values, and its share."""
+    unsure_rate: float | None
+
+    @property
+    def key(self) -> str:
+        return self.variable.key
+
+
+def variable_stats(variable: Variable, bootstrap: int = 1000, seed: int = 1, *, pooled: bool = False) -> VariableStats:
+    """Every figure for one variable."""
+    import numpy as np
+
+    counts = value_counts(variable)
+    paired = counts[counts.sum(axis=1) >= 2]
+    n = int(paired.sum())
+    agreement = dominant = None
+    if n:
+        agreement = float(np.trace(coincidences(paired)) / n)
+        marginals = paired.sum(axis=0)
+        top = int(np.argmax(marginals))
+        if marginals[top] / n > DOMINANT_SHARE:
+            dominant = (variable.label(top), float(marginals[top] / n))
+    codes = variable.codes
+    kappa = None
+    if codes.shape[0] == 2:
+        both = (codes[0] >= 0) & (codes[1] >= 0)
+        kappa = cohen_kappa(list(zip(codes[0][both].tolist(), codes[1][both].tolist(), strict=True)))
+    answered = int((codes >= 0).sum())
+    marked = sum(variable.unsure)
+    return VariableStats(
+        variable=variable,
+        units=int(paired.shape[0]),
+        readers=int((codes >= 0).any(axis=1).sum()),
+        pairable=n,
+        agreement=agreement,
+        alpha=krippendorff_alpha(variable, counts, bootstrap, seed, pooled=pooled),
+        kappa=kappa,
+        dominant=dominant,
+        unsure_rate=marked / (answered + marked) if answered + marked else None,
+    )
+
+
+@dataclass(frozen=True)
+class _AllItems:
+    id: str = "overall"
+    prompt: str = "All items pooled (nominal)"
+    scope: str = "paragraph"
+
+
+def pooled(found: list[Variable]) -> Variable:
+    """Every item's values as one nominal variable: units are (item, unit) pairs and values are
+    "item: answer", so answers to different items never coincide. The bootstrap resamples
+    whole paragraphs, with every item of each."""
+    import numpy as np
+
+    values: list[Any] = []
+    units: list[tuple[int, int]] = []
+    blocks = []
+    for variable in found:
+        blocks.append(np.where(variable.codes >= 0, variable.codes + len(values), MISSING))
+        values += [f"{variable.key}: {variable.label(code)}" for code in range(len(variable.values))]
+        units += variable.units
+    unsure = [sum(v.unsure[r] for v in found) for r in range(len(found[0].unsure))]
+    return Variable("overall", _AllItems(), None, "nominal", values, units, np.concatenate(blocks, axis=1), unsure)
+
+
+# --- the whole comparison -------------------------------------------------------------------
+
+
+@dataclass
+class PairAgreement:
+    """Two readers' agreement over every item (a multi item as the whole set ticked)."""
+
+    first: str
+    second: str
+    units: int
+    """Answers to compare: (item, unit) pairs both answered."""
+    agreement: float | None
+    kappa: float | None
+    """Mean of the items' Cohen's kappa, where defined."""
+
+
+@dataclass
+class ParagraphRow:
+    """One paragraph's row of the disagreement map: per item, disagreeing pairs of readers."""
+
+    essay: int
+    index: int
+    disagreeing: list[int]
+    pairs: list[int]
+
+    @property
+    def contention(self) -> float:
+        """Share of the pairs of answers in this paragraph that disagree."""
+        pairs = sum(self.pairs)
+        return sum(self.disagreeing) / pairs if pairs else 0.0
+
+    @property
+    def split_items(self) -> int:
+        return sum(1 for d in self.disagreeing if d)
+
+
+@dataclass
+class SpanAgreement:
+    """Highlight agreement of two readers for one label, as in SemEval span tasks."""
+
+    label: str
+    first: str
+    second: str
+    first_spans: int
+    second_spans: int
+    exact: int
+    """Spans both readers marked with exactly the same bounds."""
+    overlap_f1: float | None
+    """F1 where a span counts as found when it overlaps one of the other reader's."""
+
+    @property
+    def exact_f1(self) -> float | None:
+        total = self.first_spans + self.second_spans
+        return 2 * self.exact / total if total else None
+
+
+@dataclass
+class Comparison:
+    """Everything ``readtui compare`` reports."""
+
+    input: ComparisonInput
+    level: str
+    bootstrap: int
+    seed: int
+    items: list[VariableStats]
+    """Per variable, in checklist order (a multi item's options follow it)."""
+    overall: VariableStats | None
+    unsure_by_reader: dict[str, float | None]
+    pairs: list[PairAgreement]
+    map_items: list[Variable]
+    """The columns of the disagreement map: paragraph-scope items (multi as a whole)."""
+    rows: list[ParagraphRow]
+    spans: list[SpanAgreement]
+
+    @property
+    def readers(self) -> list[str]:
+        return self.input.readers
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.input.warnings
+
+    @property
+    def contested(self) -> list[ParagraphRow]:
+        """Paragraphs with any disagreement, most contested first."""
+        rows = [row for row in self.rows if row.split_items]
+        return sorted(rows, key=lambda r: (-r.contention, -r.split_items, r.essay, r.index))
+
+    @property
+    def lowest(self) -> list[VariableStats]:
+        """Items (not single options), lowest alpha first; undefined alphas last."""
+        items = [s for s in self.items if s.variable.option is None]
+        return sorted(items, key=lambda s: (s.alpha.value is None, s.alpha.value or 0, s.agreement or 0))
+
+    def answers(self, variable: Variable, essay: int, index: int) -> dict[str, str]:
+        """Reader → answer to ``variable`` in one paragraph (index 0: the essay as a whole)."""
+        u = unit_offsets(self.input)[essay] + index - 1 if index else essay
+        return {
+            reader: variable.label(int(code))
+            for reader, code in zip(self.readers, variable.codes[:, u], strict=True)
+            if code >= 0
+        }
+
+
+def compare(data: ComparisonInput, scale_level: str = "ordinal", bootstrap: int = 1000, seed: int = 1) -> Comparison:
+    """Compute every figure of the comparison."""
+    if scale_level not in LEVELS[1:]:
+        raise ValueError(f"scale level must be ordinal or interval, not {scale_level!r}")
+    found = variables(data, scale_level)
+    whole = [v for v in found if v.option is None]
+    unsure_by_reader = {}
+    for r, reader in enumerate(data.readers):
+        marked = sum(v.unsure[r] for v in whole)
+        answered = sum(int((v.codes[r] >= 0).sum()) for v in whole)
+        unsure_by_reader[reader] = marked / (answered + marked) if answered + marked else None
+    map_items = [v for v in whole if v.item.scope == "paragraph"]
+    return Comparison(
+        input=data,
+        level=scale_level,
+        bootstrap=bootstrap,
+        seed=seed,
+        items=[variable_stats(v, bootstrap, seed) for v in found],
+        overall=variable_stats(pooled(whole), bootstrap, seed, pooled=True) if whole else None,
+        unsure_by_reader=unsure_by_reader,
+        pairs=_pair_agreement(data.readers, whole),
+        map_items=map_items,
+        rows=_disagreement_rows(data, map_items),
+        spans=span_agreement(data),
+    )
+
+
+def _pair_agreement(readers: list[str], whole: list[Variable]) -> list[PairAgreement]:
+    """Vectorised: per item and value, one product of the readers × units indicator matrices."""
+    import numpy as np
+
+    size = len(readers)
+    same, both = np.zeros((size, size)), np.zeros((size, size))
+    kappa_sum, kappa_count = np.zeros((size, size)), np.zeros((size, size))
+    for variable in whole:
+        present = (variable.codes >= 0).astype(float)
+        shared = present @ present.T
+        agree = np.zeros((size, size))
+        expected = np.zeros((size, size))
+        for value in range(len(variable.values)):
+            gave = (variable.codes == value).astype(float)
+            agree += gave @ gave.T
+            on_shared = gave @ present.T  # [i, j]: units where i gave the value and j answered
+            expected += on_shared * on_shared.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            observed = agree / shared
+            chance = expected / shared**2
+            kappa = (observed - chance) / (1 - chance)
+        defined = (shared > 0) & (chance < 1)
+        kappa_sum += np.where(defined, kappa, 0)
+        kappa_count += defined
+        same += agree
+        both += shared
+    return [
+        PairAgreement(
+            readers[i],
+            readers[j],
+            int(both[i, j]),
+            float(same[i, j] / both[i, j]) if both[i, j] else None,
+            float(kappa_sum[i, j] / kappa_count[i, j]) if kappa_count[i, j] else None,
+        )
+        for i, j in combinations(range(size), 2)
+    ]
+
+
+def _disagreement_rows(data: ComparisonInput, map_items: list[Variable]) -> list[ParagraphRow]:
+    import numpy as np
+
+    disagreeing, pairs = [], []
+    for variable in map_items:
+        counts = value_counts(variable)
+        given = counts.sum(axis=1)
+        all_pairs = given * (given - 1) // 2
+        pairs.append(all_pairs)
+        disagreeing.append(all_pairs - (counts * (counts - 1) // 2).sum(axis=1))
+    units = [(e, p) for e, essay in enumerate(data.essays) for p in range(1, essay.paragraphs + 1)]
+    if not map_items:
+        return [ParagraphRow(e, p, [], []) for e, p in units]
+    disagree_rows = np.column_stack(disagreeing).tolist()
+    pair_rows = np.column_stack(pairs).tolist()
+    return [ParagraphRow(e, p, d, n) for (e, p), d, n in zip(units, disagree_rows, pair_rows, strict=True)]
+
+
+def _spans(file: ReaderFile, paragraph: int | None = None) -> dict[str, set[tuple[int, int, int]]]:
+    """The reader's live highlights by label, as (paragraph, start, end); of one paragraph, or all."""
+    spans: dict[str, set[tuple[int, int, int]]] = {}
+    records = file.assessment.paragraph if paragraph is None else [r for r in [file.record(paragraph)] if r]
+    for record in records:
+        if not record.stale:
+            for h in record.highlight:
+                if not h.stale:
+                    spans.setdefault(h.label, set()).add((record.index, h.start, h.end))
+    return spans
+
+
+def _overlap_found(spans: set[tuple[int, int, int]], others: set[tuple[int, int, int]]) -> int:
+    by_paragraph: dict[int, list[tuple[int, int]]] = {}
+    for index, start, end in others:
+        by_paragraph.setdefault(index, []).append((start, end))
+    return sum(
+        1
+        for index, start, end in spans
+        if any(start < other_end and other_start < end for other_start, other_end in by_paragraph.get(index, ()))
+    )
+
+
+def span_agreement(data: ComparisonInput, only: tuple[int, int] | None = None) -> list[SpanAgreement]:
+    """Per label and pair of readers, summed over every essay both read; or in one
+    (essay number, paragraph index) when ``only`` is given."""
+    totals: dict[tuple[str, str, str], list[int]] = {}
+    for e, essay in enumerate(data.essays):
+        if only is not None and only[0] != e:
+            continue
+        spans = {file.reader: _spans(file, only[1] if only else None) for file in essay.files}
+        for a, b in combinations(essay.readers, 2):
+            for label in data.checklist.labels:
+                first, second = spans[a].get(label, set()), spans[b].get(label, set())
+                if first or second:
+                    sums = totals.setdefault((label, a, b), [0, 0, 0, 0, 0])
+                    sums[0] += len(first)
+                    sums[1] += len(second)
+                    sums[2] += len(first & second)
+                    sums[3] += _overlap_found(first, second)
+                    sums[4] += _overlap_found(second, first)
+    result = []
+    for (label, a, b), (na, nb, exact, a_found, b_found) in totals.items():
+        f1 = None
+        if na and nb:
+            precision, recall = b_found / nb, a_found / na
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        elif na or nb:
+            f1 = 0.0
+        result.append(SpanAgreement(label, a, b, na, nb, exact, f1))
+    return result
+
+
+def answer_text(record: Answers, item_id: str) -> str:
+    """An answer as one line: options joined by '+', 'none', 'unsure', or '' when unanswered."""
+    if item_id in record.unsure:
+        return "unsure"
+    value = record.answers.get(item_id)
+    return "" if value is None else value_text(value)
+
+
+def value_text(value: Any) -> str:
+    """A stored answer as one line: options joined by '+' ('none' for no option ticked)."""
+    if isinstance(value, list):
+        return "+".join(value) or "none"
+    return str(value)
+
+
+def fmt(value: float | None, digits: int = 2) -> str:
+    """A figure for people: fixed digits, or an em dash when undefined (never 'nan')."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    return f"{value:.{digits}f}"

@@ -1,0 +1,285 @@
+"""Everything that happens before the app starts, and the sessions index (no Textual)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from readtui.core.assessment import assessment_from_data, checklist_problems, quick_assessment
+from readtui.core.checklist import bundled_checklist_dir, checklist_from_data, quick_checklist, resolve_checklist
+from readtui.core.errors import ReadtuiError, ReadtuiErrors
+from readtui.core.essay import load_essay, sample_essay_path
+from readtui.core.paths import sessions_index_path
+from readtui.core.session import ReadingSession, new_assessment, resume_problems
+from readtui.core.storage import (
+    AssessmentWriter,
+    FileLock,
+    file_sha256,
+    load_assessment,
+    parse_toml,
+    read_sessions,
+    record_session,
+    remove_stale_temps,
+)
+
+if TYPE_CHECKING:
+    from readtui.core.training import Trainer
+
+
+@dataclass
+class PreparedSession:
+    """A session ready for the app: loaded, checked, and locked for writing."""
+
+    session: ReadingSession
+    out_path: Path
+    essay_path: Path
+    checklist_path: Path
+    lock: FileLock
+    writer: AssessmentWriter = field(default_factory=AssessmentWriter)
+    notices: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    unchecked: list[tuple[Callable[[Path, dict[str, Any]], Any], Path, dict[str, Any]]] = field(default_factory=list)
+    """Files built without pydantic for the first frame, to validate right after it."""
+    trainer: Trainer | None = None
+    """In training (``readtui train``): the key and the learner's progress against it."""
+    key_path: Path | None = None
+
+    def check(self) -> list[ReadtuiError]:
+        """Validate the files that were built without pydantic: one error per problem."""
+        problems: list[ReadtuiError] = []
+        for from_data, path, data in self.unchecked:
+            try:
+                from_data(path, data)
+            except ReadtuiErrors as errors:
+                problems += errors.problems
+            except ReadtuiError as error:
+                problems.append(error)
+        self.unchecked.clear()
+        return problems
+
+    def save(self) -> None:
+        """Write the assessment now (atomically)."""
+        self.session.identify()
+        self.writer.save(self.out_path, self.session.assessment)
+
+    def index_entry(self) -> dict[str, Any]:
+        """This session as a line of the sessions index."""
+        assessment = self.session.assessment
+        return {
+            "path": str(self.out_path.resolve()),
+            "essay": str(self.essay_path.resolve()),
+            "checklist": str(self.checklist_path.resolve()),
+            "encoding": self.encoding,
+            "title": assessment.essay.title or self.essay_path.name,
+            "reader": assessment.reader.name,
+            "paragraphs": self.session.paragraph_count,
+            "answered": self.session.answered_paragraphs(),
+            "status": assessment.session.status,
+            "updated": assessment.session.updated.isoformat(),
+        } | ({"key": str(self.key_path.resolve())} if self.key_path else {})
+
+    def remember_in_index(self) -> None:
+        """Record the session in the index (best effort: the index is a convenience)."""
+        try:
+            record_session(sessions_index_path(), self.index_entry())
+        except Exception:  # noqa: BLE001 - a broken index must never cost the reader their session
+            pass
+
+    def close(self, *, remember: bool = True) -> None:
+        """Update the sessions index (if ``remember``) and release the lock (once; later calls do nothing)."""
+        if self.lock.held:
+            if remember:
+                self.remember_in_index()
+            self.lock.release()
+
+
+def safe_file_part(name: str) -> str:
+    """A reader name made safe for a file name: no separators, controls or leading dots."""
+    name = unicodedata.normalize("NFC", name)
+    name = "".join("-" if unicodedata.category(ch)[0] in "CZ" else ch for ch in name)
+    name = re.sub(r"[/\\:*?\"<>|]+", "-", name).strip("-. ")
+    return re.sub(r"-{2,}", "-", name)[:64] or "reader"
+
+
+def default_out_path(essay_path: Path, reader: str, kind: str = "") -> Path:
+    """``<essay-stem>.<reader>.readtui.toml`` in the current directory (``kind`` "train":
+    ``<essay-stem>.<reader>.train.readtui.toml``, so training never mixes with reading)."""
+    return Path.cwd() / f"{essay_path.stem}.{safe_file_part(reader)}.{kind + '.' if kind else ''}readtui.toml"
+
+
+def refuse_symlink_loop(path: Path) -> None:
+    """A one-line error for an output file that is a symlink loop (resolving it would raise)."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ReadtuiError(path, "symlink loop (too many levels of symbolic links)") from None
+
+
+def bundled_key_path() -> Path:
+    """The answer key of the sample essay (the bundled exercise of ``readtui train``)."""
+    return sample_essay_path().with_name("rapprochement-iran-isis.key.readtui.toml")
+
+
+def prepare_training(
+    essay_path: Path | None,
+    *,
+    key_path: Path | None,
+    checklist_spec: str | None,
+    reader: str,
+    out: Path | None,
+    encoding: str | None = None,
+) -> PreparedSession:
+    """Like `prepare_session`, for a learner training against an answer key.
+
+    Without a key, the bundled exercise: the sample essay and its key. The key is only read.
+    """
+    from readtui.core.training import Trainer, key_problems  # only training needs them
+
+    if key_path is None:
+        if essay_path is not None and essay_path.resolve() != sample_essay_path().resolve():
+            raise ReadtuiError(
+                essay_path, "training needs an answer key: --key KEY.toml (the bundled key is for the sample essay)"
+            )
+        key_path = bundled_key_path()
+    key = load_assessment(key_path)
+    if essay_path is None:
+        if key.essay.sha256 != load_essay(sample_essay_path()).sha256:
+            raise ReadtuiError(key_path, "give the essay this key is for: readtui train ESSAY --key KEY.toml")
+        essay_path = sample_essay_path()
+    out = out or default_out_path(essay_path, reader, "train")
+    refuse_symlink_loop(out)
+    if out.resolve() == key_path.resolve():
+        raise ReadtuiError(out, "is the answer key: training never writes over it; choose another --out")
+    checklist_spec = checklist_spec or str(resolve_checklist(None, checklist_id=key.checklist.id, beside=key_path))
+    prepared = prepare_session(essay_path, checklist_spec=checklist_spec, reader=reader, out=out, encoding=encoding)
+    try:
+        session = prepared.session
+        # The key is checked against the checklist: validate the checklist first (now, not after
+        # the first frame), or a broken checklist would show as a key that does not fit it.
+        checked = prepared.check()
+        if checked:
+            raise ReadtuiErrors(checked)
+        problems = key_problems(key_path, key, session.essay.sha256, session.checklist.id)
+        problems += checklist_problems(key_path, key, session.checklist)
+        if problems:
+            raise ReadtuiErrors(problems)
+        key_sha = file_sha256(key_path)
+        training = session.assessment.training
+        if training is not None and training.key_sha256 != key_sha:
+            raise ReadtuiError(out, "was trained against another answer key; use --out to start a new file")
+        prepared.trainer = Trainer(session, key, key_sha, source_name(key_path, out))
+        prepared.key_path = key_path
+        return prepared
+    except BaseException:
+        prepared.lock.release()
+        raise
+
+
+def source_name(essay_path: Path, out_path: Path) -> str:
+    """How the assessment names its essay: relative to the assessment when that is short."""
+    if essay_path.resolve() == sample_essay_path().resolve():
+        return essay_path.name
+    try:
+        return str(essay_path.resolve().relative_to(out_path.resolve().parent))
+    except ValueError:
+        return str(essay_path.resolve())
+
+
+def prepare_session(
+    essay_path: Path | None,
+    *,
+    checklist_spec: str | None,
+    reader: str,
+    out: Path | None,
+    title: str | None = None,
+    author: str | None = None,
+    encoding: str | None = None,
+) -> PreparedSession:
+    """Load the essay and checklist, lock and resume (or start) the assessment.
+
+    Raises ReadtuiError for bad input; nothing is written here.
+    """
+    essay_path = essay_path or sample_essay_path()
+    essay = load_essay(essay_path, encoding=encoding, title=title, author=author)
+    out_path = out or default_out_path(essay_path, reader)
+    refuse_symlink_loop(out_path)
+    lock = FileLock(out_path)
+    lock.acquire()
+    remove_stale_temps(out_path)  # a save cut short by a kill leaves one; none can be running now
+    try:
+        # Built without pydantic when their shape is right, so the first frame comes sooner;
+        # `PreparedSession.check` validates them right after it.
+        unchecked = []
+        existing = None
+        if out_path.exists():
+            existing_data = parse_toml(out_path)
+            existing = quick_assessment(out_path, existing_data)
+            unchecked.append((assessment_from_data, out_path, existing_data))
+        checklist_path = resolve_checklist(
+            checklist_spec, checklist_id=existing.checklist.id if existing else None, beside=out_path
+        )
+        checklist_data = parse_toml(checklist_path)
+        checklist = quick_checklist(checklist_path, checklist_data)
+        if checklist_path.resolve().parent != bundled_checklist_dir().resolve():
+            # A checklist readtui ships is validated by its tests: only other people's are
+            # validated here, which spares the default session pydantic's time and memory.
+            unchecked.append((checklist_from_data, checklist_path, checklist_data))
+        checklist_sha = file_sha256(checklist_path)
+        notices: list[str] = []
+        if existing is None:
+            source = source_name(essay_path, out_path)
+            assessment = new_assessment(essay, checklist, checklist_sha, reader, source, identify=False)
+        else:
+            assessment = existing
+            try:
+                notices += resume_problems(out_path, assessment, essay, reader)
+            except ReadtuiError:
+                raise
+            except Exception:
+                # Data that has the right shape but not valid values (not yet validated): let
+                # the validation say what is wrong, in one line per problem.
+                assessment_from_data(out_path, existing_data)
+                raise
+            notices += _checklist_changes(out_path, assessment, checklist, checklist_sha)
+        return PreparedSession(
+            session=ReadingSession(essay, checklist, assessment),
+            out_path=out_path,
+            essay_path=essay_path,
+            checklist_path=checklist_path,
+            lock=lock,
+            notices=notices,
+            encoding=encoding,
+            unchecked=unchecked,
+        )
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _checklist_changes(out_path: Path, assessment, checklist, checklist_sha: str) -> list[str]:
+    recorded = assessment.checklist
+    if recorded.id != checklist.id:
+        raise ReadtuiError(
+            out_path,
+            f"the assessment uses checklist {recorded.id!r}, not {checklist.id!r}; pass --checklist {recorded.id}",
+        )
+    notices = []
+    if recorded.version != checklist.version or (recorded.sha256 and recorded.sha256 != checklist_sha):
+        notices.append(
+            f"The checklist changed since this file was saved (version {recorded.version or '?'} → {checklist.version}); "
+            "answers to items it no longer has are kept in the file."
+        )
+        recorded.version, recorded.sha256 = checklist.version, checklist_sha
+    return notices
+
+
+def recent_sessions() -> list[dict[str, Any]]:
+    """The sessions index, newest first."""
+    return read_sessions(sessions_index_path())

@@ -1,0 +1,498 @@
+"""A reading session: the assessment being edited, and every change a reader can make (no Textual).
+
+The app is a thin layer over this class; tests drive it directly too.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from readtui import __version__
+from readtui.core.assessment import (
+    Answers,
+    Assessment,
+    ChecklistInfo,
+    EssayInfo,
+    Highlight,
+    ParagraphRecord,
+    Reader,
+    excerpt,
+    utc_now,
+)
+from readtui.core.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem, TextItem
+from readtui.core.errors import ReadtuiError
+
+Target = int | None
+"""Where an answer goes: a 1-based paragraph index, or None for the essay as a whole."""
+
+UNVISITED, STARTED, COMPLETE = "unvisited", "started", "complete"
+UNDO_DEPTH = 200
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a change touched, so the screen knows what to redraw."""
+
+    target: Target
+
+
+class ReadingSession:
+    """The essay, the checklist and the assessment being written, with the reader's actions."""
+
+    def __init__(self, essay, checklist: Checklist, assessment: Assessment) -> None:
+        self.essay = essay
+        self.checklist = checklist
+        self.assessment = assessment
+        self._records: dict[int, ParagraphRecord] = {r.index: r for r in assessment.paragraph if not r.stale}
+        for record in assessment.paragraph:
+            if record.stale:
+                self._records.setdefault(record.index, record)
+        self._undo: list[tuple[Target, Answers]] = []
+        self.paragraph_items = [item for _, items in checklist.items_in("paragraph") for item in items]
+        self.essay_items = [item for _, items in checklist.items_in("essay") for item in items]
+        self._required_paragraph = [item.id for item in self.paragraph_items if item.required]
+        self._required_set = frozenset(self._required_paragraph)
+        self._required_essay = [item.id for item in self.essay_items if item.required]
+
+    # --- reading state ---------------------------------------------------------------------
+
+    @property
+    def paragraph_count(self) -> int:
+        return len(self.essay.paragraphs)
+
+    def identify(self) -> None:
+        """Record the essay's sha256 in the assessment, if it is not there yet (see `new_assessment`)."""
+        if not self.assessment.essay.sha256:
+            self.assessment.essay.sha256 = self.essay.sha256
+
+    @property
+    def position(self) -> int:
+        """The 1-based paragraph on screen."""
+        return self.assessment.session.position
+
+    def text(self, index: int) -> str:
+        """The normalised text of paragraph ``index`` (1-based)."""
+        return self.essay.paragraphs[index - 1]
+
+    def record(self, index: int) -> ParagraphRecord | None:
+        """The reader's record of paragraph ``index``, if there is one."""
+        return self._records.get(index)
+
+    def answers(self, target: Target) -> Answers:
+        """Answers for a paragraph (an empty record if none yet) or for the essay."""
+        if target is None:
+            return self.assessment.overall
+        return self._records.get(target) or self._new_record(target)
+
+    def paragraph_state(self, index: int) -> str:
+        """``unvisited``, ``started`` or ``complete`` (every required item answered or unsure)."""
+        record = self._records.get(index)
+        if record is None or not record.has_content():
+            return UNVISITED
+        if record.stale:
+            return STARTED  # answers to text that has since changed: to be reviewed
+        # Set operations in C: the progress strip asks this of every answered paragraph on each key.
+        missing = self._required_set - record.answers.keys()
+        if not missing or missing.issubset(record.unsure):
+            return COMPLETE
+        return STARTED
+
+    def paragraph_states(self) -> dict[int, str]:
+        """The state of every paragraph that is not unvisited; flagged ones read ``flagged``."""
+        states = {}
+        for index, record in self._records.items():
+            state = "flagged" if record.flagged else self.paragraph_state(index)
+            if state != UNVISITED:
+                states[index] = state
+        return states
+
+    def is_flagged(self, index: int) -> bool:
+        record = self._records.get(index)
+        return record is not None and record.flagged
+
+    def is_stale(self, index: int) -> bool:
+        record = self._records.get(index)
+        return record is not None and record.stale
+
+    def answered_paragraphs(self) -> int:
+        """How many paragraphs have every required item answered."""
+        return sum(1 for index in self._records if self.paragraph_state(index) == COMPLETE)
+
+    def unanswered_required(self) -> list[tuple[Target, str]]:
+        """Every (paragraph or None for the essay, item id) still needing an answer."""
+        missing: list[tuple[Target, str]] = []
+        for index in range(1, self.paragraph_count + 1):
+            record = self._records.get(index)
+            for item_id in self._required_paragraph:
+                if record is None or record.stale or not record.is_answered(item_id):
+                    missing.append((index, item_id))
+        missing += [
+            (None, item_id) for item_id in self._required_essay if not self.assessment.overall.is_answered(item_id)
+        ]
+        return missing
+
+    def answer_counts(self) -> dict[str, Counter]:
+        """For each paragraph item, how often each answer was given (multi: each option ticked)."""
+        counts: dict[str, Counter] = {item.id: Counter() for item in self.paragraph_items}
+        for record in self._records.values():
+            for item_id, value in record.answers.items():
+                if item_id in counts:
+                    counts[item_id].update(value if isinstance(value, list) else [value])
+                    if value == []:
+                        counts[item_id]["none of these"] += 1
+            for item_id in record.unsure:
+                if item_id in counts:
+                    counts[item_id]["unsure"] += 1
+        return counts
+
+    def flagged_paragraphs(self) -> list[int]:
+        return sorted(index for index, record in self._records.items() if record.flagged)
+
+    # --- changes ---------------------------------------------------------------------------
+
+    def go_to(self, index: int) -> None:
+        """Move to paragraph ``index`` (clamped to the essay)."""
+        self.assessment.session.position = max(1, min(index, self.paragraph_count))
+
+    def choose(self, target: Target, item: Any, digit: int) -> bool:
+        """Digit key ``digit`` on ``item``: pick an option or scale value, toggle a multi option."""
+        if isinstance(item, ChoiceItem):
+            if 1 <= digit <= len(item.options):
+                return self.set_answer(target, item.id, item.options[digit - 1].id)
+        elif isinstance(item, MultiItem):
+            if digit == 0:
+                return self.set_answer(target, item.id, [])
+            if 1 <= digit <= len(item.options):
+                return self.toggle_option(target, item, item.options[digit - 1].id)
+        elif isinstance(item, ScaleItem):
+            value = item.value_for_key(digit)
+            if value is not None:
+                return self.set_answer(target, item.id, value)
+        return False
+
+    def toggle_option(self, target: Target, item: MultiItem, option_id: str) -> bool:
+        """Tick or untick one option of a multi item; unticking the last one clears the answer."""
+        current = self.answers(target).answers.get(item.id)
+        ticked = list(current) if isinstance(current, list) else []
+        if option_id in ticked:
+            ticked.remove(option_id)
+            return self.set_answer(target, item.id, ticked or None)
+        order = [option.id for option in item.options]
+        return self.set_answer(target, item.id, sorted([*ticked, option_id], key=order.index))
+
+    def set_answer(self, target: Target, item_id: str, value: Any, *, undoable: bool = True) -> bool:
+        """Set (or with None, clear) an answer; an answer replaces an unsure mark."""
+        record = self.answers(target)
+        unchanged = record.answers.get(item_id) == value and item_id not in record.unsure
+        if target is not None and self.is_stale(target):
+            unchanged = False  # choosing the same answer again confirms it for the edited text
+        if unchanged or (value is None and not record.is_answered(item_id)):
+            return False
+        self._before_change(target, undoable)
+        record = self.answers(target)
+        if value is None:
+            record.answers.pop(item_id, None)
+        else:
+            record.answers[item_id] = value
+        if item_id in record.unsure:
+            record.unsure.remove(item_id)
+        return self._after_change(target)
+
+    def clear(self, target: Target, item_id: str) -> bool:
+        """Remove the answer and any unsure mark."""
+        return self.set_answer(target, item_id, None)
+
+    def toggle_unsure(self, target: Target, item_id: str) -> bool:
+        """Mark the item unsure (dropping its answer), or unmark it."""
+        self._before_change(target, True)
+        record = self.answers(target)
+        if item_id in record.unsure:
+            record.unsure.remove(item_id)
+        else:
+            record.answers.pop(item_id, None)
+            record.unsure.append(item_id)
+        return self._after_change(target)
+
+    def set_text(self, target: Target, item: TextItem, text: str, *, undoable: bool = True) -> bool:
+        """Set a text item's answer; blank text clears it."""
+        return self.set_answer(target, item.id, text if text.strip() else None, undoable=undoable)
+
+    def set_note(self, target: Target, text: str, *, undoable: bool = True) -> bool:
+        """Set the paragraph's (or the essay's) note."""
+        if self.answers(target).note == text:
+            return False
+        self._before_change(target, undoable)
+        self.answers(target).note = text
+        return self._after_change(target)
+
+    def toggle_flag(self, index: int) -> bool:
+        """Flag or unflag a paragraph (to come back to it)."""
+        self._before_change(index, True)
+        record = self.answers(index)
+        record.flagged = not record.flagged
+        return self._after_change(index)
+
+    def add_highlight(self, index: int, start: int, end: int, label: str, note: str = "") -> Highlight:
+        """Mark ``text[start:end]`` of paragraph ``index`` with ``label``."""
+        text = self.text(index)
+        if not 0 <= start < end <= len(text):
+            raise ValueError(f"no text at {start}–{end} in a paragraph of {len(text)} characters")
+        self._before_change(index, True)
+        highlight = Highlight(start=start, end=end, label=label, quote=text[start:end], note=note)
+        record = self.answers(index)
+        record.highlight.append(highlight)
+        record.highlight.sort(key=lambda h: (h.start, h.end))
+        self._after_change(index)
+        return highlight
+
+    def edit_highlight(
+        self, index: int, number: int, *, label: str | None = None, note: str | None = None, undoable: bool = True
+    ) -> bool:
+        """Change the label or note of highlight ``number`` (0-based, in text order) of paragraph ``index``."""
+        self._before_change(index, undoable)
+        highlight = self.answers(index).highlight[number]
+        if label is not None:
+            highlight.label = label
+        if note is not None:
+            highlight.note = note
+        return self._after_change(index)
+
+    def remove_highlight(self, index: int, number: int) -> bool:
+        """Delete highlight ``number`` (0-based, in text order) of paragraph ``index``."""
+        self._before_change(index, True)
+        del self.answers(index).highlight[number]
+        return self._after_change(index)
+
+    def highlights_by_label(self) -> dict[str, list[tuple[int, Highlight]]]:
+        """Every highlight of the essay as (paragraph, highlight), grouped by label in checklist order."""
+        grouped: dict[str, list[tuple[int, Highlight]]] = {label: [] for label in self.checklist.labels}
+        for index in sorted(self._records):
+            for highlight in self._records[index].highlight:
+                grouped.setdefault(highlight.label, []).append((index, highlight))
+        return {label: found for label, found in grouped.items() if found}
+
+    def evidence_wanted(self, index: int) -> list[str]:
+        """Items of paragraph ``index`` answered with an option that claims a problem
+        (``needs_evidence``) but with no highlight of the item's ``evidence`` label yet."""
+        record = self._records.get(index)
+        if record is None:
+            return []
+        shown = {highlight.label for highlight in record.highlight}
+        wanted = []
+        for item in self.paragraph_items:
+            options = getattr(item, "options", None)
+            value = record.answers.get(item.id)
+            if item.evidence is None or options is None or value is None or item.evidence in shown:
+                continue
+            chosen = set(value) if isinstance(value, list) else {value}
+            if any(option.needs_evidence and option.id in chosen for option in options):
+                wanted.append(item.id)
+        return wanted
+
+    def remember(self, target: Target) -> None:
+        """Record an undo point now, e.g. when a text edit starts (its keystrokes are not undone one by one)."""
+        self._undo.append((target, copy.deepcopy(self.answers(target))))
+        del self._undo[:-UNDO_DEPTH]
+
+    def undo(self) -> Change | None:
+        """Undo the last change to an answer, flag or note."""
+        if not self._undo:
+            return None
+        target, previous = self._undo.pop()
+        if target is None:
+            self.assessment.overall = previous
+        else:
+            current = self._records.get(target)
+            if current is not None:
+                previous.seconds = current.seconds  # reading time is not an answer: undo keeps it
+            self._store(previous)
+        self._after_change(target)
+        return Change(target)
+
+    def add_seconds(self, seconds: int) -> None:
+        """Count reading time on the current paragraph (not an undoable change)."""
+        record = self.answers(self.position)
+        self._store(record)
+        record.seconds += seconds
+        self.assessment.session.seconds += seconds
+
+    def finish(self) -> list[tuple[Target, str]]:
+        """Mark the assessment complete if nothing required is missing; returns what is missing."""
+        missing = self.unanswered_required()
+        if not missing:
+            self.assessment.session.status = "complete"
+            self._touch()
+        return missing
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _new_record(self, index: int) -> ParagraphRecord:
+        text = self.text(index)
+        return ParagraphRecord(
+            index=index, sha256=self.essay.paragraph_sha256(index - 1), chars=len(text), excerpt=excerpt(text)
+        )
+
+    def _store(self, record: ParagraphRecord) -> None:
+        current = self._records.get(record.index)
+        if current is record:
+            return
+        paragraphs = self.assessment.paragraph
+        if current is not None and not current.stale:
+            paragraphs.remove(current)
+        self._records[record.index] = record
+        paragraphs.append(record)
+
+    def _before_change(self, target: Target, undoable: bool) -> None:
+        if undoable:
+            self.remember(target)
+        if target is not None:
+            record = self.answers(target)
+            if record.stale:
+                # The reader is now answering the edited paragraph: the record is current again.
+                fresh = self._new_record(target)
+                record.sha256, record.chars, record.excerpt = fresh.sha256, fresh.chars, fresh.excerpt
+                record.stale = False
+            self._store(record)
+
+    def _after_change(self, target: Target) -> bool:
+        if target is not None:
+            record = self._records[target]
+            if not record.has_content():
+                self._records.pop(target)
+                self.assessment.paragraph.remove(record)
+        if self.assessment.session.status == "complete" and self._misses_required(target):
+            self.assessment.session.status = "in-progress"
+        self._touch()
+        return True
+
+    def _misses_required(self, target: Target) -> bool:
+        """Whether ``target`` lacks a required answer: after a change to a complete assessment
+        only the changed target needs looking at, not every paragraph of the essay."""
+        if target is None:
+            return not all(self.assessment.overall.is_answered(item_id) for item_id in self._required_essay)
+        return bool(self._required_paragraph) and self.paragraph_state(target) != COMPLETE
+
+    def _touch(self) -> None:
+        self.assessment.session.updated = utc_now()
+
+
+# --- opening ---------------------------------------------------------------------------------
+
+
+def new_assessment(
+    essay, checklist: Checklist, checklist_sha256: str, reader: str, source: str, *, identify: bool = True
+) -> Assessment:
+    """An empty assessment of ``essay`` by ``reader``.
+
+    With ``identify=False`` the essay's sha256 is left for `ReadingSession.identify` (hashing a
+    long essay means normalising every paragraph: the app does it after the first frame).
+    """
+    return Assessment(
+        created_by=f"readtui {__version__}",
+        reader=Reader(name=reader),
+        essay=EssayInfo(
+            title=essay.title,
+            author=essay.author,
+            date=essay.date,
+            source=source,
+            sha256=essay.sha256 if identify else "",
+            paragraphs=len(essay.paragraphs),
+        ),
+        checklist=ChecklistInfo(id=checklist.id, version=checklist.version, sha256=checklist_sha256),
+    )
+
+
+def resume_problems(path: Path, assessment: Assessment, essay, reader: str) -> list[str]:
+    """Refuse to resume someone else's file or another essay; realign an edited one.
+
+    Returns notices for the reader. Raises ReadtuiError when the file must not be written over.
+    """
+    if assessment.reader.name != reader:
+        raise ReadtuiError(
+            path,
+            f"belongs to reader {assessment.reader.name!r}, not {reader!r}; "
+            f"use --reader {assessment.reader.name} to resume it, or --out to start another file",
+        )
+    notices = [] if assessment.essay.sha256 == essay.sha256 else realign(path, assessment, essay)
+    # A hand-edited file can point past the essay even when its hash matches: the screen would fail on it.
+    count = len(essay.paragraphs)
+    for p, record in enumerate(assessment.paragraph, start=1):
+        if record.index > count:
+            raise ReadtuiError(
+                path, f"index {record.index} is past the essay's {count} paragraphs", f"paragraph[{p}].index"
+            )
+    assessment.session.position = min(assessment.session.position, count)
+    return notices
+
+
+def realign(path: Path, assessment: Assessment, essay) -> list[str]:
+    """Move records of an edited essay to their paragraphs' new places, by sha256.
+
+    Records whose paragraph text changed keep their place (shifted like the paragraphs before
+    them) and are marked stale.
+    """
+    positions: dict[str, list[int]] = {}
+    for i in range(len(essay.paragraphs)):
+        positions.setdefault(essay.paragraph_sha256(i), []).append(i + 1)
+    records = assessment.paragraph
+    shared = sum(1 for record in records if record.sha256 in positions)
+    # With no paragraph records (only overall answers) the hashes prove nothing: the title decides.
+    same_title = bool(essay.title) and essay.title == assessment.essay.title
+    if (not records and not same_title) or shared * 2 < len(records):
+        raise ReadtuiError(
+            path,
+            f"was written for a different essay ({assessment.essay.title or assessment.essay.source or 'untitled'!r}, "
+            f"{shared} of {len(records)} paragraphs match); use --out to start a new file",
+        )
+    taken: set[int] = set()
+    shifts: list[tuple[int, int]] = []
+    moved = 0
+    stale_records = []
+    for record in sorted(records, key=lambda r: r.index):
+        candidates = [i for i in positions.get(record.sha256, []) if i not in taken]
+        if candidates:
+            new_index = min(candidates, key=lambda i: abs(i - record.index))
+            taken.add(new_index)
+            shifts.append((record.index, new_index - record.index))
+            moved += new_index != record.index
+            record.index, record.stale = new_index, False
+        else:
+            stale_records.append(record)
+    paragraph_count = len(essay.paragraphs)
+    for record in stale_records:
+        # An edited paragraph stays where it was, shifted like the paragraphs before it
+        # (an insertion above it moves it down too), when that place is free.
+        shift = next((delta for old, delta in reversed(shifts) if old < record.index), 0)
+        wanted = record.index + shift
+        if 1 <= wanted <= paragraph_count and wanted not in taken:
+            record.index = wanted
+            taken.add(wanted)
+        record.index = min(record.index, paragraph_count)
+        record.stale = True
+        reanchor(record.highlight, essay.paragraphs[record.index - 1])
+    stale = len(stale_records)
+    assessment.essay.sha256 = essay.sha256
+    assessment.essay.paragraphs = paragraph_count
+    session = assessment.session
+    session.position = min(session.position, paragraph_count)
+    notices = [f"The essay was edited since this file was saved: {moved} paragraph(s) moved"]
+    if stale:
+        notices.append(f"{stale} paragraph(s) changed; their answers are kept and marked stale")
+    return ["; ".join(notices) + "."]
+
+
+def reanchor(highlights: list[Highlight], text: str) -> None:
+    """Point highlights at their quotes in the edited ``text`` (the nearest occurrence to where
+    they were); a quote that is not found again keeps its offsets and is marked stale."""
+    for highlight in highlights:
+        starts = [match.start() for match in re.finditer(re.escape(highlight.quote), text)]
+        if starts:
+            start = min(starts, key=lambda candidate: abs(candidate - highlight.start))
+            highlight.start, highlight.end, highlight.stale = start, start + len(highlight.quote), False
+        else:
+            highlight.stale = True

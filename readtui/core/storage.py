@@ -1,0 +1,376 @@
+"""The one module that reads and writes TOML: atomic saves, locks, the sessions index (no Textual)."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import glob
+import hashlib
+import marshal
+import os
+import re
+import secrets
+import tomllib
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from readtui.core.errors import ReadtuiError
+from readtui.core.files import read_regular_file
+
+SESSIONS_KEPT = 50
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def parse_toml(path: str | Path) -> dict[str, Any]:
+    """Read a TOML file; any problem (missing, unreadable, syntax) becomes a one-line ReadtuiError."""
+    path = Path(path)
+    data = read_regular_file(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReadtuiError(path, "not valid UTF-8 (TOML files must be UTF-8)", f"byte {error.start}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise _syntax_error(path, error) from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays or inline tables
+        raise ReadtuiError(path, "TOML syntax error: nested too deeply") from None
+
+
+def _syntax_error(path: Path, error: tomllib.TOMLDecodeError) -> ReadtuiError:
+    """``file: line 3, column 7: TOML syntax error: …``."""
+    message = str(error)
+    where = None
+    if message.endswith(")") and " (at line " in message:
+        message, _, position = message.rpartition(" (at ")
+        where = position.rstrip(")")
+    elif message.endswith(" (at end of document)"):
+        message = message.removesuffix(" (at end of document)")
+        where = "end of file"
+    return ReadtuiError(path, f"TOML syntax error: {message}", where)
+
+
+def load_checklist(path: str | Path):
+    """Load and validate a checklist file."""
+    from readtui.core.checklist import checklist_from_data
+
+    path = Path(path)
+    return checklist_from_data(path, parse_toml(path))
+
+
+def load_assessment(path: str | Path):
+    """Load an assessment file and validate it against its schema."""
+    from readtui.core.assessment import assessment_from_data
+
+    path = Path(path)
+    return assessment_from_data(path, parse_toml(path))
+
+
+def file_sha256(path: str | Path) -> str:
+    """sha256 of a file's bytes (checklists are identified this way)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def atomic_write(path: str | Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that a failure at any point leaves the old file intact.
+
+    Writes a temporary file in the same directory, flushes and fsyncs it, then renames it over
+    the target. A symlink is followed, so the link stays a link. Errors become a ReadtuiError
+    naming the file.
+    """
+    shown = path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+        if path.is_symlink():  # in a loop, realpath stops at a link: never write a file over it
+            raise ReadtuiError(shown, "could not save: symlink loop (too many levels of symbolic links)")
+    directory = path.parent if str(path.parent) else Path(".")
+    temp_name = None
+    try:
+        fd, temp_name = _create_temp(directory, path.name)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(temp_name, os.stat(path).st_mode & 0o777)
+        os.replace(temp_name, path)
+        temp_name = None
+        _fsync_directory(directory)
+    except OSError as error:
+        raise ReadtuiError(shown, f"could not save: {error.strerror or error}") from None
+    finally:
+        if temp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+
+
+def remove_stale_temps(path: str | Path) -> int:
+    """Delete the temporary files a killed save of ``path`` left behind (``.<name>.<hex>.tmp``);
+    call it only while holding ``path``'s lock, when no save of it can be under way. Returns how
+    many were removed."""
+    target = Path(os.path.realpath(path))
+    removed = 0
+    for temp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        if re.fullmatch(rf"\.{re.escape(target.name)}\.[0-9a-f]{{8}}\.tmp", temp.name):
+            with contextlib.suppress(OSError):
+                temp.unlink()
+                removed += 1
+    return removed
+
+
+def _create_temp(directory: Path, name: str) -> tuple[int, str]:
+    """A new ``.<name>.<random>.tmp`` beside the target, created 0666 less the umask like any other
+    file (``tempfile.mkstemp`` would make it 0600, and a new assessment would be private to its owner)."""
+    for _ in range(100):
+        candidate = str(directory / f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(
+                candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666
+            ), candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "could not create a temporary file", str(directory))
+
+
+def _fsync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class AssessmentWriter:
+    """Serialises assessments to TOML, re-serialising only the paragraphs that changed.
+
+    tomli-w is pure Python and holds the GIL; with a thousand answered paragraphs a full dump
+    would stall the UI thread, so each ``[[paragraph]]`` fragment is cached by its content.
+    """
+
+    def __init__(self) -> None:
+        self._fragments: dict[bytes, str] = {}
+
+    def dumps(self, assessment) -> str:
+        """The TOML text of ``assessment``: header tables, then paragraphs, then ``[overall]``."""
+        head = {
+            "format": assessment.format,
+            "created_by": assessment.created_by,
+            "reader": _clean(asdict(assessment.reader)),
+            "essay": _clean(asdict(assessment.essay)),
+            "checklist": _clean(asdict(assessment.checklist)),
+            "session": asdict(assessment.session),
+        }
+        parts = [tomli_w.dumps(head)]
+        fragments: dict[bytes, str] = {}
+        for record in sorted(assessment.paragraph, key=lambda r: (r.index, r.stale)):
+            table = _paragraph_table(record)
+            # marshal: an exact, typed image of the table (True is not 1, [] is not ()), made
+            # in C; only ever dumped here, to compare, never loaded
+            key = marshal.dumps(table)
+            text = self._fragments.get(key)
+            if text is None:
+                text = tomli_w.dumps({"paragraph": [table]})
+            fragments[key] = text
+            parts.append(text)
+        self._fragments = fragments
+        overall = _answers_table(assessment.overall)
+        if overall:
+            parts.append(tomli_w.dumps({"overall": overall}))
+        if assessment.key is not None:
+            parts.append(tomli_w.dumps({"key": asdict(assessment.key)}))
+        if assessment.training is not None:
+            parts.append(tomli_w.dumps({"training": _training_table(assessment.training)}))
+        return "\n".join(part.rstrip("\n") + "\n" for part in parts)
+
+    def save(self, path: str | Path, assessment) -> None:
+        """Serialise and atomically write ``assessment`` to ``path``."""
+        atomic_write(path, self.dumps(assessment))
+
+
+def _clean(table: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty strings: tomli-w refuses None, and empty values only add noise."""
+    return {key: value for key, value in table.items() if value not in ("", None)}
+
+
+def _paragraph_table(record) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "index": record.index,
+        "sha256": record.sha256,
+        "chars": record.chars,
+        "excerpt": record.excerpt,
+        "flagged": record.flagged,
+        "seconds": record.seconds,
+    }
+    if record.stale:
+        table["stale"] = True
+    table.update(_answers_table(record))
+    if record.highlight:
+        table["highlight"] = [_highlight_table(highlight) for highlight in record.highlight]
+    return table
+
+
+def _highlight_table(highlight) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "start": highlight.start,
+        "end": highlight.end,
+        "label": highlight.label,
+        "quote": highlight.quote,
+    }
+    if highlight.note:
+        table["note"] = highlight.note
+    if highlight.stale:
+        table["stale"] = True
+    return table
+
+
+def _answers_table(record) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    if record.note:
+        table["note"] = record.note
+    if record.unsure:
+        table["unsure"] = list(record.unsure)
+    if record.answers:
+        table["answers"] = _answer_values(record.answers)
+    if record.no_consensus:
+        table["no_consensus"] = list(record.no_consensus)
+    if record.explain:
+        table["explain"] = dict(record.explain)
+    if record.accept:
+        table["accept"] = {key: [_answer_value(v) for v in values] for key, values in record.accept.items()}
+    return table
+
+
+def _answer_value(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+def _answer_values(answers: dict[str, Any]) -> dict[str, Any]:
+    return {key: _answer_value(value) for key, value in answers.items()}
+
+
+def _training_table(training) -> dict[str, Any]:
+    records = []
+    for record in training.paragraph:
+        table: dict[str, Any] = {"index": record.index, "feedback": record.feedback}
+        if record.revised:
+            table["revised"] = list(record.revised)
+        if record.first_try:
+            table["first_try"] = _answer_values(record.first_try)
+        if record.score:
+            table["score"] = dict(record.score)
+        records.append(table)
+    return _clean({"key": training.key, "key_sha256": training.key_sha256, "paragraph": records or None})
+
+
+# --- locking ----------------------------------------------------------------------------------
+
+
+class FileLock:
+    """An exclusive ``flock`` on ``<file>.lock``, released by the kernel if the process dies."""
+
+    def __init__(self, target: str | Path) -> None:
+        self.target = Path(target)
+        # Beside the real file, so that a symlink and its target share one lock.
+        real = Path(os.path.realpath(self.target))
+        self.path = real.with_name(real.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock, or raise a ReadtuiError saying the file is open elsewhere."""
+        while True:
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as error:
+                raise ReadtuiError(self.target, f"cannot create lock file: {error.strerror}") from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                holder = _read_pid(fd)
+                os.close(fd)
+                if error.errno in (errno.EWOULDBLOCK, errno.EACCES):
+                    who = f" (pid {holder})" if holder else ""
+                    raise ReadtuiError(self.target, f"already open in another readtui{who}; close it first") from None
+                raise ReadtuiError(self.target, f"cannot lock: {error.strerror}") from None
+            # The previous holder may have unlinked the lock file between our open and flock.
+            try:
+                same_file = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same_file = False
+            if same_file:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def release(self) -> None:
+        """Drop the lock and remove the lock file."""
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+        os.close(self._fd)
+        self._fd = None
+
+    def __enter__(self) -> FileLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+
+def _read_pid(fd: int) -> str:
+    with contextlib.suppress(OSError, ValueError):
+        return os.pread(fd, 32, 0).decode().strip()
+    return ""
+
+
+# --- the sessions index ----------------------------------------------------------------------
+
+
+def read_sessions(index_path: Path) -> list[dict[str, Any]]:
+    """Entries of the sessions index, newest first; a missing or damaged index reads as empty."""
+    try:
+        data = parse_toml(index_path)
+    except ReadtuiError:
+        return []
+    entries = data.get("session", [])
+    if not isinstance(entries, list):
+        return []
+    valid = [entry for entry in entries if isinstance(entry, dict) and isinstance(entry.get("path"), str)]
+    return sorted(valid, key=lambda entry: str(entry.get("updated", "")), reverse=True)
+
+
+def record_session(index_path: Path, entry: dict[str, Any]) -> None:
+    """Add or refresh ``entry`` (keyed by its ``path``) in the sessions index, keeping the newest."""
+    index_path.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(index_path):
+        entries = [old for old in read_sessions(index_path) if old.get("path") != entry["path"]]
+        entries.insert(0, {key: value for key, value in entry.items() if value is not None})
+        atomic_write(index_path, tomli_w.dumps({"session": entries[:SESSIONS_KEPT]}))
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -1,0 +1,140 @@
+"""Training against an answer key: feedback per paragraph, first tries and revisions (no Textual).
+
+A `Trainer` sits beside the learner's `ReadingSession`. Checking a paragraph keeps the answers
+given so far as the first try, scores them, and marks the feedback as shown; later changes to
+those items are revisions. Everything lands in the learner's ``[training]`` table; the key is
+only read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from readtui.core.assessment import Answers, Assessment, Highlight, Training, TrainingRecord
+from readtui.core.errors import ReadtuiError
+from readtui.core.scoring import ItemResult, Scorecard, compare_answers, scorecard, span_matches
+from readtui.core.session import ReadingSession
+
+ESSAY = 0
+"""The index of the essay as a whole in the ``[training]`` records."""
+
+
+def key_problems(key_path: Path, key: Assessment, essay_sha256: str, checklist_id: str) -> list[ReadtuiError]:
+    """Why ``key`` cannot be used to train on this essay with this checklist."""
+    problems = []
+    if key.essay.sha256 != essay_sha256:
+        problems.append(ReadtuiError(key_path, "is a key for another essay (sha256 differs)", "essay.sha256"))
+    if key.checklist.id != checklist_id:
+        problems.append(
+            ReadtuiError(key_path, f"uses checklist {key.checklist.id!r}, not {checklist_id!r}", "checklist.id")
+        )
+    if not any(record.answers for record in key.paragraph) and not key.overall.answers:
+        problems.append(ReadtuiError(key_path, "has no answers, so there is nothing to train against"))
+    return problems
+
+
+@dataclass
+class Feedback:
+    """What the learner sees after checking a paragraph."""
+
+    items: list[ItemResult]
+    """At the first try (what the score counts)."""
+    now: dict[str, ItemResult]
+    """Revised items as they stand now."""
+    spans: list[tuple[Highlight, bool]]
+    """The key's highlights, and whether the learner marked each (overlapping, same label)."""
+    extra: list[Highlight]
+    """The learner's highlights that overlap none of the key's with their label."""
+
+    @property
+    def credit(self) -> tuple[float, int]:
+        """First-try credit and the number of items scored."""
+        scored = [r.credit for r in self.items if r.credit is not None]
+        return sum(scored), len(scored)
+
+
+class Trainer:
+    """The learner's progress against ``key``, kept in the learner's assessment."""
+
+    def __init__(self, session: ReadingSession, key: Assessment, key_sha256: str, key_name: str) -> None:
+        self.session = session
+        self.key = key
+        assessment = session.assessment
+        if assessment.training is None:
+            assessment.training = Training(key=key_name, key_sha256=key_sha256)
+        self.training = assessment.training
+        self._key_records = {r.index: r for r in key.paragraph if not r.stale}
+
+    def key_record(self, index: int) -> Answers | None:
+        """The key's answers for paragraph ``index`` (ESSAY: the essay as a whole)."""
+        return self.key.overall if index == ESSAY else self._key_records.get(index)
+
+    def record(self, index: int) -> TrainingRecord | None:
+        return next((r for r in self.training.paragraph if r.index == index), None)
+
+    def checked(self, index: int) -> bool:
+        """Whether the feedback for ``index`` has been shown."""
+        record = self.record(index)
+        return record is not None and record.feedback
+
+    def has_key(self, index: int) -> bool:
+        """Whether the key answers anything in ``index`` (else there is nothing to check)."""
+        record = self.key_record(index)
+        return record is not None and bool(record.answers or getattr(record, "highlight", None))
+
+    def _scope(self, index: int) -> str:
+        return "essay" if index == ESSAY else "paragraph"
+
+    def _answers(self, index: int) -> Answers:
+        return self.session.answers(None if index == ESSAY else index)
+
+    def check(self, index: int) -> Feedback:
+        """Show the feedback for ``index``: the current answers become the first try and are scored."""
+        record = self.record(index)
+        if record is None:
+            record = TrainingRecord(index=index)
+            self.training.paragraph.append(record)
+            self.training.paragraph.sort(key=lambda r: r.index)
+        if not record.feedback:
+            record.feedback = True
+            record.first_try = dict(self._answers(index).answers)
+            results = self._results(index, record.first_try)
+            record.score = {r.item.id: round(r.credit, 4) for r in results if r.credit is not None}
+        return self.feedback(index)
+
+    def _results(self, index: int, answers: dict[str, Any]) -> list[ItemResult]:
+        return compare_answers(
+            self.session.checklist, self.key_record(index), answers, self._scope(index), self.key.key
+        )
+
+    def feedback(self, index: int) -> Feedback:
+        """The feedback for a checked paragraph: first try, revisions as they stand, the key's spans."""
+        record = self.record(index)
+        first_try = record.first_try if record else {}
+        current = self._answers(index).answers
+        now = {r.item.id: r for r in self._results(index, current) if record and r.item.id in record.revised}
+        key_record = self.key_record(index)
+        highlights = getattr(key_record, "highlight", []) if key_record else []
+        mine = self._answers(index).highlight if index != ESSAY else []
+        extra = [h for h, found in span_matches(mine, highlights) if not found]
+        return Feedback(self._results(index, first_try), now, span_matches(highlights, mine), extra)
+
+    def note_changes(self, index: int) -> None:
+        """After the feedback, an item answered differently from the first try is revised."""
+        record = self.record(index)
+        if record is None or not record.feedback:
+            return
+        current = self._answers(index).answers
+        changed = {
+            item_id
+            for item_id in {*record.first_try, *current}
+            if current.get(item_id) != record.first_try.get(item_id)
+        }
+        if changed - set(record.revised):
+            record.revised = sorted(set(record.revised) | changed)
+
+    def scorecard(self) -> Scorecard:
+        """The learner's first-try score so far (unchecked paragraphs count their current answers)."""
+        return scorecard(self.key, self.session.assessment, self.session.checklist)

@@ -1,0 +1,85 @@
+"""``readtui validate``: check checklist and assessment files (no Textual)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from readtui.core.assessment import ASSESSMENT_FORMAT, assessment_from_data, checklist_problems, essay_problems
+from readtui.core.checklist import (
+    CHECKLIST_FORMAT,
+    bundled_checklists,
+    checklist_from_data,
+    looks_like_path,
+    resolve_checklist,
+)
+from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls
+from readtui.core.storage import file_sha256, load_checklist, parse_toml
+
+if TYPE_CHECKING:
+    from readtui.core.essay import Essay
+
+
+@dataclass
+class Report:
+    """The outcome of validating one file."""
+
+    problems: list[ReadtuiError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    summary: str = ""
+
+
+def validate_file(spec: str, checklist_spec: str | None = None, essay: Essay | None = None) -> Report:
+    """Validate a checklist or assessment file, or a bundled checklist id; with ``essay``, an
+    assessment's highlights are checked against the essay's text too."""
+    report = Report()
+    path = Path(spec)
+    if not path.exists() and not looks_like_path(spec) and spec in bundled_checklists():
+        path = bundled_checklists()[spec]
+    try:
+        data = parse_toml(path)
+        kind = data.get("format")
+        if isinstance(kind, str) and kind.startswith(CHECKLIST_FORMAT.partition("/")[0]):
+            checklist = checklist_from_data(path, data)
+            report.summary = (
+                f"checklist {checklist.id} {visible_controls(checklist.version)}, {len(checklist.items)} items"
+            )
+        elif isinstance(kind, str) and kind.startswith(ASSESSMENT_FORMAT.partition("/")[0]):
+            _validate_assessment(path, data, checklist_spec, essay, report)
+        else:
+            raise ReadtuiError(
+                path, 'not a readtui file: expected format = "readtui-checklist/1" or "readtui-assessment/1"', "format"
+            )
+    except ReadtuiErrors as errors:
+        report.problems += errors.problems
+    except ReadtuiError as error:
+        report.problems.append(error)
+    return report
+
+
+def _validate_assessment(
+    path: Path, data: dict, checklist_spec: str | None, essay: Essay | None, report: Report
+) -> None:
+    assessment = assessment_from_data(path, data)
+    checklist_path = resolve_checklist(checklist_spec, checklist_id=assessment.checklist.id, beside=path)
+    checklist = load_checklist(checklist_path)
+    recorded = assessment.checklist
+    if recorded.id != checklist.id:
+        pass  # checklist_problems reports the mismatch; comparing versions of two different checklists means nothing
+    elif recorded.version and recorded.version != checklist.version:
+        report.warnings.append(
+            f"{path}: checklist: recorded version {recorded.version!r}, found {checklist.version!r} at {checklist_path}"
+        )
+    elif recorded.sha256 and recorded.sha256 != file_sha256(checklist_path):
+        report.warnings.append(
+            f"{path}: checklist: {checklist_path} differs from the one this assessment recorded (sha256)"
+        )
+    report.problems += checklist_problems(path, assessment, checklist)
+    if essay is not None:
+        report.problems += essay_problems(path, assessment, essay)
+    answered = sum(1 for record in assessment.paragraph if record.answers or record.unsure)
+    report.summary = (
+        f"assessment by {visible_controls(assessment.reader.name)}, {answered}/{assessment.essay.paragraphs} "
+        f"paragraphs with answers, checklist {checklist.id} {visible_controls(checklist.version)}"
+    )

@@ -1,0 +1,233 @@
+"""``readtui adjudicate``: one disagreement at a time, every reader's answer beside it; the
+instructor picks, enters another answer, or marks it "no consensus", and explains."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from readtui.core.adjudication import ESSAY, Adjudication, Dispute
+from readtui.core.checklist import MultiItem, ScaleItem
+from readtui.core.errors import visible_controls
+from readtui.tui.screens.training import answer_label
+from readtui.tui.widgets.bars import InfoBar
+from readtui.tui.widgets.editor import LineEditor
+
+ANOTHER = "another"
+"""The id of the choice that composes an answer no reader gave (multi items)."""
+
+
+def candidate_answers(dispute: Dispute) -> list[tuple[Any, list[str]]]:
+    """What the instructor can pick: every option of a choice or scale item (with the readers
+    who chose it), or for a multi item the sets the readers ticked."""
+    item = dispute.item
+    given = dispute.choices
+    if isinstance(item, MultiItem):
+        return given
+    values = list(range(item.min, item.max + 1)) if isinstance(item, ScaleItem) else [o.id for o in item.options]
+    return [(value, next((readers for answer, readers in given if answer == value), [])) for value in values]
+
+
+class TickDialog(ModalScreen[list[str] | None]):
+    """Tick the options of a multi item for an answer no reader gave."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="dialog-cancel"),
+        # A priority binding: the list itself would take enter as "tick".
+        Binding("enter", "done", "Use the ticked options", id="dialog-done", priority=True),
+    ]
+
+    def __init__(self, item: MultiItem, ticked: list[str]) -> None:
+        super().__init__()
+        self.item = item
+        self.ticked = ticked
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Vertical
+
+        with Vertical(classes="dialog"):
+            yield Static(Content(f"{self.item.prompt} (space ticks, enter when done)"), classes="dialog-title")
+            yield SelectionList(*[Selection(Content(o.label), o.id, o.id in self.ticked) for o in self.item.options])
+
+    def action_done(self) -> None:
+        chosen = set(self.query_one(SelectionList).selected)
+        self.dismiss([o.id for o in self.item.options if o.id in chosen])
+
+
+class AdjudicationScreen(Screen):
+    """Go through the disputes; each decision is saved at once."""
+
+    CSS_PATH = "adjudication.tcss"
+    BINDINGS = [
+        Binding("x", "no_consensus", "No consensus: scoring skips this item", id="no-consensus"),
+        Binding("e", "explain", "Write the explanation learners will read", id="explain"),
+        Binding("backspace", "reopen", "Undo the decision on this item", id="reopen"),
+        Binding("n,right", "step(1)", "Next disagreement", id="next"),
+        Binding("p,left", "step(-1)", "Previous disagreement", id="previous"),
+        Binding("o", "next_open", "Next disagreement still open", id="next-open"),
+        *[Binding(str(d), f"pick({d})", f"Pick answer {d}", id=f"pick-{d}", show=False) for d in range(1, 10)],
+    ]
+
+    def __init__(self, adjudication: Adjudication) -> None:
+        super().__init__()
+        self.adjudication = adjudication
+        open_disputes = adjudication.open_disputes
+        self.position = adjudication.disputes.index(open_disputes[0]) if open_disputes else 0
+
+    @property
+    def dispute(self) -> Dispute:
+        return self.adjudication.disputes[self.position]
+
+    def compose(self) -> ComposeResult:
+        yield InfoBar(id="title")
+        yield Static(id="where", markup=False)
+        with VerticalScroll(id="text-scroll"):
+            yield Static(id="text", markup=False)
+        yield OptionList(id="choices")
+        yield Static(id="decision", markup=False)
+        with VerticalScroll(id="readers-scroll"):
+            yield Static(id="readers", markup=False)
+        yield LineEditor(id="editor")
+        yield InfoBar(id="keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#keys", InfoBar).show(
+            "1-9/enter pick · x no consensus · e explain · ⌫ undo · n/p next/prev · o next open · q quit"
+        )
+        self.show()
+
+    @property
+    def editing(self) -> bool:
+        return self.query_one(LineEditor).display
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not self.editing or action in ("quit", "save")
+
+    def show(self) -> None:
+        """Draw the current dispute and its decision."""
+        adjudication, dispute = self.adjudication, self.dispute
+        total, still_open = len(adjudication.disputes), len(adjudication.open_disputes)
+        self.query_one("#title", InfoBar).show(
+            Content.styled("Adjudicating: ", "bold") + Content(visible_controls(adjudication.key.essay.title)),
+            right=f"{self.position + 1} of {total} · {still_open} open · {adjudication.agreed} agreed",
+        )
+        where = "The essay as a whole" if dispute.index == ESSAY else f"¶ {dispute.index}"
+        self.query_one("#where", Static).update(
+            Content.styled(f"{where} · ", "bold") + Content.styled(visible_controls(dispute.item.prompt), "bold")
+        )
+        self.query_one("#text", Static).update(Content(visible_controls(adjudication.text(dispute.index))))
+        choices = self.query_one("#choices", OptionList)
+        choices.clear_options()
+        for number, (answer, readers) in enumerate(candidate_answers(dispute), start=1):
+            who = f"  — {', '.join(readers)}" if readers else ""
+            label = f"{number if number < 10 else ' '} {answer_label(dispute.item, answer)}{who}"
+            choices.add_option(Option(Content(visible_controls(label)), id=str(number)))
+        if isinstance(dispute.item, MultiItem):
+            choices.add_option(Option(Content("  another combination…"), id=ANOTHER))
+        self.show_decision()
+        self.show_readers()
+        choices.focus()
+
+    def show_decision(self) -> None:
+        adjudication, dispute = self.adjudication, self.dispute
+        state, value = adjudication.decision(dispute)
+        if state == "answer":
+            line = Content.styled("Key: ", "bold") + Content(visible_controls(answer_label(dispute.item, value)))
+        elif state == "no-consensus":
+            line = Content.styled("Key: no consensus (scoring skips this item)", "bold")
+        else:
+            line = Content.styled("Open: pick the key's answer", "bold $warning")
+        explanation = adjudication.explanation(dispute)
+        if explanation:
+            line = line + Content("\n") + Content.styled(visible_controls(explanation), "italic")
+        self.query_one("#decision", Static).update(line)
+
+    def show_readers(self) -> None:
+        """Each reader's answer, note and highlights for this paragraph."""
+        dispute = self.dispute
+        lines = []
+        for file in self.adjudication.group.files:
+            record = file.assessment.overall if dispute.index == ESSAY else file.record(dispute.index)
+            reader = Content.styled(visible_controls(file.reader), "bold")
+            if file.reader in dispute.answers:
+                answer = answer_label(dispute.item, dispute.answers[file.reader])
+            else:
+                answer = "unsure" if file.reader in dispute.unsure else "—"
+            lines.append(reader + Content(": " + visible_controls(answer)))
+            if record is not None and record.note:
+                lines.append(Content("   note: " + visible_controls(record.note)))
+            for highlight in getattr(record, "highlight", None) or []:
+                lines.append(Content(f"   marked {highlight.label}: “{visible_controls(highlight.quote)}”"))
+        self.query_one("#readers", Static).update(Content("\n").join(lines))
+
+    def decided(self) -> None:
+        """A decision changed: save it and redraw (e writes an explanation, o moves on)."""
+        self.app.save()
+        self.show()
+
+    def action_pick(self, number: int) -> None:
+        candidates = candidate_answers(self.dispute)
+        if 1 <= number <= len(candidates):
+            self.adjudication.decide(self.dispute, candidates[number - 1][0])
+            self.decided()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == ANOTHER:
+            dispute = self.dispute
+            state, value = self.adjudication.decision(dispute)
+
+            def ticked(options: list[str] | None) -> None:
+                if options is not None:
+                    self.adjudication.decide(dispute, options)
+                    self.decided()
+
+            self.app.push_screen(TickDialog(dispute.item, value if state == "answer" else []), ticked)
+        else:
+            self.action_pick(int(event.option.id or 0))
+
+    def action_no_consensus(self) -> None:
+        self.adjudication.set_no_consensus(self.dispute)
+        self.decided()
+
+    def action_reopen(self) -> None:
+        self.adjudication.reopen(self.dispute)
+        self.decided()
+
+    def action_step(self, delta: int) -> None:
+        self.position = (self.position + delta) % len(self.adjudication.disputes)
+        self.show()
+
+    def action_next_open(self) -> None:
+        disputes = self.adjudication.disputes
+        for step in range(1, len(disputes) + 1):
+            candidate = (self.position + step) % len(disputes)
+            if not self.adjudication.decided(disputes[candidate]):
+                self.position = candidate
+                self.show()
+                return
+        self.app.notify("Every disagreement is decided: q saves and quits.", timeout=4, markup=False)
+
+    def action_explain(self) -> None:
+        dispute = self.dispute
+
+        def apply(text: str) -> bool:
+            return self.adjudication.explain(dispute, text)
+
+        self.query_one(LineEditor).start("Explanation for learners: ", self.adjudication.explanation(dispute), apply)
+
+    def on_line_editor_changed(self, message: LineEditor.Changed) -> None:
+        if message.apply(message.value):
+            self.app.save()
+            self.show_decision()
+
+    def on_line_editor_closed(self) -> None:
+        self.query_one("#choices").focus()

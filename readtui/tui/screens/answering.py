@@ -1,0 +1,169 @@
+"""What the reading and overall screens share: answering checklist items by key, and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from readtui.core.checklist import MAX_QUICK_CHOICES, TextItem
+from readtui.core.session import Target
+from readtui.tui.widgets.bars import InfoBar
+from readtui.tui.widgets.checklist_view import ChecklistView
+from readtui.tui.widgets.editor import LineEditor
+
+if TYPE_CHECKING:
+    from readtui.tui.app import ReadtuiApp
+
+EDITING_ACTIONS = frozenset({"save", "quit"})
+"""The only actions that act while text is being edited (the rest of the keys are typing)."""
+
+ANSWER_BINDINGS = [
+    Binding("down,j", "cursor(1)", "Next checklist item", id="item-down", show=False),
+    Binding("up,k", "cursor(-1)", "Previous checklist item", id="item-up", show=False),
+    *[Binding(str(d), f"choose({d})", f"Choose {d}", id=f"choose-{d}", show=False) for d in range(10)],
+    Binding("u", "unsure", "Mark the item unsure (again to unmark)", id="unsure"),
+    Binding("backspace", "clear", "Clear the item's answer", id="clear", show=False),
+    Binding("ctrl+z", "undo", "Undo the last change to an answer, flag or note", id="undo", show=False),
+    Binding("enter", "edit", "Write a text answer, or pick from a long list", id="edit", show=False),
+    Binding("t", "note", "Write a note (on this paragraph, or on the essay)", id="note"),
+]
+
+
+class AnsweringScreen(Screen):
+    """A screen with a checklist for one target (a paragraph, or the essay) and a line editor."""
+
+    app: ReadtuiApp
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
+    """Below 80 columns the panes stack (the `-narrow` class in each screen's .tcss)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session = self.app.session
+
+    # --- what subclasses provide -------------------------------------------------------------
+
+    @property
+    def target(self) -> Target:
+        raise NotImplementedError
+
+    @property
+    def checklist_view(self) -> ChecklistView:
+        return self.query_one(ChecklistView)
+
+    def refresh_views(self) -> None:
+        """Redraw everything that shows answers for the current target."""
+        raise NotImplementedError
+
+    # --- shared --------------------------------------------------------------------------------
+
+    @property
+    def editor(self) -> LineEditor:
+        return self.query_one(LineEditor)
+
+    @property
+    def editing(self) -> bool:
+        return self.editor.display
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.editing and action not in EDITING_ACTIONS:
+            return False
+        return True
+
+    def changed(self) -> None:
+        """The session changed: redraw and ask the app to save."""
+        self.refresh_views()
+        self.app.schedule_save()
+
+    def show_help_for(self, item: Any | None) -> None:
+        """Show the focused item's help text, always visible under the checklist."""
+        help_text = Content("") if item is None else Content(item.help or item.prompt)
+        self.query_one("#item-help", Static).update(help_text, layout=False)
+
+    def on_checklist_view_option_clicked(self, message: ChecklistView.OptionClicked) -> None:
+        self.show_help_for(self.checklist_view.current_item)
+        self.action_choose(message.digit)
+
+    def on_checklist_view_cursor_moved(self) -> None:
+        self.show_help_for(self.checklist_view.current_item)
+
+    def action_cursor(self, delta: int) -> None:
+        self.checklist_view.move_cursor(delta)
+        self.show_help_for(self.checklist_view.current_item)
+
+    def action_choose(self, digit: int) -> None:
+        item = self.checklist_view.current_item
+        if item is None:
+            return
+        if isinstance(item, TextItem):
+            self.action_edit()
+        elif self.session.choose(self.target, item, digit):
+            self.changed()
+
+    def action_unsure(self) -> None:
+        item = self.checklist_view.current_item
+        if item is not None and self.session.toggle_unsure(self.target, item.id):
+            self.changed()
+
+    def action_clear(self) -> None:
+        item = self.checklist_view.current_item
+        if item is not None and self.session.clear(self.target, item.id):
+            self.changed()
+
+    def action_undo(self) -> None:
+        change = self.session.undo()
+        if change is None:
+            self.app.notify("Nothing to undo.", timeout=2)
+            return
+        self.on_undone(change.target)
+        self.changed()
+
+    def on_undone(self, target: Target) -> None:
+        """The undone change was to ``target`` (a subclass may move there)."""
+
+    def action_edit(self) -> None:
+        item = self.checklist_view.current_item
+        target = self.target
+        if isinstance(item, TextItem):
+            value = self.session.answers(target).answers.get(item.id)
+            self.open_editor(
+                f"{item.prompt} ",
+                value if isinstance(value, str) else "",
+                lambda text: self.session.set_text(target, item, text, undoable=False),
+            )
+        elif item is not None and item.steps > MAX_QUICK_CHOICES:
+            self.app.pick_answer(item, self.action_choose)
+
+    def action_note(self) -> None:
+        target = self.target
+        self.open_editor(
+            self.note_label(),
+            self.session.answers(target).note,
+            lambda text: self.session.set_note(target, text, undoable=False),
+        )
+
+    def note_label(self) -> str:
+        return "Note: "
+
+    def open_editor(self, label: str, value: str, apply: Callable[[str], bool]) -> None:
+        """Edit a line of text; ``apply`` stores each new value (returns whether it changed)."""
+        self.session.remember(self.target)
+        self.editor.start(label, value, apply)
+        self.refresh_bindings()
+        self.show_keys()
+
+    def on_line_editor_changed(self, message: LineEditor.Changed) -> None:
+        """Every keystroke is applied (and autosaved): nothing typed is ever lost."""
+        if message.apply(message.value):
+            self.changed()
+
+    def on_line_editor_closed(self) -> None:
+        self.refresh_bindings()
+        self.show_keys()
+
+    def show_keys(self) -> None:
+        self.query_one("#keys", InfoBar).show(self.app.key_hints(editing=self.editing))

@@ -1,0 +1,244 @@
+"""``readtui compare --tui``: the disagreement map, and one paragraph with its readers side by side."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from readtui.core.compare import Comparison, ParagraphRow, ReaderFile, answer_text, fmt, span_agreement
+from readtui.reports.compare import percent, split_items
+from readtui.core.errors import visible_controls
+from readtui.tui.widgets.bars import InfoBar
+
+SHADE_VARIABLES = ("success", "warning", "warning", "error", "error")
+"""Theme colour of a map cell by the share of reader pairs that differ: none, then rising quarters."""
+
+
+def _cell(row: ParagraphRow, column: int, colours: list[str]) -> Text:
+    pairs = row.pairs[column]
+    if not pairs:
+        return Text("")
+    share = row.disagreeing[column] / pairs
+    if share == 0:
+        return Text("  ·", style=colours[0])
+    level = min(4, 1 + int(share * 4))
+    return Text(f"{share * 100:>3.0f}", style=f"bold {colours[level]}" if level > 2 else colours[level])
+
+
+def _plain(text: str) -> Content:
+    """Untrusted text as content: never markup, control characters visible."""
+    return Content(visible_controls(text))
+
+
+class MapScreen(Screen):
+    """Paragraphs × items: where readers differ. Enter opens the paragraph with its readers."""
+
+    CSS_PATH = "comparison.tcss"
+    BINDINGS = [
+        Binding("enter", "open", "Open the paragraph with its readers side by side", id="open"),
+        Binding("s", "sort", "Sort by contention / by paragraph", id="sort"),
+        Binding("q,escape", "app.quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, comparison: Comparison) -> None:
+        super().__init__()
+        self.comparison = comparison
+        self.by_contention = True
+
+    def compose(self) -> ComposeResult:
+        yield InfoBar(id="title")
+        yield DataTable(id="map", cursor_type="cell", zebra_stripes=True)
+        yield Static(id="item", markup=False)
+        yield InfoBar(id="keys")
+
+    def on_mount(self) -> None:
+        comparison = self.comparison
+        data = comparison.input
+        overall = comparison.overall
+        summary = (
+            f"{len(comparison.readers)} readers · {len(data.essays)} essay{'s' if len(data.essays) > 1 else ''}"
+            + (f" · overall alpha {fmt(overall.alpha.value)}" if overall else "")
+        )
+        self.query_one("#title", InfoBar).show(_plain(_titles(comparison)), right=summary)
+        table = self.query_one("#map", DataTable)
+        table.add_column(Text("¶"), key="paragraph")
+        table.add_column(Text("differ"), key="contention")
+        for number, variable in enumerate(comparison.map_items, start=1):
+            table.add_column(Text(f"{number:>3}"), key=variable.key)
+        self.fill()
+        self.query_one("#keys", InfoBar).show("enter readers side by side · s sort · ←→↑↓ move · q quit")
+        table.focus()
+
+    def rows(self) -> list[ParagraphRow]:
+        """The map's rows in the current order."""
+        if self.by_contention:
+            return sorted(self.comparison.rows, key=lambda r: (-r.contention, -r.split_items, r.essay, r.index))
+        return self.comparison.rows
+
+    def fill(self) -> None:
+        table = self.query_one("#map", DataTable)
+        table.clear()
+        several = len(self.comparison.input.essays) > 1
+        variables = self.app.theme_variables
+        colours = [variables.get(name, "default") for name in SHADE_VARIABLES]
+        for row in self.rows():
+            where = f"{row.essay + 1}:{row.index}" if several else str(row.index)
+            cells = [Text(where), Text(f"{percent(row.contention):>4}")]
+            cells += [_cell(row, c, colours) for c in range(len(self.comparison.map_items))]
+            table.add_row(*cells, key=f"{row.essay}:{row.index}")
+        self.show_item()
+
+    def action_sort(self) -> None:
+        self.by_contention = not self.by_contention
+        self.fill()
+        self.notify("Most contested first" if self.by_contention else "In paragraph order", timeout=2)
+
+    def current(self) -> tuple[ParagraphRow, int | None]:
+        """The row under the cursor and its item column (None on the first two columns)."""
+        table = self.query_one("#map", DataTable)
+        row = self.rows()[table.cursor_row]
+        column = table.cursor_column - 2
+        return row, column if column >= 0 else None
+
+    def on_data_table_cell_highlighted(self, _event: DataTable.CellHighlighted) -> None:
+        self.show_item()
+
+    def show_item(self) -> None:
+        """What the cursor is on: the item with its figures, and the paragraph's opening."""
+        if not self.comparison.rows:
+            return
+        row, column = self.current()
+        essay = self.comparison.input.essays[row.essay]
+        parts = [f"¶ {row.index}: {split_items(row.split_items)} · {essay.paragraph_text(row.index)}"]
+        if column is not None:
+            variable = self.comparison.map_items[column]
+            stats = next(s for s in self.comparison.items if s.variable is variable)
+            answers = [_answer(file, row.index, variable.key) for file in essay.files]
+            parts.insert(
+                0,
+                f"{column + 1} {variable.key}: alpha {fmt(stats.alpha.value)}, agree {percent(stats.agreement)} — "
+                + ", ".join(f"{file.reader} {answer}" for file, answer in zip(essay.files, answers, strict=True)),
+            )
+        self.query_one("#item", Static).update(Content("\n").join(_plain(part) for part in parts))
+
+    def action_open(self) -> None:
+        if self.comparison.rows:
+            row, column = self.current()
+            self.app.push_screen(ReadersScreen(self.comparison, self.rows(), row, column))
+
+    def on_data_table_cell_selected(self, _event: DataTable.CellSelected) -> None:
+        self.action_open()
+
+
+def _answer(file: ReaderFile, index: int, item_id: str) -> str:
+    """A reader's answer in a paragraph, 'unsure', or — when there is none."""
+    record = file.record(index)
+    return (answer_text(record, item_id) if record else "") or "—"
+
+
+def _titles(comparison: Comparison) -> str:
+    return " · ".join(e.title or f"essay {e.sha256[:8]}" for e in comparison.input.essays)
+
+
+MIN_ANSWER_WIDTH = 12
+
+
+class ReadersScreen(Screen):
+    """One paragraph: its text, every reader's answers item by item, then their notes and highlights."""
+
+    CSS_PATH = "readers.tcss"
+    BINDINGS = [
+        Binding("n,]", "step(1)", "Next paragraph (in the map's order)", id="next"),
+        Binding("p,[", "step(-1)", "Previous paragraph", id="previous"),
+        Binding("escape,q,m", "app.pop_screen", "Back to the map", id="back"),
+    ]
+
+    def __init__(self, comparison: Comparison, order: list[ParagraphRow], row: ParagraphRow, column: int | None):
+        super().__init__()
+        self.comparison = comparison
+        self.order = order
+        self.position = order.index(row)
+        self.column = column
+        self.items = [i for i in [*comparison.input.items, *comparison.input.text_items] if i.scope == "paragraph"]
+
+    def compose(self) -> ComposeResult:
+        yield InfoBar(id="title")
+        with VerticalScroll(id="text-scroll"):
+            yield Static(id="text", markup=False)
+        yield DataTable(id="answers", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="notes-scroll"):
+            yield Static(id="notes", markup=False)
+        yield InfoBar(id="keys")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#answers", DataTable)
+        item_width = max(len(item.id) for item in self.items) + 2
+        readers = self.comparison.readers
+        # Share the width among the readers; below the minimum the table scrolls sideways.
+        answer_width = max(MIN_ANSWER_WIDTH, (self.app.size.width - item_width - 2) // len(readers) - 2)
+        table.add_column(Text("item"), key="item", width=item_width)
+        for n, reader in enumerate(readers):
+            table.add_column(Text(visible_controls(reader)), key=f"reader-{n}", width=answer_width)
+        self.query_one("#keys", InfoBar).show("n next paragraph · p previous · ↑↓←→ answers · escape back to the map")
+        self.show()
+        table.focus()
+
+    def action_step(self, delta: int) -> None:
+        self.position = (self.position + delta) % len(self.order)
+        self.column = None
+        self.show()
+
+    def show(self) -> None:
+        row = self.order[self.position]
+        comparison = self.comparison
+        essay = comparison.input.essays[row.essay]
+        self.query_one("#title", InfoBar).show(
+            _plain(f"¶ {row.index} of {essay.paragraphs} · {essay.title}"),
+            right=f"{split_items(row.split_items)} · {percent(row.contention)} of pairs differ",
+        )
+        self.query_one("#text", Static).update(_plain(essay.paragraph_text(row.index)))
+        split = {comparison.map_items[c].key for c, d in enumerate(row.disagreeing) if d}
+        files = {file.reader: file for file in essay.files}
+        records = [files[r].record(row.index) if r in files else None for r in comparison.readers]
+        table = self.query_one("#answers", DataTable)
+        table.clear()
+        warning = self.app.theme_variables.get("warning", "yellow")
+        for item in self.items:
+            style = f"bold {warning}" if item.id in split else ""
+            cells = [Text(("≠ " if item.id in split else "  ") + item.id, style=style)]
+            cells += [
+                Text(
+                    visible_controls(_answer(files[reader], row.index, item.id)) if reader in files else "", style=style
+                )
+                for reader in comparison.readers
+            ]
+            table.add_row(*cells, key=item.id)
+        if self.column is not None:
+            table.move_cursor(row=self.items.index(comparison.map_items[self.column].item))
+        notes = []
+        for reader, record in zip(comparison.readers, records, strict=True):
+            if record is None:
+                notes.append(_plain(f"{reader}: did not assess this paragraph"))
+                continue
+            if record.note:
+                notes.append(Content.styled(visible_controls(reader), "bold") + _plain(f": {record.note}"))
+            for highlight in record.highlight:
+                quote = f" marked {highlight.label}: “{highlight.quote}”" + (
+                    f" ({highlight.note})" if highlight.note else ""
+                )
+                notes.append(Content.styled(visible_controls(reader), "bold") + _plain(quote))
+        for span in span_agreement(comparison.input, (row.essay, row.index)):
+            notes.append(
+                _plain(
+                    f"{span.label}, {span.first} · {span.second}: {span.exact} same of {span.first_spans}/"
+                    f"{span.second_spans}, exact F1 {fmt(span.exact_f1)}, overlap F1 {fmt(span.overlap_f1)}"
+                )
+            )
+        self.query_one("#notes", Static).update(
+            Content("\n").join(notes) if notes else Content("No notes or highlights.")
+        )

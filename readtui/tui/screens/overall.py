@@ -1,0 +1,155 @@
+"""The overall screen: essay-scope items, a summary of the paragraph answers, and what is missing."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from readtui.core.errors import visible_controls
+from readtui.tui.screens.answering import ANSWER_BINDINGS, AnsweringScreen
+from readtui.core.session import Target
+from readtui.tui.widgets.bars import InfoBar
+from readtui.tui.widgets.checklist_view import ChecklistView
+from readtui.tui.widgets.editor import LineEditor
+
+MISSING_SHOWN = 200
+QUOTE_SHOWN = 60
+
+
+class OverallScreen(AnsweringScreen):
+    """Answered once per essay; `d` finishes the assessment."""
+
+    CSS_PATH = "overall.tcss"
+    BINDINGS = [
+        Binding("p,left", "back", "Back to the paragraphs", id="back"),
+        *ANSWER_BINDINGS,
+        Binding("d", "finish", "Finish: mark the assessment complete", id="finish"),
+        Binding(
+            "tab", "app.focus_next", "Move between the checklist and the missing list", id="focus-next", show=False
+        ),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield InfoBar(id="title")
+        with Horizontal(id="body"):
+            with Vertical(id="checklist-pane"):
+                yield ChecklistView(self.session.checklist.items_in("essay"), id="checklist")
+                yield Static(id="item-help", markup=False)
+            with Vertical(id="side"):
+                with VerticalScroll(id="summary-scroll"):
+                    yield Static(id="summary", markup=False)
+                yield Static(id="missing-title", markup=False)
+                yield OptionList(id="missing")
+        yield LineEditor(id="editor")
+        yield InfoBar(id="keys")
+
+    def on_mount(self) -> None:
+        self.checklist_view.focus()
+        self.refresh_views()
+        self.show_help_for(self.checklist_view.current_item)
+        self.show_keys()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_views()
+
+    @property
+    def target(self) -> Target:
+        return None
+
+    def refresh_views(self) -> None:
+        session = self.session
+        self.checklist_view.show(session.assessment.overall)
+        info = session.assessment.essay
+        self.query_one("#title", InfoBar).show(
+            Content.styled("Overall: ", "bold"),
+            Content.styled(info.title or "essay", "bold"),
+            right=Content(
+                f"{session.answered_paragraphs()}/{session.paragraph_count} ¶ done  {session.assessment.session.status}"
+            ),
+        )
+        self.query_one("#summary", Static).update(self.summary(), layout=True)
+        self.show_missing()
+
+    def summary(self) -> Content:
+        """Counts per paragraph item, and the flagged paragraphs."""
+        session = self.session
+        lines = [Content.styled("Your paragraph answers", "bold")]
+        counts = session.answer_counts()
+        labels = {
+            item.id: {option.id: option.label for option in getattr(item, "options", [])}
+            for item in session.paragraph_items
+        }
+        for item in session.paragraph_items:
+            tally = counts[item.id]
+            shown = (
+                " · ".join(f"{labels[item.id].get(str(value), value)} ×{count}" for value, count in tally.most_common())
+                or "—"
+            )
+            lines.append(Content.styled(item.prompt, "italic"))
+            lines.append(Content(f"  {shown}"))
+        flagged = session.flagged_paragraphs()
+        lines.append(Content(""))
+        lines.append(Content.styled("Flagged: ", "bold") + Content(", ".join(f"¶ {i}" for i in flagged) or "none"))
+        highlights = session.highlights_by_label()
+        if highlights:
+            lines += [Content(""), Content.styled("Highlights", "bold")]
+        for label_id, found in highlights.items():
+            label = session.checklist.labels.get(label_id)
+            lines.append(Content.styled(f"{label.title if label else label_id} ({len(found)})", "italic"))
+            for index, highlight in found:
+                quote = (
+                    highlight.quote if len(highlight.quote) <= QUOTE_SHOWN else highlight.quote[: QUOTE_SHOWN - 1] + "…"
+                )
+                note = f"  {highlight.note}" if highlight.note else ""
+                lines.append(Content(visible_controls(f"  ¶ {index}  “{quote}”{note}")))
+        return Content("\n").join(lines)
+
+    def show_missing(self) -> None:
+        session = self.session
+        missing = session.unanswered_required()
+        by_target: dict[Target, list[str]] = {}
+        for target, item_id in missing:
+            by_target.setdefault(target, []).append(item_id)
+        options = []
+        for target, item_ids in list(by_target.items())[:MISSING_SHOWN]:
+            if target is None:
+                label = "Essay: " + ", ".join(session.checklist.items[item_id].prompt for item_id in item_ids)
+            else:
+                label = f"¶ {target}: {len(item_ids)} of {len(session.paragraph_items)} items missing"
+            options.append(Option(Content(label), id="essay" if target is None else str(target)))
+        title = (
+            "Required answers missing (enter to go there)"
+            if missing
+            else "Nothing required is missing: press d to finish."
+        )
+        if len(by_target) > MISSING_SHOWN:
+            title += f"; first {MISSING_SHOWN} of {len(by_target)} shown"
+        self.query_one("#missing-title", Static).update(Content(title))
+        missing_list = self.query_one("#missing", OptionList)
+        highlighted = missing_list.highlighted
+        missing_list.set_options(options)
+        if options and highlighted is not None:
+            missing_list.highlighted = min(highlighted, len(options) - 1)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        target = event.option.id
+        if target == "essay":
+            missing = {item_id for where, item_id in self.session.unanswered_required() if where is None}
+            view = self.checklist_view
+            first = next((n for n, item in enumerate(view.items) if item.id in missing), 0)
+            view.focus()
+            view.move_cursor(to=first)
+            self.show_help_for(view.current_item)
+        else:
+            self.app.pop_screen()
+            self.app.show_paragraph(int(target), first_missing=True)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_finish(self) -> None:
+        self.app.finish()

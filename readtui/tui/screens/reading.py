@@ -1,0 +1,232 @@
+"""The reading screen: one paragraph beside the checklist, with progress and key hints."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from readtui.tui.screens.answering import ANSWER_BINDINGS, AnsweringScreen
+from readtui.core.session import Target
+from readtui.tui.widgets.bars import InfoBar
+from readtui.tui.widgets.checklist_view import ChecklistView
+from readtui.tui.widgets.editor import LineEditor
+from readtui.tui.widgets.paragraph import ParagraphView
+from readtui.tui.widgets.progress import ProgressStrip
+
+SELECTING_ACTIONS = frozenset({"save", "quit", "help", "undo", "select"})
+"""Screen actions that still act in selection mode."""
+
+
+class ReadingScreen(AnsweringScreen):
+    """Step through the essay; every widget is built once and updated in place."""
+
+    CSS_PATH = "reading.tcss"
+    BINDINGS = [
+        Binding("n,right", "next", "Next paragraph (after the last: overall questions)", id="next"),
+        Binding("p,left", "previous", "Previous paragraph", id="previous"),
+        *ANSWER_BINDINGS,
+        Binding("f", "flag", "Flag this paragraph to come back to", id="flag"),
+        Binding("g", "goto", "Go to paragraph number…", id="goto"),
+        Binding("o", "overall", "Overall questions and what is still missing", id="overall", show=False),
+        Binding("v", "select", "Select words to highlight (or tab to the paragraph)", id="select"),
+        Binding("m", "highlights", "This paragraph's highlights: jump, note, label, delete", id="highlights"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        session = self.session
+        yield InfoBar(id="title")
+        with Horizontal(id="body"):
+            yield ParagraphView(id="paragraph")
+            with Vertical(id="checklist-pane"):
+                yield from self.compose_checklist_pane()
+        yield ProgressStrip(session.paragraph_count, session.paragraph_states, id="progress")
+        yield LineEditor(id="editor")
+        yield InfoBar(id="keys")
+
+    def compose_checklist_pane(self) -> ComposeResult:
+        yield ChecklistView(self.session.checklist.items_in("paragraph"), id="checklist")
+        yield Static(id="item-help", markup=False)
+
+    def on_mount(self) -> None:
+        self.checklist_view.focus()
+        self.show_paragraph()
+        self.show_help_for(self.checklist_view.current_item)
+        self.show_keys()
+
+    @property
+    def target(self) -> Target:
+        return self.session.position
+
+    # --- drawing -------------------------------------------------------------------------------
+
+    def show_paragraph(self) -> None:
+        """Show the current paragraph and its answers, from the top."""
+        self.refresh_views(scroll_home=True)
+
+    def refresh_views(self, scroll_home: bool = False) -> None:
+        session, index = self.session, self.session.position
+        record = session.answers(index)
+        badges = []
+        if record.flagged:
+            badges.append("⚑ flagged")
+        if session.is_stale(index):
+            badges.append("⚠ changed since answered")
+        colour = {label: n for n, label in enumerate(session.checklist.labels)}
+        marks = [(h.start, h.end, colour.get(h.label, len(colour))) for h in record.highlight if not h.stale]
+        self.query_one(ParagraphView).show(
+            f"¶ {index} / {session.paragraph_count}",
+            session.text(index),
+            note=record.note,
+            badges=badges,
+            marks=marks,
+            scroll_home=scroll_home,
+        )
+        labels = session.checklist.labels
+        wanted = {
+            item_id: labels[session.checklist.items[item_id].evidence].title
+            for item_id in session.evidence_wanted(index)
+        }
+        self.checklist_view.show(record, wanted)
+        self.query_one(ProgressStrip).show(index, f"{session.answered_paragraphs()}/{session.paragraph_count} done")
+        self.show_title()
+
+    def show_title(self) -> None:
+        session = self.session
+        info = session.assessment.essay
+        byline = " · ".join(part for part in (info.author, info.date) if part)
+        self.query_one("#title", InfoBar).show(
+            Content.styled(info.title or self.app.prepared.essay_path.name, "bold"),
+            Content(f" — {byline}" if byline else ""),
+            right=self.title_right(),
+        )
+
+    def title_right(self) -> Content:
+        session = self.session
+        return Content(f"{session.assessment.reader.name}  ¶ {session.position} / {session.paragraph_count}")
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def go_to(self, index: int) -> None:
+        """Show paragraph ``index``; the checklist keeps its widgets, the cursor goes to the top."""
+        self.session.go_to(index)
+        self.checklist_view.cursor = 0
+        self.checklist_view.scroll_to(y=0, animate=False, immediate=True)
+        self.show_paragraph()
+        self.show_help_for(self.checklist_view.current_item)
+        self.app.schedule_save()
+
+    def action_next(self) -> None:
+        if self.session.position >= self.session.paragraph_count:
+            self.action_overall()
+        else:
+            self.go_to(self.session.position + 1)
+
+    def action_previous(self) -> None:
+        if self.session.position > 1:
+            self.go_to(self.session.position - 1)
+
+    def action_flag(self) -> None:
+        self.session.toggle_flag(self.session.position)
+        self.changed()
+
+    def action_goto(self) -> None:
+        self.app.ask_paragraph(self.go_to)
+
+    def action_overall(self) -> None:
+        self.app.show_overall()
+
+    def on_undone(self, target: Target) -> None:
+        if target is not None and target != self.session.position:
+            self.go_to(target)
+
+    # --- selection mode and highlights ---------------------------------------------------------
+
+    @property
+    def selecting(self) -> bool:
+        return self.query_one(ParagraphView).has_focus
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.selecting and action not in SELECTING_ACTIONS:
+            return False  # the arrows, n and p belong to the caret now
+        return super().check_action(action, parameters)
+
+    def action_select(self) -> None:
+        self.query_one(ParagraphView).focus()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+        self.show_keys()
+
+    def on_paragraph_view_left(self) -> None:
+        self.checklist_view.focus()
+
+    def on_paragraph_view_label_requested(self, message: ParagraphView.LabelRequested) -> None:
+        index = self.session.position
+
+        def highlight(label: str | None) -> None:
+            if label is None:
+                return
+            added = self.session.add_highlight(index, message.start, message.end, label)
+            self.query_one(ParagraphView).clear_selection()
+            self.changed()
+
+            def note(text: str) -> bool:
+                highlights = self.session.answers(index).highlight
+                numbers = [n for n, candidate in enumerate(highlights) if candidate is added]
+                return bool(numbers) and self.session.edit_highlight(index, numbers[0], note=text, undoable=False)
+
+            self.open_editor("Note on this highlight (enter to skip): ", "", note)
+
+        self.app.pick_label(highlight)
+
+    def action_highlights(self) -> None:
+        from readtui.tui.screens.dialogs import HighlightList
+
+        index = self.session.position
+        highlights = self.session.answers(index).highlight
+        if not highlights:
+            self.app.notify("No highlights here yet: v to select words, then h.", timeout=4)
+            return
+        labels = self.session.checklist.labels
+        rows = [(labels[h.label].title if h.label in labels else h.label, h.quote, h.note) for h in highlights]
+
+        def act(choice: tuple[str, int] | None) -> None:
+            if choice is not None:
+                self.act_on_highlight(index, *choice)
+
+        self.app.push_screen(HighlightList(rows), act)
+
+    def act_on_highlight(self, index: int, what: str, number: int) -> None:
+        """Jump to, edit the note or label of, or delete highlight ``number`` of paragraph ``index``."""
+        session = self.session
+        highlight = session.answers(index).highlight[number]
+        if what == "jump":
+            self.query_one(ParagraphView).select(highlight.start, highlight.end)
+        elif what == "delete":
+            session.remove_highlight(index, number)
+            self.changed()
+        elif what == "note":
+            self.open_editor(
+                "Note on this highlight: ",
+                highlight.note,
+                lambda text: session.edit_highlight(index, number, note=text, undoable=False),
+            )
+        elif what == "label":
+
+            def relabel(label: str | None) -> None:
+                if label is not None and session.edit_highlight(index, number, label=label):
+                    self.changed()
+
+            self.app.pick_label(relabel)
+
+    def show_keys(self) -> None:
+        if self.selecting:
+            self.query_one("#keys", InfoBar).show(self.app.selection_hints())
+        else:
+            super().show_keys()
+
+    def note_label(self) -> str:
+        return f"Note on ¶ {self.session.position}: "
