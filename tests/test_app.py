@@ -11,6 +11,7 @@ from readtui.tui.app import ReadtuiApp, make_app
 from readtui.core.config import Config
 from readtui.core.errors import ReadtuiError
 from readtui.core.launch import prepare_session
+from readtui.tui.keys import key_hints, key_rows
 from readtui.tui.screens.overall import OverallScreen
 from readtui.tui.screens.reading import ReadingScreen
 from readtui.tui.widgets.checklist_view import ChecklistView
@@ -219,14 +220,14 @@ async def test_keys_can_be_remapped_in_config(tmp_path: Path) -> None:
         assert app.session.position == 2
         await pilot.press("x")
         assert app.session.is_flagged(2)
-        assert "space next" in app.key_hints().plain
+        assert "space next" in key_hints(app.screen).plain
         await quit_app(app, pilot)
 
 
 async def test_help_lists_every_screen_key(tmp_path: Path) -> None:
     app = open_app(None, tmp_path / "a.toml")
     async with app.run_test(size=(120, 40)) as pilot:
-        rows = dict((description, keys) for keys, description in app.key_rows())
+        rows = dict((description, keys) for keys, description in key_rows(app.screen))
         assert rows["Next paragraph (after the last: overall questions)"] == "n →"
         assert rows["Flag this paragraph to come back to"] == "f"
         await pilot.press("question_mark")

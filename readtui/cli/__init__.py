@@ -124,7 +124,7 @@ def run_reading(
             )
     except ReadtuiError as error:
         fail(error)
-    from readtui.tui.app import COMPLETE, make_app
+    from readtui.tui.app import FINISHED, make_app
 
     app = make_app(prepared, config)
     try:
@@ -133,7 +133,7 @@ def run_reading(
         prepared.close(remember=not app.bad_input)
     if app.bad_input:
         fail(ReadtuiErrors(app.bad_input))
-    click.echo(f"Saved {prepared.out_path}" + (" (complete)" if result == COMPLETE else ""))
+    click.echo(f"Saved {prepared.out_path}" + (" (complete)" if result == FINISHED else ""))
     if app.return_code:
         sys.exit(app.return_code)
 

@@ -17,6 +17,7 @@ from textual.widgets.selection_list import Selection
 from readtui.core.adjudication import ESSAY, Adjudication, Dispute
 from readtui.core.checklist import MultiItem, ScaleItem
 from readtui.core.errors import visible_controls
+from readtui.tui.messages import KeyDecided
 from readtui.tui.screens.training import answer_label
 from readtui.tui.widgets.bars import InfoBar
 from readtui.tui.widgets.editor import LineEditor
@@ -171,7 +172,7 @@ class AdjudicationScreen(Screen):
 
     def decided(self) -> None:
         """A decision changed: save it and redraw (e writes an explanation, o moves on)."""
-        self.app.save()
+        self.post_message(KeyDecided())
         self.show()
 
     def action_pick(self, number: int) -> None:
@@ -226,7 +227,7 @@ class AdjudicationScreen(Screen):
 
     def on_line_editor_changed(self, message: LineEditor.Changed) -> None:
         if message.apply(message.value):
-            self.app.save()
+            self.post_message(KeyDecided())
             self.show_decision()
 
     def on_line_editor_closed(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.binding import Binding
 from textual.content import Content
@@ -11,13 +11,12 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from readtui.core.checklist import MAX_QUICK_CHOICES, TextItem
-from readtui.core.session import Target
+from readtui.core.session import ReadingSession, Target
+from readtui.tui.keys import key_hints
+from readtui.tui.messages import SessionChanged
 from readtui.tui.widgets.bars import InfoBar
 from readtui.tui.widgets.checklist_view import ChecklistView
 from readtui.tui.widgets.editor import LineEditor
-
-if TYPE_CHECKING:
-    from readtui.tui.app import ReadtuiApp
 
 EDITING_ACTIONS = frozenset({"save", "quit"})
 """The only actions that act while text is being edited (the rest of the keys are typing)."""
@@ -37,13 +36,12 @@ ANSWER_BINDINGS = [
 class AnsweringScreen(Screen):
     """A screen with a checklist for one target (a paragraph, or the essay) and a line editor."""
 
-    app: ReadtuiApp
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     """Below 80 columns the panes stack (the `-narrow` class in each screen's .tcss)."""
 
-    def __init__(self) -> None:
+    def __init__(self, session: ReadingSession) -> None:
         super().__init__()
-        self.session = self.app.session
+        self.session = session
 
     # --- what subclasses provide -------------------------------------------------------------
 
@@ -75,9 +73,9 @@ class AnsweringScreen(Screen):
         return True
 
     def changed(self) -> None:
-        """The session changed: redraw and ask the app to save."""
+        """The session changed: redraw and tell the app (which saves it)."""
         self.refresh_views()
-        self.app.schedule_save()
+        self.post_message(SessionChanged())
 
     def show_help_for(self, item: Any | None) -> None:
         """Show the focused item's help text, always visible under the checklist."""
@@ -136,7 +134,17 @@ class AnsweringScreen(Screen):
                 lambda text: self.session.set_text(target, item, text, undoable=False),
             )
         elif item is not None and item.steps > MAX_QUICK_CHOICES:
-            self.app.pick_answer(item, self.action_choose)
+            self.pick_answer(item)
+
+    def pick_answer(self, item: Any) -> None:
+        """Let the reader pick one of the item's many options (or scale steps)."""
+        from readtui.tui.screens.dialogs import PickerDialog
+
+        def chosen(step: int | None) -> None:
+            if step:
+                self.action_choose(step)
+
+        self.app.push_screen(PickerDialog(item), chosen)
 
     def action_note(self) -> None:
         target = self.target
@@ -166,4 +174,4 @@ class AnsweringScreen(Screen):
         self.show_keys()
 
     def show_keys(self) -> None:
-        self.query_one("#keys", InfoBar).show(self.app.key_hints(editing=self.editing))
+        self.query_one("#keys", InfoBar).show(key_hints(self, editing=self.editing))

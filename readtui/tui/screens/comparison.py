@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from readtui.core.compare import Comparison, ParagraphRow, ReaderFile, answer_text, fmt, span_agreement
-from readtui.reports.compare import percent, split_items
 from readtui.core.errors import visible_controls
+from readtui.reports.compare import percent, split_items
 from readtui.tui.widgets.bars import InfoBar
 
 SHADE_VARIABLES = ("success", "warning", "warning", "error", "error")

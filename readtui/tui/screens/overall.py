@@ -10,8 +10,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from readtui.core.errors import visible_controls
-from readtui.tui.screens.answering import ANSWER_BINDINGS, AnsweringScreen
 from readtui.core.session import Target
+from readtui.tui.messages import FinishRequested, ParagraphRequested
+from readtui.tui.screens.answering import ANSWER_BINDINGS, AnsweringScreen
 from readtui.tui.widgets.bars import InfoBar
 from readtui.tui.widgets.checklist_view import ChecklistView
 from readtui.tui.widgets.editor import LineEditor
@@ -145,11 +146,10 @@ class OverallScreen(AnsweringScreen):
             view.move_cursor(to=first)
             self.show_help_for(view.current_item)
         else:
-            self.app.pop_screen()
-            self.app.show_paragraph(int(target), first_missing=True)
+            self.post_message(ParagraphRequested(int(target), first_missing=True))
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def action_finish(self) -> None:
-        self.app.finish()
+        self.post_message(FinishRequested())

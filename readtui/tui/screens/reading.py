@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from readtui.core.session import ReadingSession, Target
+from readtui.tui.messages import OverallRequested, SessionChanged
 from readtui.tui.screens.answering import ANSWER_BINDINGS, AnsweringScreen
-from readtui.core.session import Target
 from readtui.tui.widgets.bars import InfoBar
 from readtui.tui.widgets.checklist_view import ChecklistView
 from readtui.tui.widgets.editor import LineEditor
@@ -18,6 +21,8 @@ from readtui.tui.widgets.progress import ProgressStrip
 
 SELECTING_ACTIONS = frozenset({"save", "quit", "help", "undo", "select"})
 """Screen actions that still act in selection mode."""
+SELECTION_HINTS = "←→↑↓ caret  shift+arrows, w, b select  h highlight  esc done"
+"""The key bar in selection mode."""
 
 
 class ReadingScreen(AnsweringScreen):
@@ -34,6 +39,11 @@ class ReadingScreen(AnsweringScreen):
         Binding("v", "select", "Select words to highlight (or tab to the paragraph)", id="select"),
         Binding("m", "highlights", "This paragraph's highlights: jump, note, label, delete", id="highlights"),
     ]
+
+    def __init__(self, session: ReadingSession, essay_name: str) -> None:
+        super().__init__(session)
+        self.essay_name = essay_name
+        """The essay's file name: the title when the essay has none."""
 
     def compose(self) -> ComposeResult:
         session = self.session
@@ -98,7 +108,7 @@ class ReadingScreen(AnsweringScreen):
         info = session.assessment.essay
         byline = " · ".join(part for part in (info.author, info.date) if part)
         self.query_one("#title", InfoBar).show(
-            Content.styled(info.title or self.app.prepared.essay_path.name, "bold"),
+            Content.styled(info.title or self.essay_name, "bold"),
             Content(f" — {byline}" if byline else ""),
             right=self.title_right(),
         )
@@ -109,14 +119,20 @@ class ReadingScreen(AnsweringScreen):
 
     # --- actions ---------------------------------------------------------------------------------
 
-    def go_to(self, index: int) -> None:
-        """Show paragraph ``index``; the checklist keeps its widgets, the cursor goes to the top."""
+    def go_to(self, index: int, *, first_missing: bool = False) -> None:
+        """Show paragraph ``index``; the checklist keeps its widgets, and the cursor goes to the top
+        (with ``first_missing``: to the first required item not yet answered)."""
         self.session.go_to(index)
-        self.checklist_view.cursor = 0
-        self.checklist_view.scroll_to(y=0, animate=False, immediate=True)
+        view = self.checklist_view
+        view.cursor = 0
+        view.scroll_to(y=0, animate=False, immediate=True)
         self.show_paragraph()
-        self.show_help_for(self.checklist_view.current_item)
-        self.app.schedule_save()
+        if first_missing:
+            record = self.session.answers(index)
+            missing = (n for n, item in enumerate(view.items) if item.required and not record.is_answered(item.id))
+            view.move_cursor(to=next(missing, 0))
+        self.show_help_for(view.current_item)
+        self.post_message(SessionChanged())
 
     def action_next(self) -> None:
         if self.session.position >= self.session.paragraph_count:
@@ -133,10 +149,16 @@ class ReadingScreen(AnsweringScreen):
         self.changed()
 
     def action_goto(self) -> None:
-        self.app.ask_paragraph(self.go_to)
+        from readtui.tui.screens.dialogs import GoToDialog
+
+        def chosen(number: int | None) -> None:
+            if number is not None:
+                self.go_to(number)
+
+        self.app.push_screen(GoToDialog(self.session.paragraph_count), chosen)
 
     def action_overall(self) -> None:
-        self.app.show_overall()
+        self.post_message(OverallRequested())
 
     def on_undone(self, target: Target) -> None:
         if target is not None and target != self.session.position:
@@ -180,7 +202,7 @@ class ReadingScreen(AnsweringScreen):
 
             self.open_editor("Note on this highlight (enter to skip): ", "", note)
 
-        self.app.pick_label(highlight)
+        self.pick_label(highlight)
 
     def action_highlights(self) -> None:
         from readtui.tui.screens.dialogs import HighlightList
@@ -220,11 +242,21 @@ class ReadingScreen(AnsweringScreen):
                 if label is not None and session.edit_highlight(index, number, label=label):
                     self.changed()
 
-            self.app.pick_label(relabel)
+            self.pick_label(relabel)
+
+    def pick_label(self, then: Callable[[str | None], None]) -> None:
+        """Ask which checklist label a new highlight gets; ``then`` gets its id (None: cancelled)."""
+        from readtui.tui.screens.dialogs import LabelPicker
+
+        labels = self.session.checklist.label
+        if not labels:
+            self.app.notify("This checklist has no highlight labels ([[label]]).", severity="warning", markup=False)
+            return
+        self.app.push_screen(LabelPicker(labels), then)
 
     def show_keys(self) -> None:
         if self.selecting:
-            self.query_one("#keys", InfoBar).show(self.app.selection_hints())
+            self.query_one("#keys", InfoBar).show(Content(SELECTION_HINTS))
         else:
             super().show_keys()
 

@@ -15,8 +15,10 @@ from textual.widgets import Static
 from readtui.core.checklist import MultiItem, ScaleItem
 from readtui.core.errors import visible_controls
 from readtui.core.scoring import MATCH, MISS, MODEL, NEAR, NO_CONSENSUS, UNANSWERED, ItemResult, Scorecard
-from readtui.tui.screens.reading import ReadingScreen
+from readtui.core.session import ReadingSession
 from readtui.core.training import ESSAY, Feedback, Trainer
+from readtui.tui.messages import SessionChanged
+from readtui.tui.screens.reading import ReadingScreen
 from readtui.tui.widgets.bars import InfoBar
 
 MARKERS = {
@@ -129,9 +131,9 @@ class TrainingScreen(ReadingScreen):
         Binding("s", "score", "Your score so far", id="score"),
     ]
 
-    @property
-    def trainer(self) -> Trainer:
-        return self.app.prepared.trainer
+    def __init__(self, session: ReadingSession, essay_name: str, trainer: Trainer) -> None:
+        super().__init__(session, essay_name)
+        self.trainer = trainer
 
     def compose_checklist_pane(self) -> ComposeResult:
         yield from super().compose_checklist_pane()
@@ -189,7 +191,7 @@ class TrainingScreen(ReadingScreen):
             self.app.notify("The key has no answers for this paragraph: nothing to check.", timeout=4, markup=False)
             return
         self.trainer.check(index)
-        self.app.schedule_save()
+        self.post_message(SessionChanged())
         self.show_feedback(True)
         self.refresh_views()
 
@@ -204,8 +206,8 @@ class TrainingScreen(ReadingScreen):
         else:
             super().action_next()
 
-    def go_to(self, index: int) -> None:
-        super().go_to(index)
+    def go_to(self, index: int, *, first_missing: bool = False) -> None:
+        super().go_to(index, first_missing=first_missing)
         self.show_feedback(self.trainer.checked(index))
 
     def changed(self) -> None:
@@ -213,7 +215,7 @@ class TrainingScreen(ReadingScreen):
         super().changed()
 
     def action_score(self) -> None:
-        self.app.push_screen(ScoreScreen())
+        self.app.push_screen(ScoreScreen(self.trainer))
 
     def title_right(self) -> Content:
         checked = sum(1 for r in self.trainer.training.paragraph if r.feedback and r.index != ESSAY)
@@ -281,13 +283,17 @@ class ScoreScreen(Screen):
             yield Static(id="score", markup=False)
         yield InfoBar(id="keys")
 
+    def __init__(self, trainer: Trainer) -> None:
+        super().__init__()
+        self.trainer = trainer
+
     def on_mount(self) -> None:
-        trainer = self.app.prepared.trainer
+        trainer = self.trainer
         self.query_one("#title", InfoBar).show(Content.styled("Your score", "bold"))
         width = self.app.size.width - 6  # padding and scrollbar
         self.query_one("#score", Static).update(score_content(trainer, trainer.scorecard(), width))
         self.query_one("#keys", InfoBar).show("escape back to the essay · q quit (your file is saved)")
-        self.app.schedule_save()
+        self.post_message(SessionChanged())
 
     def action_scroll(self, delta: int) -> None:
         self.query_one("#score-scroll").scroll_relative(y=delta * 2, animate=False)

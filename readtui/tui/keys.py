@@ -1,0 +1,65 @@
+"""The keys a screen offers, as the user mapped them: the one-line key bar and the help's rows."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.screen import Screen
+
+HINTS = [
+    ("next", "next ¶"),
+    ("previous", "prev"),
+    ("check", "check"),
+    ("answer-again", "answer again"),
+    ("choose-1", "1-9 answer"),
+    ("unsure", "unsure"),
+    ("note", "note"),
+    ("flag", "flag"),
+    ("back", "back"),
+    ("finish", "finish"),
+    ("help", "help"),
+    ("quit", "quit"),
+]
+"""The bindings the key bar shows, by id, in this order, with their short labels."""
+CHOOSE_HELP = "choose option n (scale: value n; multi: tick/untick; 0: none of these)"
+EDITING_HINTS = "typing: enter or escape when done · ctrl+s save · ctrl+q quit"
+
+
+def key_rows(screen: Screen) -> list[tuple[str, str]]:
+    """(keys, description) for every binding of ``screen`` and its app, as remapped."""
+    app = screen.app
+    rows: dict[str, tuple[list[str], str]] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if binding.system or binding.id is None or active.node not in (app, screen):
+            continue
+        name = binding.id
+        description = binding.description or binding.action
+        if name.startswith("choose-"):
+            name, description = "choose", CHOOSE_HELP
+        keys, _ = rows.setdefault(name, ([], description))
+        display = app.get_key_display(binding)
+        if display not in keys:
+            keys.append(display)
+    return [
+        ("0-9" if description == CHOOSE_HELP else " ".join(keys), description) for keys, description in rows.values()
+    ]
+
+
+def key_hints(screen: Screen, *, editing: bool = False) -> Content:
+    """The one-line key bar of ``screen``, showing the keys as currently mapped."""
+    if editing:
+        return Content(EDITING_HINTS)
+    app = screen.app
+    keys_by_id: dict[str, str] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if binding.id:
+            display = app.get_key_display(binding)
+            if len(display) < len(keys_by_id.get(binding.id, display + " ")):
+                keys_by_id[binding.id] = display
+    parts = []
+    for binding_id, label in HINTS:
+        if binding_id in keys_by_id:
+            key = "" if binding_id == "choose-1" else keys_by_id[binding_id]
+            parts.append(Content.styled(key, "bold") + Content(f" {label}" if key else label))
+    return Content("  ").join(parts)
