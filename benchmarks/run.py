@@ -26,6 +26,8 @@ What it does, in order:
 4. Prints a table of medians, ratios to the floors (and of readtui to itself: the long essay to the
    sample, saving to not saving) and the targets; --json writes every sample, each launch marked
    cold or not.
+5. Prints what readtui imports on the way to its first frame (imports.py: `python -X importtime`,
+   warm, and once with the page cache dropped when the cold series run).
 
 Each readtui launch gets a fresh assessment file: a small sh launcher claims `<tmp>/out/<series>/
 <pid>.toml` (with builtins only: no fork) and passes it as --out, so no launch resumes another's
@@ -62,7 +64,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from imports import DROP_CACHES, drop_page_cache
+from imports import DROP_CACHES, drop_page_cache, format_breakdown, import_breakdown
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_TOOLS = Path(os.environ.get("READTUI_BENCH_TOOLS", "/work/shared/tools"))
@@ -80,6 +82,7 @@ TARGET_BIG_PAINT = 1.2  # first paint of 20,000 paragraphs <= 1.2x that of the s
 TARGET_SAVING = 1.2  # 'n' latency with 1,000 answered paragraphs to save <= 1.2x without
 BIG = 20_000  # paragraphs of the long essay
 ANSWERED = 1_000  # paragraphs answered in the assessment of the saving series
+IMPORT_RUNS = 5  # warm runs of the imports breakdown
 FLAT_TOLERANCE = 1.25
 """Latency counts as independent of essay length if every essay's median is within this factor
 of the 100-paragraph essay's (the floors themselves drift by more than that between runs)."""
@@ -691,6 +694,9 @@ def main() -> int:
             if claims != s.launched:
                 log(f"WARNING: {s.name}: {claims} fresh output files for {s.launched} launches")
 
+        log("imports on the way to the first frame (python -X importtime)")
+        imports = import_breakdown(python, IMPORT_RUNS, cold=bool(cold_runs))
+
         rows = build_rows(series)
         flat = flatness(series)
         uname = platform.uname()
@@ -746,6 +752,8 @@ def main() -> int:
                 "so Textual, click and readtui load from disk (ttfp.py itself loads Python and part of its "
                 "standard library again before the clock starts)."
             )
+        print()
+        print(format_breakdown(imports))
         if a.json:
             result = {
                 "meta": meta,
@@ -770,6 +778,7 @@ def main() -> int:
                     for name, x in series.items()
                 },
                 "calls": raw_calls,
+                "imports": imports,
             }
             Path(a.json).write_text(json.dumps(result, indent=1, default=str))
             log(f"wrote {a.json}")
