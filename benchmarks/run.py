@@ -566,6 +566,9 @@ def main() -> int:
         launcher.write_text(LAUNCHER.format(data=data, config=config, reader=READER, readtui=readtui_bin))
         floor_launcher = tmp / "launch-floor.sh"
         floor_launcher.write_text(FLOOR_LAUNCHER.format(python=python))
+        # What the launches read besides the files of Python, Textual and readtui
+        launch_inputs = [*essay_paths.values(), far, answered, launcher, floor_launcher]
+        launch_inputs += [tools / "floor_hello.py", tools / "floor_keys.py"]
 
         def add(
             name: str,
@@ -670,8 +673,8 @@ def main() -> int:
             out = ttfp_call(tools, python, s, tmp, json_out, a.timeout)
             s.lingered += reap(s, seen)
             if s.cold:
-                # The warm launches that follow would otherwise read their essays from disk.
-                for path in [*essay_paths.values(), far, answered]:
+                # The warm launches that follow would otherwise read them from disk.
+                for path in launch_inputs:
                     path.read_bytes()
             raw_calls.append({"series": s.name, "cold": s.cold, "result": out})
             s.ttfp += out["ttfp_samples"]
