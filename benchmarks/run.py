@@ -448,13 +448,14 @@ def flatness(series: dict[str, Series]) -> tuple[float, bool] | None:
 
 
 def format_table(rows: list[dict], flat) -> str:
-    head = f"| {'section':<17}| {'series':<36}| {'n':>4} | {'median':>11} | {'spread':>13} | {'÷ floor':>7} | {'target':>7} | {'':4} |"
+    width = max(map(len, LABELS.values())) + 1
+    head = f"| {'section':<17}| {'series':<{width}}| {'n':>4} | {'median':>11} | {'spread':>13} | {'÷ floor':>7} | {'target':>7} | {'':4} |"
     lines = [head, "|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|"]
     for r in rows:
         value = f"{r['value']:.1f} {r['unit']}"
         target = f"≤ {r['target']:.1f}×" if r["target"] else ""
         lines.append(
-            f"| {r['section']:<17}| {LABELS.get(r['series'], r['series']):<36}| {r['n']:>4} | {value:>11} | {r['spread'] or '':>13} "
+            f"| {r['section']:<17}| {LABELS.get(r['series'], r['series']):<{width}}| {r['n']:>4} | {value:>11} | {r['spread'] or '':>13} "
             f"| {r['ratio']:>6.2f}× | {target:>7} | {verdict(r['ok']):4} |"
         )
     out = "\n".join(lines)
@@ -472,7 +473,7 @@ def format_table(rows: list[dict], flat) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="few launches and presses, no 20,000 ¶ essay (about a minute)")
+    ap.add_argument("--quick", action="store_true", help="few launches and presses (about a minute and a half)")
     ap.add_argument("--json", metavar="OUT", help="write every sample, the summary and the metadata here")
     ap.add_argument("--paint-runs", type=int, help="first-paint launches per series (default 11, quick 3)")
     ap.add_argument("--key-runs", type=int, help="launches per latency series (default 3, quick 1)")
