@@ -19,8 +19,15 @@ What it does, in order:
    (`-n 1 --warmup 0`), after one untimed warm-up launch per series. The launches of all series,
    floors included, are interleaved evenly over the whole run, because the machine is noisy and
    only a ratio to a floor measured in the same run means anything.
+   The two cold first-paint series (floor_hello and the sample essay, alternating) have no warm-up:
+   right before each of their launches the script runs the equivalent of
+   `sync; echo 3 > /proc/sys/vm/drop_caches`, so Textual, click and readtui are read from disk.
+   That needs root outside a container; otherwise they are skipped (--cold-runs 0 skips them too).
 4. Prints a table of medians, ratios to the floors (and of readtui to itself: the long essay to the
-   sample, saving to not saving) and the targets; --json writes every sample.
+   sample, saving to not saving) and the targets; --json writes every sample, each launch marked
+   cold or not.
+5. Prints what readtui imports on the way to its first frame (imports.py: `python -X importtime`,
+   warm, and once with the page cache dropped when the cold series run).
 
 Each readtui launch gets a fresh assessment file: a small sh launcher claims `<tmp>/out/<series>/
 <pid>.toml` (with builtins only: no fork) and passes it as --out, so no launch resumes another's
@@ -57,6 +64,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from imports import DROP_CACHES, drop_page_cache, format_breakdown, import_breakdown
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_TOOLS = Path(os.environ.get("READTUI_BENCH_TOOLS", "/work/shared/tools"))
 SIZE = "120x40"
@@ -64,7 +73,8 @@ READER = "bench"
 PROMPT = "Are the factual claims backed by evidence?"
 """The first checklist prompt: on screen only once the real reading screen is painted."""
 
-TARGET_PAINT = 1.5  # first paint <= 1.5x floor_hello
+TARGET_PAINT = 1.3  # first paint <= 1.3x floor_hello, page cache warm
+TARGET_COLD_PAINT = 1.5  # first paint <= 1.5x floor_hello, both launched with the page cache dropped
 TARGET_KEY = 3.0  # next-paragraph latency <= 3x floor_keys
 TARGET_RSS = 1.5  # peak RSS (sample essay) <= 1.5x floor_hello
 TARGET_RSS_BIG = 2.0  # peak RSS (20,000 paragraphs) <= 2x floor_hello
@@ -72,6 +82,7 @@ TARGET_BIG_PAINT = 1.2  # first paint of 20,000 paragraphs <= 1.2x that of the s
 TARGET_SAVING = 1.2  # 'n' latency with 1,000 answered paragraphs to save <= 1.2x without
 BIG = 20_000  # paragraphs of the long essay
 ANSWERED = 1_000  # paragraphs answered in the assessment of the saving series
+IMPORT_RUNS = 5  # warm runs of the imports breakdown
 FLAT_TOLERANCE = 1.25
 """Latency counts as independent of essay length if every essay's median is within this factor
 of the 100-paragraph essay's (the floors themselves drift by more than that between runs)."""
@@ -245,6 +256,13 @@ class Series:
     done: int = 0
     lingered: int = 0
     """Launches whose process was still alive LINGER_WAIT s after tmux hung up on it (then killed)."""
+    cold: bool = False
+    """Every launch right after dropping the page cache; no warm-up launch."""
+
+    @property
+    def launched(self) -> int:
+        """Launches so far, the untimed warm-up included."""
+        return self.done + (0 if self.cold else 1)
 
 
 LINGER_WAIT = 2.0
@@ -381,6 +399,8 @@ def build_rows(series: dict[str, Series]) -> list[dict]:
     sections = [
         ("first paint", ("floor_hello", "sample", "essay20k"), "ttfp", "ms",
          {"sample": TARGET_PAINT}, lambda xs: f"{min(xs):.0f}-{max(xs):.0f}"),
+        ("cold first paint", ("cold_floor_hello", "cold_sample"), "ttfp", "ms",
+         {"cold_sample": TARGET_COLD_PAINT}, lambda xs: f"{min(xs):.0f}-{max(xs):.0f}"),
         ("next paragraph", ("floor_keys", "keys100", "keys20k_start", "keys20k_19000", "keys_saving"), "keys", "ms",
          dict.fromkeys(("keys100", "keys20k_start", "keys20k_19000", "keys_saving"), TARGET_KEY),
          lambda xs: f"p90 {p90(xs):.1f}"),
@@ -405,6 +425,8 @@ LABELS = {
     "floor_hello": "floor_hello.py",
     "sample": "readtui, sample essay (6 ¶)",
     "essay20k": "readtui, 20,000 ¶",
+    "cold_floor_hello": "floor_hello.py",
+    "cold_sample": "readtui, sample essay (6 ¶)",
     "floor_keys": "floor_keys.py 'n'",
     "keys100": "readtui 'n', 100 ¶ essay",
     "keys20k_start": "readtui 'n', 20,000 ¶ from ¶ 1",
@@ -426,13 +448,14 @@ def flatness(series: dict[str, Series]) -> tuple[float, bool] | None:
 
 
 def format_table(rows: list[dict], flat) -> str:
-    head = f"| {'section':<15}| {'series':<36}| {'n':>4} | {'median':>11} | {'spread':>13} | {'÷ floor':>7} | {'target':>7} | {'':4} |"
+    width = max(map(len, LABELS.values())) + 1
+    head = f"| {'section':<17}| {'series':<{width}}| {'n':>4} | {'median':>11} | {'spread':>13} | {'÷ floor':>7} | {'target':>7} | {'':4} |"
     lines = [head, "|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|"]
     for r in rows:
         value = f"{r['value']:.1f} {r['unit']}"
         target = f"≤ {r['target']:.1f}×" if r["target"] else ""
         lines.append(
-            f"| {r['section']:<15}| {LABELS.get(r['series'], r['series']):<36}| {r['n']:>4} | {value:>11} | {r['spread'] or '':>13} "
+            f"| {r['section']:<17}| {LABELS.get(r['series'], r['series']):<{width}}| {r['n']:>4} | {value:>11} | {r['spread'] or '':>13} "
             f"| {r['ratio']:>6.2f}× | {target:>7} | {verdict(r['ok']):4} |"
         )
     out = "\n".join(lines)
@@ -450,12 +473,18 @@ def format_table(rows: list[dict], flat) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="few launches and presses, no 20,000 ¶ essay (about a minute)")
+    ap.add_argument("--quick", action="store_true", help="few launches and presses (about a minute and a half)")
     ap.add_argument("--json", metavar="OUT", help="write every sample, the summary and the metadata here")
     ap.add_argument("--paint-runs", type=int, help="first-paint launches per series (default 11, quick 3)")
     ap.add_argument("--key-runs", type=int, help="launches per latency series (default 3, quick 1)")
     ap.add_argument("--presses", type=int, help="'n' presses per latency launch (default 30, quick 20)")
     ap.add_argument("--rss-runs", type=int, help="peak-RSS launches per series (default 5, quick 1)")
+    ap.add_argument(
+        "--cold-runs",
+        type=int,
+        help="cold first-paint launches per series, each right after dropping the page cache (needs root; "
+        "default 7, quick 2, 0 for none)",
+    )
     ap.add_argument(
         "--python", help="benchmark this interpreter's readtui (must be installed, with .pyc) instead of a fresh venv"
     )
@@ -472,6 +501,7 @@ def main() -> int:
     key_runs = a.key_runs or (1 if quick else 3)
     presses = a.presses or (20 if quick else 30)
     rss_runs = a.rss_runs or (1 if quick else 5)
+    cold_runs = a.cold_runs if a.cold_runs is not None else (2 if quick else 7)
     tools = Path(a.tools)
     for tool in ("ttfp.py", "floor_hello.py", "floor_keys.py"):
         if not (tools / tool).is_file():
@@ -481,6 +511,15 @@ def main() -> int:
 
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    if cold_runs:
+        try:
+            drop_page_cache()
+        except OSError as error:
+            log(
+                f"cold first paint skipped: cannot write {DROP_CACHES} ({error.strerror}): needs root, not in a container"
+            )
+            cold_runs = 0
 
     tmp = Path(tempfile.mkdtemp(prefix="readtui-bench-"))
     started = time.time()
@@ -528,6 +567,9 @@ def main() -> int:
         launcher.write_text(LAUNCHER.format(data=data, config=config, reader=READER, readtui=readtui_bin))
         floor_launcher = tmp / "launch-floor.sh"
         floor_launcher.write_text(FLOOR_LAUNCHER.format(python=python))
+        # What the launches read besides the files of Python, Textual and readtui
+        launch_inputs = [*essay_paths.values(), far, answered, launcher, floor_launcher]
+        launch_inputs += [tools / "floor_hello.py", tools / "floor_keys.py"]
 
         def add(
             name: str,
@@ -540,6 +582,7 @@ def main() -> int:
             resume: Path | None = None,
             key_marker: str | None = None,
             presses: int = 0,
+            cold: bool = False,
         ) -> None:
             outdir = outs / name
             outdir.mkdir()
@@ -561,11 +604,17 @@ def main() -> int:
                 key="n" if key_marker else None,
                 key_marker=key_marker,
                 presses=presses,
+                cold=cold,
             )
 
         add("floor_hello", "paint", paint_runs, ["FLOOR-READY"], floor="floor_hello.py")
         add("sample", "paint", paint_runs, ["¶ 1 / 6", PROMPT])
         add("essay20k", "paint", paint_runs, ["¶ 1 / 20000", PROMPT], essay=essay_paths[BIG])
+        if cold_runs:
+            # Added in this order, the two share each slot of the schedule, floor first: the sample's
+            # launch then leaves Python, Textual and readtui back in the page cache for the next ones.
+            add("cold_floor_hello", "paint", cold_runs, ["FLOOR-READY"], floor="floor_hello.py", cold=True)
+            add("cold_sample", "paint", cold_runs, ["¶ 1 / 6", PROMPT], cold=True)
         add("floor_keys", "key", key_runs, ["¶ 1 /"], floor="floor_keys.py", key_marker="¶ {n} /", presses=presses)
         add(
             "keys100",
@@ -611,17 +660,24 @@ def main() -> int:
         add("rss_essay20k", "rss", rss_runs, ["¶ 1 / 20000", PROMPT], essay=essay_paths[BIG])
 
         json_out = tmp / "ttfp.json"
-        log("warm-up: one untimed launch per series")
+        log("warm-up: one untimed launch per series (none for the cold ones)")
         for s in series.values():
-            ttfp_call(tools, python, s, tmp, json_out, a.timeout, presses=2)
-            s.lingered += reap(s, seen)
+            if not s.cold:
+                ttfp_call(tools, python, s, tmp, json_out, a.timeout, presses=2)
+                s.lingered += reap(s, seen)
         plan = schedule(list(series.values()))
         raw_calls = []
         for k, s in enumerate(plan, start=1):
             t0 = time.perf_counter()
+            if s.cold:
+                drop_page_cache()
             out = ttfp_call(tools, python, s, tmp, json_out, a.timeout)
             s.lingered += reap(s, seen)
-            raw_calls.append({"series": s.name, "result": out})
+            if s.cold:
+                # The warm launches that follow would otherwise read them from disk.
+                for path in launch_inputs:
+                    path.read_bytes()
+            raw_calls.append({"series": s.name, "cold": s.cold, "result": out})
             s.ttfp += out["ttfp_samples"]
             s.brackets.append(out["ttfp"].get("bracket_median", math.nan))
             s.keys += out.get("key_samples", [])
@@ -632,13 +688,18 @@ def main() -> int:
                 "key": f"'n' median {median(out.get('key_samples', [])):5.1f} ms",
                 "rss": f"peak RSS {median(out.get('rss_mib', {}).get('samples', [])):5.1f} MiB",
             }[s.kind]
-            log(f"{k:3}/{len(plan)} {s.name:<16} {what}  ({time.perf_counter() - t0:.1f} s)")
+            log(
+                f"{k:3}/{len(plan)} {s.name:<16} {what}{', cold' if s.cold else ''}  ({time.perf_counter() - t0:.1f} s)"
+            )
 
         # Every launch (warm-ups included) must have had its own output file.
         for s in series.values():
             claims = len(list(s.outdir.glob("*.claim")))
-            if claims != s.done + 1:
-                log(f"WARNING: {s.name}: {claims} fresh output files for {s.done + 1} launches")
+            if claims != s.launched:
+                log(f"WARNING: {s.name}: {claims} fresh output files for {s.launched} launches")
+
+        log("imports on the way to the first frame (python -X importtime)")
+        imports = import_breakdown(python, IMPORT_RUNS, cold=bool(cold_runs))
 
         rows = build_rows(series)
         flat = flatness(series)
@@ -651,6 +712,7 @@ def main() -> int:
             "package": info,
             "size": SIZE,
             "quick": quick,
+            "cold_runs": cold_runs,
             "git_head": _git("rev-parse", "HEAD"),
             "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
             "seconds": round(time.time() - started, 1),
@@ -675,7 +737,7 @@ def main() -> int:
         print(format_table(rows, flat))
         print()
         lingering = [
-            f"{LABELS.get(s.name, s.name)} ({s.kind}): {s.lingered} of {s.done + 1}"
+            f"{LABELS.get(s.name, s.name)} ({s.kind}{', cold' if s.cold else ''}): {s.lingered} of {s.launched}"
             for s in series.values()
             if s.lingered
         ]
@@ -688,6 +750,14 @@ def main() -> int:
             "Times are upper bounds from polling tmux every 5 ms (ttfp.py); each ratio uses the floor's median "
             "from this same run."
         )
+        if cold_runs:
+            print(
+                f"Cold: `sync; echo 3 > {DROP_CACHES}` right before each launch of the cold first paint rows, "
+                "so Textual, click and readtui load from disk (ttfp.py itself loads Python and part of its "
+                "standard library again before the clock starts)."
+            )
+        print()
+        print(format_breakdown(imports))
         if a.json:
             result = {
                 "meta": meta,
@@ -696,6 +766,7 @@ def main() -> int:
                 "series": {
                     name: {
                         "kind": x.kind,
+                        "cold": x.cold,
                         "cmd": x.cmd,
                         "markers": x.markers,
                         "key": x.key,
@@ -711,6 +782,7 @@ def main() -> int:
                     for name, x in series.items()
                 },
                 "calls": raw_calls,
+                "imports": imports,
             }
             Path(a.json).write_text(json.dumps(result, indent=1, default=str))
             log(f"wrote {a.json}")
