@@ -13,6 +13,9 @@ from readtui.core.essay import load_essay, parse_essay
 from readtui.core.session import new_assessment
 from readtui.core.storage import AssessmentWriter, load_checklist
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
+"""The repository (this file is tests/conftest.py): tests at any depth find it here, not by counting parents."""
+
 ESSAY_TEXT = """\
 A Small Test Essay
 

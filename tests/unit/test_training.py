@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import write_assessment
+from tests.conftest import write_assessment
 
 from readtui.tui.adjudicate_app import AdjudicateApp
 from readtui.core.adjudication import prepare_adjudication

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from readtui.core import essay as essay_module
 from readtui.core.errors import ReadtuiError
 from readtui.core.essay import Essay, decode_essay, load_essay, normalise_paragraph, parse_essay, sample_essay_path
+from tests.conftest import REPO_ROOT
 
 # Two sentences, so never taken for a header block: tests of the body start with it.
 OPENING = "This opening paragraph is plainly body text. It has two sentences."
@@ -672,8 +673,7 @@ def test_large_essay_loads_every_paragraph_and_hashes_lazily(tmp_path):
 
 def test_import_is_light():
     code = "import readtui.core.essay, sys; print(sorted({'textual', 'pydantic', 'tomllib'} & set(sys.modules)))"
-    root = Path(__file__).parents[1]
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT)
     assert result.stdout.strip() == "[]"
 
 

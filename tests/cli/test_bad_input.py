@@ -67,7 +67,7 @@ import pytest
 import textual.app
 import tomli_w
 from click.testing import CliRunner, Result
-from conftest import write_assessment
+from tests.conftest import write_assessment
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

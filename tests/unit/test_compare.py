@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reference_stats import pairable_units, reference_agreement, reference_alpha, reference_kappa
+from tests.reference_stats import pairable_units, reference_agreement, reference_alpha, reference_kappa
 
 import readtui.core.compare as compare_module
 from readtui.core.assessment import (
