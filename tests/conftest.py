@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from readtui.core.assessment import ParagraphRecord, excerpt
+from readtui.core.assessment import Highlight, ParagraphRecord, excerpt
 from readtui.core.checklist import bundled_checklists
 from readtui.core.essay import load_essay, parse_essay
+from readtui.core.launch import prepare_training
 from readtui.core.session import new_assessment
 from readtui.core.storage import AssessmentWriter, load_checklist
 
@@ -170,3 +172,62 @@ def write_assessment(
     assessment.overall.answers = dict(overall or {})
     AssessmentWriter().save(path, assessment)
     return path
+
+
+def phrase(essay_path: Path, index: int, words: str) -> Highlight:
+    text = load_essay(essay_path).paragraphs[index - 1]
+    start = text.index(words)
+    return Highlight(start=start, end=start + len(words), label="loaded-word", quote=words)
+
+
+@pytest.fixture
+def key_file(tmp_path: Path, small_essay_file: Path, critical_checklist) -> Path:
+    """A key for the small essay: ¶1 and ¶2 answered and explained, a highlight in ¶3, tolerance 1."""
+    path = write_assessment(
+        tmp_path / "key.readtui.toml",
+        small_essay_file,
+        critical_checklist,
+        "teacher",
+        {1: {"claims-supported": "no", "loaded-words": 2}, 2: {"claims-supported": "yes"}, 3: {"loaded-words": 4}},
+        explain={1: {"claims-supported": "It offers no support for it."}, 2: {"claims-supported": "A named report."}},
+        highlight={3: [phrase(small_essay_file, 3, "regime")]},
+    )
+    data = path.read_text(encoding="utf-8") + "\n[key]\ntolerance = 1\n"
+    path.write_text(data, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def three_files(tmp_path: Path, small_essay_file: Path, critical_checklist) -> list[Path]:
+    """Three readers of the small essay: agreement, a 2–1 split, a three-way split, a tie."""
+    answers = {
+        "A": {1: {"claims-supported": "no", "loaded-words": 2}, 2: {"claims-supported": "yes", "sources-named": "all"}},
+        "B": {
+            1: {"claims-supported": "no", "loaded-words": 3},
+            2: {"claims-supported": "yes", "sources-named": "some"},
+        },
+        "C": {1: {"claims-supported": "no", "loaded-words": 4}, 2: {"claims-supported": "partly"}},
+    }
+    for given in answers.values():
+        given[3] = {}  # no answers there, only the highlight
+    return [
+        write_assessment(
+            tmp_path / f"{reader}.readtui.toml",
+            small_essay_file,
+            critical_checklist,
+            reader,
+            given,
+            highlight={3: [phrase(small_essay_file, 3, "regime")]},
+        )
+        for reader, given in answers.items()
+    ]
+
+
+def read_toml(path: Path) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def open_training(essay: Path, key: Path, out: Path):
+    from readtui.tui.app import make_app  # here, so that importing conftest never imports Textual
+
+    return make_app(prepare_training(essay, key_path=key, checklist_spec=None, reader="learner", out=out))
