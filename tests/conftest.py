@@ -10,7 +10,8 @@ import pytest
 
 from readtui.core.assessment import Highlight, ParagraphRecord, excerpt
 from readtui.core.checklist import bundled_checklists
-from readtui.core.essay import load_essay, parse_essay
+from readtui.core.compare import compare, load_comparison
+from readtui.core.essay import load_essay, parse_essay, sample_essay_path
 from readtui.core.launch import prepare_training
 from readtui.core.session import new_assessment
 from readtui.core.storage import AssessmentWriter, load_checklist
@@ -231,3 +232,10 @@ def open_training(essay: Path, key: Path, out: Path):
     from readtui.tui.app import make_app  # here, so that importing conftest never imports Textual
 
     return make_app(prepare_training(essay, key_path=key, checklist_spec=None, reader="learner", out=out))
+
+
+@pytest.fixture
+def comparison(three_readers: list[Path]):
+    """``three_readers`` compared, for the compare app (tests/app and tests/snapshots)."""
+    essay = load_essay(sample_essay_path())
+    return compare(load_comparison([str(p) for p in three_readers], essays=[essay]), bootstrap=0)
