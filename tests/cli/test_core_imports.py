@@ -109,3 +109,9 @@ def test_a_new_session_with_the_bundled_checklist_never_loads_pydantic(tmp_path)
         "print(json.dumps(sorted(m for m in sys.modules if m.partition('.')[0] in ('pydantic', 'pydantic_core'))))"
     )
     assert run_python(script, tmp_path) == []
+
+
+def test_score_report_does_not_import_textual() -> None:
+    code = "import sys, readtui.reports.score; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -1,35 +1,18 @@
-"""``readtui score``: the scoring rules, first tries against revisions, the ranking of a class in
-every output format, and bad input (one line per problem, status 2). Checked through real files."""
+"""``readtui score``'s rules without the command: the scoring rules, highlights, first tries against
+revisions, the report of a class, a key that does not fit. Checked through real files. The command
+(every output format, bad input): tests/cli/test_score_cli.py."""
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from readtui.core.assessment import (
-    Assessment,
-    ChecklistInfo,
-    EssayInfo,
-    Highlight,
-    KeyInfo,
-    Overall,
-    ParagraphRecord,
-    Reader,
-    Training,
-    TrainingRecord,
-)
-from readtui.cli import main
-from readtui.reports.compare import md
+from readtui.core.assessment import KeyInfo
 from readtui.core.errors import ReadtuiErrors
 from readtui.reports.score import csv_columns, load_scores, render_scores
 from readtui.core.scoring import (
@@ -45,252 +28,19 @@ from readtui.core.scoring import (
     scorecard,
 )
 from readtui.core.scoring import span_tally as tally_spans
-from readtui.core.storage import AssessmentWriter, file_sha256, load_assessment, load_checklist
-
-CHECKLIST_ID = "scoring"
-CHECKLIST = """\
-format = "readtui-checklist/1"
-id = "{id}"
-title = "Scoring test"
-version = "2"
-
-[[label]]
-id = "loaded-word"
-title = "Loaded word"
-
-[[section]]
-id = "content"
-title = "Each paragraph's content"
-
-  [[section.item]]
-  id = "claim"
-  prompt = "What kind of claim?"
-  kind = "choice"
-  options = [{{ id = "fact", label = "Fact" }}, {{ id = "opinion", label = "Opinion" }}, {{ id = "mixed", label = "Mixed" }}]
-
-  [[section.item]]
-  id = "strength"
-  prompt = "How strong is the support?"
-  kind = "scale"
-  min = 1
-  max = 5
-
-  [[section.item]]
-  id = "fallacies"
-  prompt = "Which fallacies?"
-  kind = "multi"
-  options = [{{ id = "a", label = "A" }}, {{ id = "b", label = "B" }}, {{ id = "c", label = "C" }}]
-
-  [[section.item]]
-  id = "summary"
-  prompt = "The paragraph in a sentence"
-  kind = "text"
-
-[[section]]
-id = "whole"
-title = "The essay as a whole"
-
-  [[section.item]]
-  id = "verdict"
-  prompt = "Is the essay convincing?"
-  kind = "choice"
-  scope = "essay"
-  options = [{{ id = "yes", label = "Yes" }}, {{ id = "no", label = "No" }}]
-
-  [[section.item]]
-  id = "rating"
-  prompt = "How fair is it?"
-  kind = "scale"
-  scope = "essay"
-  min = 1
-  max = 5
-
-  [[section.item]]
-  id = "comment"
-  prompt = "Why?"
-  kind = "text"
-  scope = "essay"
-"""
-PERFECT = {
-    1: {"claim": "opinion", "strength": 4, "fallacies": ["a", "b"]},
-    2: {"claim": "fact", "fallacies": []},
-    3: {"claim": "fact"},
-    0: {"verdict": "no", "rating": 3},
-}
-"""The key's scored answers (paragraph index → answers; 0 is the essay as a whole)."""
-
-
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def write_checklist(directory: Path, checklist_id: str = CHECKLIST_ID) -> Path:
-    path = directory / f"{checklist_id}.toml"
-    path.write_text(CHECKLIST.format(id=checklist_id), encoding="utf-8")
-    return path
-
-
-def span(start: int, end: int, label: str = "loaded-word", stale: bool = False) -> Highlight:
-    return Highlight(start=start, end=end, label=label, quote="x" * (end - start), stale=stale)
-
-
-def paragraph(
-    index: int, answers: dict[str, Any], spans: tuple[tuple[int, int], ...] = (), **extras
-) -> ParagraphRecord:
-    return ParagraphRecord(
-        index=index,
-        sha256=sha(f"paragraph {index}"),
-        chars=100,
-        answers=answers,
-        highlight=[span(start, end) for start, end in spans],
-        **extras,
-    )
-
-
-def save(
-    path: Path,
-    reader: str,
-    paragraphs: list[ParagraphRecord],
-    overall: dict[str, Any],
-    *,
-    essay: str = "Essay",
-    checklist_id: str = CHECKLIST_ID,
-    key: KeyInfo | None = None,
-    training: Training | None = None,
-) -> Path:
-    AssessmentWriter().save(
-        path,
-        Assessment(
-            created_by="readtui tests",
-            reader=Reader(name=reader),
-            essay=EssayInfo(title=essay, sha256=sha(essay), paragraphs=3),
-            checklist=ChecklistInfo(id=checklist_id, version="2"),
-            paragraph=paragraphs,
-            overall=Overall(answers=overall),
-            key=key,
-            training=training,
-        ),
-    )
-    return path
-
-
-def write_key(directory: Path, checklist_id: str = CHECKLIST_ID) -> Path:
-    """The answer key: explanations, an accepted alternative, an item without consensus, items it
-    leaves unanswered, a tolerance table and three highlights."""
-    return save(
-        directory / "key.readtui.toml",
-        "Teacher",
-        [
-            paragraph(
-                1,
-                {**PERFECT[1], "summary": "An opinion resting on two fallacies."},
-                spans=((0, 5), (10, 15)),
-                explain={"claim": "It says what should happen."},
-            ),
-            paragraph(
-                2,
-                PERFECT[2],
-                accept={"claim": ["mixed"]},
-                no_consensus=["strength"],
-                explain={"strength": "The readers were split."},
-            ),
-            paragraph(3, PERFECT[3], spans=((20, 30),)),
-        ],
-        {**PERFECT[0], "comment": "One-sided."},
-        checklist_id=checklist_id,
-        key=KeyInfo(tolerance={"*": 1, "rating": 0}),
-    )
-
-
-def trained(key: Path, first_tries: dict[int, dict[str, Any]]) -> Training:
-    """A [training] table against ``key``: feedback shown for every paragraph in ``first_tries``."""
-    return Training(
-        key=key.name,
-        key_sha256=file_sha256(key),
-        paragraph=[
-            TrainingRecord(index=index, feedback=True, first_try=answers)
-            for index, answers in sorted(first_tries.items())
-        ],
-    )
-
-
-def write_class(directory: Path) -> tuple[Path, list[Path]]:
-    """The checklist, the key and three learners: Ana (all right, trained), Ben (never checked a
-    paragraph) and Chloé (right now, after revising wrong first tries). Worked out by hand:
-
-    item (¶)        key       Ana   Ben                  Chloé (first try)
-    claim (1)       opinion   1     opinion   1          fact       0
-    strength (1)    4 ± 1     1     5 near    1          1          0
-    fallacies (1)   a+b       1     a         1/2        a+b+c      2/3
-    claim (2)       fact      1     mixed     1 (accept) fact       1 (not checked: current)
-    fallacies (2)   none      1     c         0          none       1
-    claim (3)       fact      1     unsure    0          fact       1
-    verdict         no        1     no        1          yes        0
-    rating          3 ± 0     1     4         0          3          1
-    total                     8/8   4.5/8                4.67/8
-    """
-    write_checklist(directory)
-    key = write_key(directory)
-    ana = save(
-        directory / "ana.readtui.toml",
-        "Ana",
-        [
-            paragraph(1, PERFECT[1], spans=((2, 4), (12, 20))),
-            paragraph(2, PERFECT[2]),
-            paragraph(3, PERFECT[3], spans=((20, 30),)),
-        ],
-        PERFECT[0],
-        training=trained(key, PERFECT),
-    )
-    ben = save(
-        directory / "ben.readtui.toml",
-        "Ben",
-        [
-            paragraph(1, {"claim": "opinion", "strength": 5, "fallacies": ["a"]}, spans=((40, 50),)),
-            paragraph(2, {"claim": "mixed", "fallacies": ["c"]}),
-            paragraph(3, {}, spans=((25, 26),), unsure=["claim"]),
-        ],
-        {"verdict": "no", "rating": 4},
-    )
-    chloe = save(
-        directory / "chloe.readtui.toml",
-        "Chloé",
-        [paragraph(1, PERFECT[1]), paragraph(2, PERFECT[2]), paragraph(3, PERFECT[3])],
-        PERFECT[0],
-        training=Training(
-            key=key.name,
-            key_sha256=file_sha256(key),
-            paragraph=[
-                TrainingRecord(index=0, feedback=True, first_try={"verdict": "yes", "rating": 3}, revised=["verdict"]),
-                TrainingRecord(
-                    index=1,
-                    feedback=True,
-                    first_try={"claim": "fact", "strength": 1, "fallacies": ["a", "b", "c"]},
-                    revised=["claim", "fallacies", "strength"],
-                ),
-                # feedback not shown: whatever first_try says, the current answers count
-                TrainingRecord(index=2, feedback=False, first_try={"claim": "opinion"}),
-            ],
-        ),
-    )
-    return key, [ana, ben, chloe]
-
-
-def score(*args: str | Path):
-    return CliRunner().invoke(main, ["score", *map(str, args)], catch_exceptions=False)
-
-
-def squeezed(text: str) -> str:
-    """``text`` without white space (the table wraps long lines, paths too)."""
-    return "".join(text.split())
-
-
-def table_rows(text: str, heading: str) -> list[str]:
-    """The rows under ``heading`` of a table report, up to the next blank line."""
-    lines = text.splitlines()
-    start = lines.index(heading) + 2
-    end = lines.index("", start) if "" in lines[start:] else len(lines)
-    return lines[start:end]
+from readtui.core.storage import load_assessment, load_checklist
+from tests.score_class import (
+    PERFECT,
+    paragraph,
+    save,
+    span,
+    squeezed,
+    table_rows,
+    trained,
+    write_checklist,
+    write_class,
+    write_key,
+)
 
 
 # --- 1. the rules -----------------------------------------------------------------------------
@@ -427,122 +177,6 @@ def test_first_tries_count_not_revisions(tmp_path: Path) -> None:
 # --- 4. a class -------------------------------------------------------------------------------------
 
 
-def test_score_ranks_a_class_in_every_format(tmp_path: Path) -> None:
-    key, learners = write_class(tmp_path)
-    run = score(key, *learners)
-    assert run.exit_code == 0, run.output
-    text = run.stdout
-    assert text.startswith("readtui score: Essay (3 ¶)\n  key ")
-    assert squeezed(f"key {key} by Teacher checklist scoring 2 · 3 learners · first tries count:") in squeezed(text)
-    assert squeezed(f"warning: {learners[1]}: never checked a paragraph against the key") in squeezed(text)
-    assert text.count("warning:") == 1
-    assert table_rows(text, "First-try credit per section, best total first") == [
-        " 1  Ana                         100%                     100%   100%       8/8",
-        " 2  Chloé                        61%                      50%    58%    4.67/8",
-        " 3  Ben                          58%                      50%    56%     4.5/8",
-    ]
-    header = text.splitlines()[text.splitlines().index("First-try credit per section, best total first") + 1]
-    assert header.split() == [
-        "#",
-        "learner",
-        "Each",
-        "paragraph's",
-        "content",
-        "The",
-        "essay",
-        "as",
-        "a",
-        "whole",
-        "total",
-        "credit",
-    ]
-    assert table_rows(text, "Highlights: the key's spans found (same label, overlapping), and extra spans") == [
-        " 1  Ana        3/3      0   1.00",
-        " 2  Chloé      0/3      0   0.00",
-        " 3  Ben        1/3      1   0.40",
-    ]
-    missed = table_rows(text, "Items missed most: learners who lost credit on the item, their mean credit")
-    assert [line.split()[:5] for line in missed] == [
-        ["fallacies", "2", "of", "3", "69%"],
-        ["claim", "2", "of", "3", "78%"],
-        ["strength", "1", "of", "3", "67%"],
-        ["verdict", "1", "of", "3", "67%"],
-        ["rating", "1", "of", "3", "67%"],
-    ]
-    assert max(len(line) for line in text.splitlines()) <= 80
-
-    rows = list(csv.DictReader(io.StringIO(score(key, *learners, "--format", "csv").stdout)))
-    assert list(rows[0]) == [
-        "learner", "file", "total_credit", "total_items", "total_share", "content_share", "whole_share",
-        "choice_share", "scale_share", "multi_share", "spans_found", "spans_missed", "span_f1",
-    ]  # fmt: skip
-    assert [row["learner"] for row in rows] == ["Ana", "Chloé", "Ben"]
-    ben = rows[2]
-    assert ben["file"] == str(learners[1])
-    assert {k: float(v) for k, v in ben.items() if k not in ("learner", "file")} == pytest.approx(
-        {
-            "total_credit": 4.5,
-            "total_items": 8,
-            "total_share": 4.5 / 8,
-            "content_share": 3.5 / 6,
-            "whole_share": 0.5,
-            "choice_share": 0.75,
-            "scale_share": 0.5,
-            "multi_share": 0.25,
-            "spans_found": 1,
-            "spans_missed": 2,
-            "span_f1": 0.4,
-        }
-    )
-    assert float(rows[1]["total_credit"]) == pytest.approx(4 + 2 / 3)
-
-    document = json.loads(score(key, *learners, "--format", "json").stdout)
-    assert [(one["rank"], one["name"]) for one in document["learners"]] == [(1, "Ana"), (2, "Chloé"), (3, "Ben")]
-    ben = document["learners"][2]
-    assert ben["total"] == {"credit": 4.5, "items": 8, "share": 0.5625}
-    assert ben["by_section"]["whole"] == {"credit": 1.0, "items": 2, "share": 0.5}
-    assert ben["by_kind"]["multi"] == {"credit": 0.5, "items": 2, "share": 0.25}
-    assert ben["by_item"]["claim"] == {"credit": 2.0, "items": 3, "share": pytest.approx(2 / 3)}
-    assert ben["verdicts"] == {MATCH: 3, NEAR: 2, MISS: 2, UNANSWERED: 1}
-    assert ben["spans"]["by_label"] == {
-        "loaded-word": {"found": 1, "missed": 2, "matching": 1, "extra": 1, "f1": pytest.approx(0.4)}
-    }
-    assert [(m["item"], m["missed_by"]) for m in document["missed_most"]] == [
-        ("fallacies", 2),
-        ("claim", 2),
-        ("strength", 1),
-        ("verdict", 1),
-        ("rating", 1),
-    ]
-    assert document["missed_most"][0]["mean_credit"] == pytest.approx((1 + 0.25 + 5 / 6) / 3)
-    assert document["warnings"] == [
-        f"{learners[1]}: never checked a paragraph against the key; its current answers count"
-    ]
-    assert document["checklist"] == {"id": "scoring", "version": "2"}
-    assert document["key"] == {"file": str(key), "sha256": file_sha256(key), "reader": "Teacher"}
-
-    handout = score(key, *learners, "--format", "markdown").stdout
-    assert handout.startswith("# Scores: Essay\n")
-    assert "| # | learner | Each paragraph's content | The essay as a whole | total | credit |" in handout
-    ranking = [
-        line
-        for line in handout.splitlines()
-        if line.startswith("| 1 |") or line.startswith("| 2 |") or line.startswith("| 3 |")
-    ]
-    assert ranking[:3] == [
-        "| 1 | Ana | 100% | 100% | 100% | 8/8 |",
-        "| 2 | Chloé | 61% | 50% | 58% | 4.67/8 |",
-        "| 3 | Ben | 58% | 50% | 56% | 4.5/8 |",
-    ]
-    assert "| 3 | Ben | 1 of 3 | 1 | 0.40 |" in handout
-    assert "| fallacies | Which fallacies? | 2 of 3 | 69% |" in handout
-    assert f"> **Warning:** {md(str(learners[1]))}: never checked" in handout
-
-    out = tmp_path / "scores.csv"
-    assert score(key, *learners, "--format", "csv", "--out", out).exit_code == 0
-    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("Ana,")
-
-
 def test_directory_ties_same_names_and_warnings(tmp_path: Path) -> None:
     """A directory holding the checklist and the key; two readers called Dee who tie; a file
     trained against another key; the key given again as a learner."""
@@ -623,53 +257,6 @@ def test_many_sections_fit_80_columns(tmp_path: Path) -> None:
 # --- 5. bad input -------------------------------------------------------------------------------------
 
 
-def test_bad_learner_files_one_line_each(tmp_path: Path) -> None:
-    key, (ana, _, _) = write_class(tmp_path)
-    other_essay = save(tmp_path / "other-essay.toml", "Olga", [], {}, essay="Another essay")
-    missing = tmp_path / "missing.toml"
-    broken = tmp_path / "broken.toml"
-    broken.write_text('format = "readtui-assessment/1"\nreader = {\n', encoding="utf-8")
-    run = score(key, ana, other_essay, missing, broken)
-    assert run.exit_code == 2
-    lines = run.stderr.splitlines()
-    assert len(lines) == 3
-    assert lines[0] == f"{missing}: no such file"
-    assert lines[1].startswith(f"{broken}: line ") and "TOML syntax error" in lines[1]
-    assert lines[2] == (
-        f"{other_essay}: essay.sha256: assesses another essay than the key ('Another essay', not 'Essay'; sha256 differs)"
-    )
-    assert run.stdout == ""
-
-    run = score(tmp_path / "no-key.toml", ana)
-    assert (run.exit_code, run.stderr) == (2, f"{tmp_path / 'no-key.toml'}: no such file\n")
-    run = score(tmp_path / "no-key.toml", tmp_path / "nobody*.toml")
-    assert (run.exit_code, run.stderr.splitlines()) == (
-        2,
-        [f"{tmp_path / 'no-key.toml'}: no such file", f"{tmp_path / 'nobody*.toml'}: no files match this pattern"],
-    )
-    run = score(key, key)
-    assert (run.exit_code, run.stderr) == (2, "no learners' files to score\n")
-
-
-def test_key_of_another_checklist(tmp_path: Path) -> None:
-    _, (ana, ben, _) = write_class(tmp_path)
-    other = tmp_path / "other"
-    other.mkdir()
-    write_checklist(other, "another")
-    key = write_key(other, checklist_id="another")
-    run = score(key, ana, ben)
-    assert run.exit_code == 2
-    assert run.stderr.splitlines() == [
-        f"{path}: checklist.id: uses checklist 'scoring', the key uses 'another'" for path in (ana, ben)
-    ]
-    run = score(key, ana, "--checklist", tmp_path / "scoring.toml")
-    assert run.exit_code == 2
-    assert run.stderr.splitlines() == [
-        f"{key}: checklist.id: uses checklist 'another', not 'scoring'",
-        f"{ana}: checklist.id: uses checklist 'scoring', the key uses 'another'",
-    ]
-
-
 def test_a_key_that_does_not_fit_the_checklist(tmp_path: Path) -> None:
     key, (ana, _, _) = write_class(tmp_path)
     text = key.read_text(encoding="utf-8").replace("strength = 4", "strength = 9")
@@ -679,9 +266,3 @@ def test_a_key_that_does_not_fit_the_checklist(tmp_path: Path) -> None:
     assert [str(p) for p in error.value.problems] == [
         f"{key}: paragraph[1].answers.strength: 9 is outside the scale 1–5"
     ]
-
-
-def test_score_report_does_not_import_textual() -> None:
-    code = "import sys, readtui.reports.score; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "False"
