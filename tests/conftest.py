@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from readtui.core.assessment import Highlight, ParagraphRecord, excerpt
+from readtui.core.assessment import Highlight, ParagraphRecord, checklist_problems, excerpt
 from readtui.core.checklist import bundled_checklists
 from readtui.core.compare import compare, load_comparison
 from readtui.core.essay import load_essay, parse_essay, sample_essay_path
 from readtui.core.launch import prepare_training
 from readtui.core.session import new_assessment
-from readtui.core.storage import AssessmentWriter, load_checklist
+from readtui.core.storage import AssessmentWriter, load_assessment, load_checklist
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 """The repository (this file is tests/conftest.py): tests at any depth find it here, not by counting parents."""
@@ -239,3 +240,36 @@ def comparison(three_readers: list[Path]):
     """``three_readers`` compared, for the compare app (tests/app and tests/snapshots)."""
     essay = load_essay(sample_essay_path())
     return compare(load_comparison([str(p) for p in three_readers], essays=[essay]), bootstrap=0)
+
+
+def valid_data(path: Path, checklist) -> dict:
+    """The file's TOML, after checking that it validates as readtui's own validation does."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assessment = load_assessment(path)
+    assert checklist_problems(path, assessment, checklist) == []
+    return data
+
+
+class FaultyOs:
+    """``os`` as `readtui.core.storage` sees it, except that ``function`` fails with ``code`` on files
+    in ``directory`` (named, or open as a descriptor) until ``healed``."""
+
+    def __init__(self, function: str, code: int, directory: Path) -> None:
+        self.function, self.code, self.directory = function, code, directory
+        self.failures = 0
+        self.healed = False
+
+    def __getattr__(self, name: str):
+        real = getattr(os, name)
+        if name != self.function:
+            return real
+
+        def failing(*args, **kwargs):
+            named = args[:2] if name == "replace" else args[:1]  # a path, or for fsync a descriptor
+            paths = [Path(os.readlink(f"/proc/self/fd/{arg}")) if isinstance(arg, int) else Path(arg) for arg in named]
+            if not self.healed and any(path.parent == self.directory for path in paths):
+                self.failures += 1
+                raise OSError(self.code, os.strerror(self.code))
+            return real(*args, **kwargs)
+
+        return failing

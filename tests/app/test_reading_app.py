@@ -440,29 +440,6 @@ async def test_a_file_that_fails_validation_after_the_first_frame_exits_2_untouc
     assert out.read_text(encoding="utf-8") == text, "an invalid file is never written over"
 
 
-def test_the_first_frame_needs_no_pydantic(tmp_path: Path, critical_checklist_path: Path) -> None:
-    """Someone else's checklist is validated after the first frame (the bundled ones never are)."""
-    import shutil
-    import subprocess
-    import sys
-
-    checklist = tmp_path / "mine.toml"
-    shutil.copy(critical_checklist_path, checklist)
-    code = (
-        "import sys; from pathlib import Path\n"
-        "from readtui.core.config import load_config\n"
-        "from readtui.core.launch import prepare_session\n"
-        "from readtui.tui.app import make_app\n"
-        f"prepared = prepare_session(None, checklist_spec={str(checklist)!r}, reader='x', out=Path({str(tmp_path / 'a.toml')!r}))\n"
-        "app = make_app(prepared, load_config())\n"
-        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pydantic', 'pydantic_core')))\n"
-        "print(prepared.check())\n"
-        "print('pydantic' in sys.modules)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.splitlines() == ["[]", "[]", "True"]
-
-
 async def test_reading_time_counts_on_screen_and_stops_when_idle(tmp_path: Path) -> None:
     import time
 

@@ -1,5 +1,7 @@
 """The core and the non-interactive commands never import Textual, and the reading app never imports
-numpy (they must stay fast, and usable without a UI)."""
+numpy (they must stay fast, and usable without a UI). Each check runs in a fresh interpreter; the
+ones for the essay module, the score report and the app's first frame came from the unit and app
+test modules, which start no process."""
 
 from __future__ import annotations
 
@@ -8,6 +10,9 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT
 
 CORE_MODULES = [
     "readtui",
@@ -115,3 +120,32 @@ def test_score_report_does_not_import_textual() -> None:
     code = "import sys, readtui.reports.score; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_import_is_light():
+    code = "import readtui.core.essay, sys; print(sorted({'textual', 'pydantic', 'tomllib'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT)
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_first_frame_needs_no_pydantic(tmp_path: Path, critical_checklist_path: Path) -> None:
+    """Someone else's checklist is validated after the first frame (the bundled ones never are)."""
+    import shutil
+    import subprocess
+    import sys
+
+    checklist = tmp_path / "mine.toml"
+    shutil.copy(critical_checklist_path, checklist)
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from readtui.core.config import load_config\n"
+        "from readtui.core.launch import prepare_session\n"
+        "from readtui.tui.app import make_app\n"
+        f"prepared = prepare_session(None, checklist_spec={str(checklist)!r}, reader='x', out=Path({str(tmp_path / 'a.toml')!r}))\n"
+        "app = make_app(prepared, load_config())\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pydantic', 'pydantic_core')))\n"
+        "print(prepared.check())\n"
+        "print('pydantic' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines() == ["[]", "[]", "True"]

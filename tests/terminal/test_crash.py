@@ -1,4 +1,6 @@
-"""Crashes and failing disks: SIGKILL at random moments, and saves that the file system refuses.
+"""Crashes and failing disks in a real terminal: SIGKILL at random moments, a write the kernel
+refuses, and a lock holder killed. (Saves that the file system refuses, in the app itself:
+tests/app/test_refused_saves.py.)
 
 After any of them the assessment file parses, validates, holds a state the reader really had
 (with every change older than the 1 s guarantee, plus slack for a noisy machine), and opens again.
@@ -6,26 +8,24 @@ After any of them the assessment file parses, validates, holds a state the reade
 
 from __future__ import annotations
 
-import errno
 import os
 import random
 import re
 import resource
 import shutil
 import signal
+import subprocess
 import sys
+import textwrap
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from readtui.tui.app import ReadtuiApp, make_app
-from readtui.core.assessment import checklist_problems
 from readtui.core.errors import ReadtuiError
-from readtui.core.launch import prepare_session
-from readtui.core.storage import load_assessment
+from readtui.core.storage import FileLock
+from tests.conftest import valid_data
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -96,14 +96,6 @@ def file_state(data: dict) -> tuple:
     )
     flagged = tuple(sorted(record["index"] for record in records if record["flagged"]))
     return data["session"]["position"], answers, flagged
-
-
-def valid_data(path: Path, checklist) -> dict:
-    """The file's TOML, after checking that it validates as readtui's own validation does."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    assessment = load_assessment(path)
-    assert checklist_problems(path, assessment, checklist) == []
-    return data
 
 
 # --- the installed command in a pseudo-terminal ---------------------------------------------------
@@ -197,178 +189,6 @@ def test_sigkill_never_loses_or_corrupts(tmp_path: Path, critical_checklist) -> 
     assert file_state(valid_data(out, critical_checklist)) == reader.state()
 
 
-# --- saves that the file system refuses, in the app itself ----------------------------------------
-
-
-class FaultyOs:
-    """``os`` as `readtui.core.storage` sees it, except that ``function`` fails with ``code`` on files
-    in ``directory`` (named, or open as a descriptor) until ``healed``."""
-
-    def __init__(self, function: str, code: int, directory: Path) -> None:
-        self.function, self.code, self.directory = function, code, directory
-        self.failures = 0
-        self.healed = False
-
-    def __getattr__(self, name: str):
-        real = getattr(os, name)
-        if name != self.function:
-            return real
-
-        def failing(*args, **kwargs):
-            named = args[:2] if name == "replace" else args[:1]  # a path, or for fsync a descriptor
-            paths = [Path(os.readlink(f"/proc/self/fd/{arg}")) if isinstance(arg, int) else Path(arg) for arg in named]
-            if not self.healed and any(path.parent == self.directory for path in paths):
-                self.failures += 1
-                raise OSError(self.code, os.strerror(self.code))
-            return real(*args, **kwargs)
-
-        return failing
-
-
-FAULTS = {
-    "full-disk": ("fsync", errno.ENOSPC),
-    "read-only-file-system": ("open", errno.EROFS),
-    "unwritable-directory": ("open", errno.EACCES),
-    "refused-rename": ("replace", errno.EACCES),
-}
-REFUSED_SAVES = [
-    pytest.param(function, code, when, id=f"{name}-{when}")
-    for name, (function, code) in FAULTS.items()
-    for when in ("first-write", "after-a-save")
-    # A full disk after a successful save: test_app's test_a_full_disk_keeps_the_old_file_and_quitting_asks_twice.
-    if (name, when) != ("full-disk", "after-a-save")
-]
-
-
-def open_app(out: Path) -> ReadtuiApp:
-    """The app on the sample essay, as the CLI builds it."""
-    return make_app(prepare_session(None, checklist_spec=None, reader="tester", out=out))
-
-
-async def wait_for(pilot, condition, seconds: float = 5.0) -> None:
-    """Let the app run until ``condition()`` holds."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "the app never got there"
-        await pilot.pause(0.05)
-
-
-def notices(app: ReadtuiApp) -> list[tuple[str, str]]:
-    """(title, message) of the notifications on screen."""
-    return [(notification.title, notification.message) for notification in app._notifications]
-
-
-async def break_a_save(app: ReadtuiApp, pilot, fault: FaultyOs, key: str) -> None:
-    """Press ``key`` (a change) and wait until its autosave has failed and been reported."""
-    failures = fault.failures
-    await pilot.press(key)
-    await wait_for(pilot, lambda: fault.failures > failures and app.save_error is not None)
-    await pilot.pause()
-
-
-@pytest.mark.parametrize(("function", "code", "when"), REFUSED_SAVES)
-async def test_a_refused_save_keeps_the_old_file_and_says_why(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, critical_checklist, function: str, code: int, when: str
-) -> None:
-    """The previous file stays byte for byte, no temporary file is left, the reader is told why,
-    q asks before leaving, and once the fault is gone ctrl+s saves."""
-    out = tmp_path / "a.toml"
-    app = open_app(out)
-    fault = FaultyOs(function, code, tmp_path)
-    if when == "first-write":
-        monkeypatch.setattr("readtui.core.storage.os", fault)
-    async with app.run_test() as pilot:
-        if when == "first-write":
-            await wait_for(pilot, lambda: app.save_error is not None)  # the save right after the first frame
-        else:
-            await pilot.press("1", "ctrl+s")
-            monkeypatch.setattr("readtui.core.storage.os", fault)
-        before = out.read_bytes() if out.exists() else None
-        await break_a_save(app, pilot, fault, "2")
-        assert (out.read_bytes() if out.exists() else None) == before
-        assert not list(tmp_path.glob(".a.toml.*.tmp")), "no temporary file is left behind"
-        reason = os.strerror(code)
-        assert reason in app.save_error
-        assert any(
-            title == "Not saved" and reason in message and "intact" in message for title, message in notices(app)
-        )
-        await pilot.press("q")
-        assert app.is_running, "the first q does not throw the answers away"
-        assert (
-            "Not saved: still here",
-            "Press q again to quit without saving, or free the space and press ctrl+s.",
-        ) in notices(app)
-        fault.healed = True
-        await pilot.press("ctrl+s")
-        assert app.save_error is None
-        assert any(message == "Saved again." for _, message in notices(app))
-        assert not list(tmp_path.glob(".a.toml.*.tmp"))
-        data = valid_data(out, critical_checklist)
-        assert data["paragraph"][0]["answers"] == {"claims-supported": "partly"}
-        await pilot.press("q")
-        assert not app.is_running
-    app.prepared.close()
-
-
-@pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES], ids=["read-only-file-system", "unwritable-directory"])
-def test_a_directory_that_refuses_the_lock_is_reported_before_the_app_starts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
-) -> None:
-    """Already read-only at launch: a one-line error (the CLI exits 2 with it), the file untouched."""
-    out = tmp_path / "a.toml"
-    prepared = prepare_session(None, checklist_spec=None, reader="tester", out=out)
-    prepared.save()
-    prepared.close()
-    saved = out.read_bytes()
-    monkeypatch.setattr("readtui.core.storage.os", FaultyOs("open", code, tmp_path))
-    with pytest.raises(ReadtuiError, match=f"a.toml: cannot create lock file: {os.strerror(code)}$"):
-        prepare_session(None, checklist_spec=None, reader="tester", out=out)
-    assert out.read_bytes() == saved
-
-
-@pytest.mark.parametrize(("function", "code"), list(FAULTS.values()), ids=list(FAULTS))
-async def test_quitting_while_saves_fail_takes_a_second_q_and_keeps_the_old_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, function: str, code: int
-) -> None:
-    out = tmp_path / "a.toml"
-    app = open_app(out)
-    fault = FaultyOs(function, code, tmp_path)
-    async with app.run_test() as pilot:
-        await pilot.press("1", "ctrl+s")
-        saved = out.read_bytes()
-        monkeypatch.setattr("readtui.core.storage.os", fault)
-        await break_a_save(app, pilot, fault, "2")
-        await pilot.press("q")
-        assert app.is_running
-        await pilot.press("q")
-        assert not app.is_running
-    app.prepared.close()
-    assert out.read_bytes() == saved
-    assert not list(tmp_path.glob(".a.toml.*.tmp"))
-
-
-async def test_quitting_asks_again_when_saving_fails_again_later(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    out = tmp_path / "a.toml"
-    app = open_app(out)
-    fault = FaultyOs("fsync", errno.ENOSPC, tmp_path)
-    monkeypatch.setattr("readtui.core.storage.os", fault)
-    async with app.run_test() as pilot:
-        await break_a_save(app, pilot, fault, "1")
-        await pilot.press("q")  # warned: still here
-        fault.healed = True  # the reader frees space, saves, and reads on
-        await pilot.press("ctrl+s")
-        assert app.save_error is None
-        fault.healed = False  # the disk fills up again
-        await break_a_save(app, pilot, fault, "2")
-        await pilot.press("q")
-        assert app.is_running, "one q quit without saving, with no warning about this failure"
-        fault.healed = True
-        await pilot.press("q")
-    app.prepared.close()
-
-
 # --- a real write failure, in a terminal ------------------------------------------------------------
 
 
@@ -400,3 +220,42 @@ def test_a_write_the_kernel_refuses_is_reported_and_the_file_kept(tmp_path: Path
     assert child.exitstatus == 0
     assert file_state(valid_data(out, critical_checklist)) == Reader(answers={1: "yes"}).state()
     assert not list(tmp_path.glob(".a.toml.*.tmp"))
+
+
+# --- a lock holder killed (from tests/unit/test_storage.py) -------------------------------------------
+
+
+def test_lock_is_freed_when_the_holder_is_killed(tmp_path: Path) -> None:
+    target = tmp_path / "a.readtui.toml"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sys, time
+                from readtui.core.storage import FileLock
+                FileLock({str(target)!r}).acquire()
+                print("locked", flush=True)
+                time.sleep(600)
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(ReadtuiError) as caught:
+            FileLock(target).acquire()
+        assert f"already open in another readtui (pid {holder.pid})" in str(caught.value)
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+    assert holder.returncode == -signal.SIGKILL
+    assert (tmp_path / "a.readtui.toml.lock").exists(), "SIGKILL leaves the lock file behind"
+    with FileLock(target) as lock:
+        assert lock.path.read_text() == f"{os.getpid()}\n"
