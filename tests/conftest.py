@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import re
 import tomllib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
 from readtui.core.assessment import Highlight, ParagraphRecord, checklist_problems, excerpt
+from readtui.cli import main
 from readtui.core.checklist import bundled_checklists
 from readtui.core.compare import compare, load_comparison
 from readtui.core.essay import load_essay, parse_essay, sample_essay_path
-from readtui.core.launch import prepare_training
+from readtui.core.errors import ReadtuiError
+from readtui.core.launch import prepare_session, prepare_training
 from readtui.core.session import new_assessment
 from readtui.core.storage import AssessmentWriter, load_assessment, load_checklist
 
@@ -273,3 +280,111 @@ class FaultyOs:
             return real(*args, **kwargs)
 
         return failing
+
+
+# --- hostile input: used by cli/test_bad_input.py, unit/test_fuzz_loaders.py, unit/test_shared_file_safety.py
+# and app/test_hostile_input.py (once all test_adversarial.py) ------------------------------------------------
+
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters that must never reach the terminal (line breaks and tabs may)."""
+
+
+@pytest.fixture
+def gc_back_on() -> Iterator[None]:
+    """`readtui read` turns the garbage collector off for start-up; a refused start in-process leaves it off."""
+    yield
+    gc.enable()
+
+
+def cli(*args: object) -> Result:
+    # color=True: click would otherwise strip escape sequences from the output, hiding them.
+    return CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False, color=True)
+
+
+def assert_refused(result: Result, bad: Path | str, expected: str) -> None:
+    """Exit status 2; stderr one problem a line, none with a control character, no traceback; a
+    line names ``bad`` and says ``expected``."""
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert lines, result.output
+    assert not CONTROL.search(result.stderr), repr(result.stderr)
+    assert any(line.startswith(f"{bad}: ") and expected in line for line in lines), (expected, lines)
+
+
+def problem_lines(run: Callable[[], list[ReadtuiError]]) -> list[str]:
+    """The problems of a start (prepare_session, then what the app checks after its first frame)."""
+    try:
+        problems = run()
+    except ReadtuiError as error:
+        return str(error).splitlines()
+    return [line for problem in problems for line in str(problem).splitlines()]
+
+
+def read_problems(essay: Path, out: Path, checklist: str | None = None) -> list[ReadtuiError]:
+    """What `readtui read ESSAY --out OUT` reports before the app or right after its first frame."""
+    prepared = prepare_session(essay, checklist_spec=checklist, reader="tester", out=out)
+    try:
+        return prepared.check()
+    finally:
+        prepared.close(remember=False)
+
+
+@pytest.fixture
+def files(tmp_path: Path, small_essay_file: Path, critical_checklist) -> SimpleNamespace:
+    """Good files about the small essay: two readers, an answer key, and the tester's own."""
+    essay = small_essay_file
+    ana = write_assessment(
+        tmp_path / "ana.readtui.toml",
+        essay,
+        critical_checklist,
+        "Ana",
+        {1: {"claims-supported": "no", "loaded-words": 2}, 2: {"claims-supported": "yes"}},
+        overall={"credibility": 2},
+    )
+    ben = write_assessment(
+        tmp_path / "ben.readtui.toml",
+        essay,
+        critical_checklist,
+        "Ben",
+        {1: {"claims-supported": "partly", "loaded-words": 4}, 2: {"claims-supported": "yes"}},
+        overall={"credibility": 3},
+    )
+    key = write_assessment(
+        tmp_path / "key.readtui.toml",
+        essay,
+        critical_checklist,
+        "Teacher",
+        {1: {"claims-supported": "no", "loaded-words": 2}, 2: {"claims-supported": "yes"}},
+        explain={1: {"claims-supported": "It offers no support."}},
+    )
+    mine = write_assessment(
+        tmp_path / "mine.readtui.toml", essay, critical_checklist, "tester", {1: {"claims-supported": "no"}}
+    )
+    return SimpleNamespace(tmp=tmp_path, essay=essay, ana=ana, ben=ben, key=key, mine=mine)
+
+
+MINI = """\
+format = "readtui-checklist/1"
+id = "mini"
+title = "Mini"
+version = "1"
+
+[[section]]
+id = "s"
+title = "S"
+
+  [[section.item]]
+  id = "pick"
+  prompt = "Pick"
+  kind = "choice"
+  options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }]
+
+  [[section.item]]
+  id = "rate"
+  prompt = "Rate"
+  kind = "scale"
+  min = 1
+  max = 5
+"""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,8 @@ from readtui.tui.screens.overall import OverallScreen
 from readtui.tui.screens.reading import ReadingScreen
 from readtui.tui.widgets.checklist_view import ChecklistView
 from readtui.tui.widgets.paragraph import ParagraphView
+from tests.app.conftest import screen_text
+from tests.conftest import read_toml
 
 SIZES = [(120, 40), (80, 24)]
 
@@ -24,17 +25,8 @@ def open_app(essay: Path | None, out: Path, config: Config | None = None, **opti
     return make_app(prepare_session(essay, checklist_spec=None, reader="tester", out=out, **options), config)
 
 
-def read_toml(path: Path) -> dict:
-    return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
 def answers_of(data: dict, index: int) -> dict:
     return next(p for p in data.get("paragraph", []) if p["index"] == index).get("answers", {})
-
-
-def screen_text(app: ReadtuiApp) -> str:
-    """What the terminal shows, as plain text (one line per row)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def paragraph_lines(app: ReadtuiApp) -> str:
