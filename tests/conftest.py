@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import tomli_w
 from click.testing import CliRunner, Result
 
 from readtui.core.assessment import Highlight, ParagraphRecord, checklist_problems, excerpt
@@ -149,6 +150,18 @@ def three_readers(tmp_path: Path) -> list[Path]:
     directory = tmp_path / "readers"
     directory.mkdir()
     return write_three_readers(directory)
+
+
+def write_checklist(path: Path, checklist: str | bytes | dict[str, Any]) -> Path:
+    """A checklist file written by hand: TOML text as it is, bytes as they are (for damaged files),
+    a dict through tomli_w. Every test that writes a checklist file writes it with this."""
+    if isinstance(checklist, dict):
+        checklist = tomli_w.dumps(checklist)
+    if isinstance(checklist, bytes):
+        path.write_bytes(checklist)
+    else:
+        path.write_text(checklist, encoding="utf-8")
+    return path
 
 
 def write_assessment(

@@ -20,6 +20,7 @@ from readtui.core.assessment import (
     TrainingRecord,
 )
 from readtui.core.storage import AssessmentWriter, file_sha256
+from tests.conftest import write_checklist
 
 
 CHECKLIST_ID = "scoring"
@@ -103,10 +104,9 @@ def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def write_checklist(directory: Path, checklist_id: str = CHECKLIST_ID) -> Path:
-    path = directory / f"{checklist_id}.toml"
-    path.write_text(CHECKLIST.format(id=checklist_id), encoding="utf-8")
-    return path
+def scoring_checklist(directory: Path, checklist_id: str = CHECKLIST_ID) -> Path:
+    """The test checklist as ``<id>.toml`` in ``directory``."""
+    return write_checklist(directory / f"{checklist_id}.toml", CHECKLIST.format(id=checklist_id))
 
 
 def span(start: int, end: int, label: str = "loaded-word", stale: bool = False) -> Highlight:
@@ -208,7 +208,7 @@ def write_class(directory: Path) -> tuple[Path, list[Path]]:
     rating          3 ± 0     1     4         0          3          1
     total                     8/8   4.5/8                4.67/8
     """
-    write_checklist(directory)
+    scoring_checklist(directory)
     key = write_key(directory)
     ana = save(
         directory / "ana.readtui.toml",

@@ -15,7 +15,7 @@ from readtui.tui.screens.reading import ReadingScreen
 from readtui.tui.widgets.checklist_view import ChecklistView
 from readtui.tui.widgets.paragraph import ParagraphView
 from tests.app.conftest import screen_text
-from tests.conftest import read_toml
+from tests.conftest import read_toml, write_checklist
 
 SIZES = [(120, 40), (80, 24)]
 
@@ -263,7 +263,7 @@ help = "Help with [red]markup[/red] and [/]"
 
 async def test_hostile_checklist_is_literal_and_long_lists_use_the_picker(tmp_path: Path) -> None:
     checklist = tmp_path / "hostile.toml"
-    checklist.write_text(HOSTILE_CHECKLIST, encoding="utf-8")
+    write_checklist(checklist, HOSTILE_CHECKLIST)
     out = tmp_path / "a.toml"
     app = make_app(prepare_session(None, checklist_spec=str(checklist), reader="tester", out=out))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -63,7 +63,16 @@ from types import SimpleNamespace
 
 import pytest
 import textual.app
-from tests.conftest import CONTROL, MINI, assert_refused, cli, problem_lines, read_problems, write_assessment
+from tests.conftest import (
+    CONTROL,
+    MINI,
+    assert_refused,
+    cli,
+    problem_lines,
+    read_problems,
+    write_assessment,
+    write_checklist,
+)
 
 from readtui.core.errors import ReadtuiError
 from readtui.core.launch import prepare_training
@@ -386,12 +395,12 @@ def damaged_checklist(f: SimpleNamespace, case: str, monkeypatch: pytest.MonkeyP
     elif case == "directory":
         path.mkdir()
     elif case == "unreadable":
-        path.write_text(MINI, encoding="utf-8")
+        write_checklist(path, MINI)
         deny_reading(monkeypatch, path)
     else:
         changed = damage(MINI)
         assert changed != MINI, case
-        path.write_bytes(changed if isinstance(changed, bytes) else changed.encode("utf-8"))
+        write_checklist(path, changed)
     return path
 
 
@@ -413,7 +422,7 @@ def test_bad_checklists_are_refused_by_every_command(
     elif command == "train":
         good = files.tmp / "mini-key" / "mini.toml"
         good.parent.mkdir()
-        good.write_text(MINI, encoding="utf-8")
+        write_checklist(good, MINI)
         key = write_assessment(good.parent / "key.toml", files.essay, load_checklist(good), "K", {1: {"pick": "yes"}})
         before = set(files.tmp.iterdir())
         lines = problem_lines(lambda: train_problems(files.essay, key, out, str(bad)))
@@ -439,9 +448,9 @@ def test_checklists_command_lists_bad_user_checklists_one_line_each(isolated_dir
     directory.mkdir(parents=True)
     os.mkfifo(directory / "pipe.toml")
     symlink_loop(directory / "loop.toml")
-    (directory / "newer.toml").write_text(MINI.replace("checklist/1", "checklist/2"), encoding="utf-8")
-    (directory / "cut.toml").write_text(MINI[:100], encoding="utf-8")
-    (directory / "escape.toml").write_text(MINI.replace('id = "mini"', 'id = "esc\\u001b[2J"'), encoding="utf-8")
+    write_checklist(directory / "newer.toml", MINI.replace("checklist/1", "checklist/2"))
+    write_checklist(directory / "cut.toml", MINI[:100])
+    write_checklist(directory / "escape.toml", MINI.replace('id = "mini"', 'id = "esc\\u001b[2J"'))
     result = cli("checklists")
     assert result.exit_code == 0, result.output
     assert not CONTROL.search(result.stdout), repr(result.stdout)
@@ -481,7 +490,7 @@ def test_validate_summary_shows_escapes_from_a_file_as_pictures(files: SimpleNam
     text = files.ana.read_text(encoding="utf-8").replace('name = "Ana"', 'name = "Ana\\u001b]0;pwned\\u0007\\u001b[2J"')
     files.ana.write_text(text, encoding="utf-8")
     checklist = files.tmp / "mini.toml"
-    checklist.write_text(MINI.replace('version = "1"', 'version = "1\\u001b[31m"'), encoding="utf-8")
+    write_checklist(checklist, MINI.replace('version = "1"', 'version = "1\\u001b[31m"'))
     result = cli("validate", files.ana, checklist)
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
@@ -498,8 +507,7 @@ def test_markup_and_escapes_in_a_checklist_never_reach_the_screen_as_escapes(
     text = text.replace('label = "Yes"', f'label = "[@click=app.quit]Yes{esc}"')
     text = text.replace('label = "No"', 'label = "Say \\"no\\" \\\\[/] \'single\'"')
     text = text.replace('title = "S"', f'title = "S{esc}"\nhelp = "two\\nlines\\ttab\\r{esc}"')
-    path = files.tmp / "mini.toml"
-    path.write_text(text, encoding="utf-8")
+    path = write_checklist(files.tmp / "mini.toml", text)
     checklist = load_checklist(path)
     shown = [checklist.title, checklist.section[0].title, checklist.section[0].help]
     shown += [item.prompt for item in checklist.items.values()] + [checklist.items["pick"].options[0].label]

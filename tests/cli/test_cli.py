@@ -15,6 +15,7 @@ from readtui import __version__
 from readtui.cli import main
 from readtui.core.launch import prepare_session
 from readtui.core.storage import AssessmentWriter, load_assessment, record_session
+from tests.conftest import write_checklist
 
 BAD_ID_HINT = "use lowercase letters, digits, '-' and '_', starting with a letter or digit"
 SUBCOMMANDS = [
@@ -149,8 +150,8 @@ def test_read_help_as_a_process() -> None:
 def test_checklists_lists_bundled_and_user_checklists(isolated_dirs: Path) -> None:
     user_dir = isolated_dirs / "checklists"
     user_dir.mkdir(parents=True)
-    (user_dir / "mini.toml").write_text(MINI_CHECKLIST, encoding="utf-8")
-    (user_dir / "broken.toml").write_text(BAD_CHECKLIST, encoding="utf-8")
+    write_checklist(user_dir / "mini.toml", MINI_CHECKLIST)
+    write_checklist(user_dir / "broken.toml", BAD_CHECKLIST)
     result = cli("checklists")
     assert result.exit_code == 0
     lines = result.output.splitlines()
@@ -181,7 +182,7 @@ def test_validate_bundled_checklist_as_a_process() -> None:
 
 def test_validate_a_bad_checklist_one_line_per_problem(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
-    path.write_text(BAD_CHECKLIST, encoding="utf-8")
+    write_checklist(path, BAD_CHECKLIST)
     result = run("validate", str(path))
     assert result.returncode == 2
     assert result.stdout == ""
@@ -232,7 +233,7 @@ def test_validate_missing_file_and_directory(tmp_path: Path) -> None:
 
 def test_validate_several_files(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('format = "readtui-checklist/1"\nid = "x"\n', encoding="utf-8")
+    write_checklist(bad, 'format = "readtui-checklist/1"\nid = "x"\n')
     result = run("validate", "critical-reading", str(bad))
     assert result.returncode == 2
     assert result.stdout == "critical-reading: ok (checklist critical-reading 1.1, 16 items)\n"
@@ -290,7 +291,7 @@ def test_validate_an_assessment_with_its_own_checklist(tmp_path: Path, small_ess
     elsewhere = tmp_path / "lib"
     elsewhere.mkdir()
     checklist = elsewhere / "mini.toml"
-    checklist.write_text(MINI_CHECKLIST, encoding="utf-8")
+    write_checklist(checklist, MINI_CHECKLIST)
     out = make_assessment(tmp_path, small_essay_file, checklist=str(checklist))
     assert load_assessment(out).checklist.id == "mini"
 
@@ -306,7 +307,7 @@ def test_validate_an_assessment_with_its_own_checklist(tmp_path: Path, small_ess
     wrong = run("validate", "--checklist", "critical-reading", str(out))
     assert_one_line_failure(wrong, f"{out}: checklist.id: assessment uses checklist 'mini', not 'critical-reading'")
 
-    (tmp_path / "mini.toml").write_text(MINI_CHECKLIST, encoding="utf-8")
+    write_checklist(tmp_path / "mini.toml", MINI_CHECKLIST)
     beside = run("validate", str(out))
     assert beside.returncode == 0, beside.stderr
     assert beside.stdout == f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist mini 2)\n"
@@ -486,7 +487,7 @@ def test_validate_a_deeply_nested_file(tmp_path: Path) -> None:
 
 def test_file_names_with_control_characters_stay_on_one_line(tmp_path: Path) -> None:
     path = tmp_path / "two\nlines\x1b[31m.toml"
-    path.write_text('format = "readtui-checklist/1"\nid = "x"\ntitle = "T"\nversion = "1"\n', encoding="utf-8")
+    write_checklist(path, 'format = "readtui-checklist/1"\nid = "x"\ntitle = "T"\nversion = "1"\n')
     result = run("validate", str(path))
     assert result.returncode == 2
     shown = str(tmp_path) + "/two\u240alines\u241b[31m.toml"

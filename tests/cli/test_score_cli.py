@@ -15,7 +15,7 @@ from readtui.cli import main
 from readtui.reports.compare import md
 from readtui.core.scoring import MATCH, MISS, NEAR, UNANSWERED
 from readtui.core.storage import file_sha256
-from tests.score_class import save, squeezed, table_rows, write_checklist, write_class, write_key
+from tests.score_class import save, scoring_checklist, squeezed, table_rows, write_class, write_key
 
 
 def score(*args: str | Path):
@@ -170,7 +170,7 @@ def test_key_of_another_checklist(tmp_path: Path) -> None:
     _, (ana, ben, _) = write_class(tmp_path)
     other = tmp_path / "other"
     other.mkdir()
-    write_checklist(other, "another")
+    scoring_checklist(other, "another")
     key = write_key(other, checklist_id="another")
     run = score(key, ana, ben)
     assert run.exit_code == 2

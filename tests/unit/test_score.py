@@ -29,6 +29,7 @@ from readtui.core.scoring import (
 )
 from readtui.core.scoring import span_tally as tally_spans
 from readtui.core.storage import load_assessment, load_checklist
+from tests.conftest import write_checklist
 from tests.score_class import (
     PERFECT,
     paragraph,
@@ -37,7 +38,7 @@ from tests.score_class import (
     squeezed,
     table_rows,
     trained,
-    write_checklist,
+    scoring_checklist,
     write_class,
     write_key,
 )
@@ -47,7 +48,7 @@ from tests.score_class import (
 
 
 def test_scoring_rules_item_by_item(tmp_path: Path) -> None:
-    write_checklist(tmp_path)
+    scoring_checklist(tmp_path)
     checklist = load_checklist(tmp_path / "scoring.toml")
     key = load_assessment(write_key(tmp_path))
     items = checklist.items
@@ -149,7 +150,7 @@ def test_extra_spans_count_where_the_key_has_no_record(tmp_path: Path) -> None:
     learner = save(
         tmp_path / "l.toml", "L", [paragraph(1, PERFECT[1], spans=((0, 5),)), paragraph(3, {}, spans=((1, 4),))], {}
     )
-    checklist = load_checklist(write_checklist(tmp_path))
+    checklist = load_checklist(scoring_checklist(tmp_path))
     total = scorecard(load_assessment(key), load_assessment(learner), checklist).span_total
     assert total == SpanTally(found=1, missed=0, matching=1, extra=1)
 
@@ -212,7 +213,7 @@ def test_directory_ties_same_names_and_warnings(tmp_path: Path) -> None:
 def test_undefined_figures_and_untrusted_names(tmp_path: Path) -> None:
     """A key that answers only text items scores nothing: — in the table and markdown, empty in
     CSV, null in JSON, never NaN. Names with control characters and markup stay harmless."""
-    write_checklist(tmp_path)
+    scoring_checklist(tmp_path)
     key = save(tmp_path / "key.toml", "Teacher", [paragraph(1, {"summary": "A model."})], {"comment": "Why."})
     name = "Eve\x1b[2J [b]a very long name indeed"
     learner = save(tmp_path / "eve.toml", name, [paragraph(1, {"claim": "fact"})], {})
@@ -238,8 +239,8 @@ def test_many_sections_fit_80_columns(tmp_path: Path) -> None:
         f'  prompt = "Question {n}?"\n  kind = "choice"\n  options = [{{ id = "y", label = "Y" }}, {{ id = "n", label = "N" }}]\n\n'
         for n in range(1, 13)
     )
-    (tmp_path / "wide.toml").write_text(
-        f'format = "readtui-checklist/1"\nid = "wide"\ntitle = "Wide"\nversion = "1"\n\n{sections}', encoding="utf-8"
+    write_checklist(
+        tmp_path / "wide.toml", f'format = "readtui-checklist/1"\nid = "wide"\ntitle = "Wide"\nversion = "1"\n\n{sections}'
     )
     answers = {f"q{n}": "y" for n in range(1, 13)}
     key = save(tmp_path / "key.toml", "Teacher", [paragraph(1, answers)], {}, checklist_id="wide")

@@ -26,7 +26,7 @@ from readtui.core.session import (
     resume_problems,
 )
 from readtui.core.storage import AssessmentWriter, FileLock, load_assessment, read_sessions
-from tests.conftest import FaultyOs
+from tests.conftest import FaultyOs, write_checklist
 
 SHA = "ab" * 32
 PARAGRAPHS = [
@@ -669,11 +669,10 @@ def test_answers_to_removed_items_are_kept(
 
 
 def test_checklist_found_beside_the_assessment(tmp_path: Path, small_essay_file: Path) -> None:
-    own = tmp_path / "scales.toml"
-    own.write_text(
+    own = write_checklist(
+        tmp_path / "scales.toml",
         'format = "readtui-checklist/1"\nid = "scales"\ntitle = "S"\nversion = "1"\n'
         '[[section]]\nid = "s"\ntitle = "S"\n[[section.item]]\nid = "signed"\nprompt = "p"\nkind = "scale"\nmin = -2\nmax = 2\n',
-        encoding="utf-8",
     )
     out = tmp_path / "mine.readtui.toml"
     first = prepare_session(small_essay_file, checklist_spec=str(own), reader="tester", out=out)

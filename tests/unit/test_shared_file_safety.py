@@ -15,7 +15,7 @@ import pytest
 import tomli_w
 
 import readtui
-from tests.conftest import MINI, assert_refused, cli, problem_lines, read_problems
+from tests.conftest import MINI, assert_refused, cli, problem_lines, read_problems, write_checklist
 
 pytestmark = pytest.mark.usefixtures("gc_back_on")
 
@@ -96,7 +96,7 @@ def test_paths_inside_files_are_never_opened(
     outside = files.tmp / "elsewhere"
     outside.mkdir()
     evil = outside / "evil.toml"
-    evil.write_text(MINI.replace('id = "mini"', 'id = "evil"'), encoding="utf-8")
+    write_checklist(evil, MINI.replace('id = "mini"', 'id = "evil"'))
     gone = files.tmp / "gone.txt"
     for path in (files.ana, files.ben, files.key, files.mine):
         text = path.read_text(encoding="utf-8").replace(f'source = "{files.essay.name}"', f'source = "{fifo}"')
