@@ -5,8 +5,10 @@ from __future__ import annotations
 import gc
 import os
 import re
+import subprocess
+import sys
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -27,6 +29,26 @@ from readtui.core.storage import AssessmentWriter, load_assessment, load_checkli
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 """The repository (this file is tests/conftest.py): tests at any depth find it here, not by counting parents."""
+
+READTUI_MODULE = (sys.executable, "-m", "readtui")
+
+
+def run_readtui(
+    *args: str, cwd: Path | None = None, program: Sequence[str] = READTUI_MODULE
+) -> subprocess.CompletedProcess[str]:
+    """``python -m readtui ARGS`` (or ``program ARGS``, e.g. the installed script) as a real process:
+    no terminal, no stdin, output captured as text. The one way tests run readtui non-interactively
+    (in a terminal: tests/terminal)."""
+    return subprocess.run(
+        [*program, *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        cwd=cwd,
+        env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
+        timeout=120,
+    )
+
 
 ESSAY_TEXT = """\
 A Small Test Essay
