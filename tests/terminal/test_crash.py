@@ -12,7 +12,6 @@ import os
 import random
 import re
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,11 +25,11 @@ import pytest
 from readtui.core.errors import ReadtuiError
 from readtui.core.storage import FileLock
 from tests.conftest import valid_data
+from tests.terminal.conftest import READTUI, needs_command
 
 pexpect = pytest.importorskip("pexpect")
 
-READTUI = shutil.which("readtui") or str(Path(sys.executable).with_name("readtui"))
-needs_command = pytest.mark.skipif(not Path(READTUI).exists(), reason="the readtui command is not installed")
+pytestmark = pytest.mark.terminal
 
 SEED = 20240611
 KILLS = 100
