@@ -30,17 +30,10 @@ from readtui.core.storage import AssessmentWriter, load_assessment, load_checkli
 REPO_ROOT = Path(__file__).resolve().parents[1]
 """The repository (this file is tests/conftest.py): tests at any depth find it here, not by counting parents."""
 
-READTUI_MODULE = (sys.executable, "-m", "readtui")
-
-
-def run_readtui(
-    *args: str, cwd: Path | None = None, program: Sequence[str] = READTUI_MODULE
-) -> subprocess.CompletedProcess[str]:
-    """``python -m readtui ARGS`` (or ``program ARGS``, e.g. the installed script) as a real process:
-    no terminal, no stdin, output captured as text. The one way tests run readtui non-interactively
-    (in a terminal: tests/terminal)."""
+def run_process(argv: Sequence[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``argv`` as a real process: no terminal, no stdin, output captured as text, two minutes at most."""
     return subprocess.run(
-        [*program, *args],
+        list(argv),
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
@@ -48,6 +41,12 @@ def run_readtui(
         env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
         timeout=120,
     )
+
+
+def run_readtui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m readtui ARGS`` as a real process (see run_process): the one way tests run readtui
+    non-interactively (in a terminal: tests/terminal)."""
+    return run_process([sys.executable, "-m", "readtui", *args], cwd=cwd)
 
 
 ESSAY_TEXT = """\

@@ -15,7 +15,7 @@ from readtui import __version__
 from readtui.cli import main
 from readtui.core.launch import prepare_session
 from readtui.core.storage import AssessmentWriter, load_assessment, record_session
-from tests.conftest import run_readtui, write_checklist
+from tests.conftest import run_process, run_readtui, write_checklist
 
 BAD_ID_HINT = "use lowercase letters, digits, '-' and '_', starting with a letter or digit"
 SUBCOMMANDS = [
@@ -434,7 +434,7 @@ def test_installed_script_reports_bad_input() -> None:
     script = Path(sys.executable).with_name("readtui")
     if not script.exists():
         pytest.skip("no readtui script beside this python")
-    result = run_readtui("/nonexistent.txt", program=[str(script)])
+    result = run_process([str(script), "/nonexistent.txt"])
     assert_one_line_failure(result, "/nonexistent.txt: no such file")
 
 

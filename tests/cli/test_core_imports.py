@@ -6,13 +6,12 @@ test modules, which start no process."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, run_process
 
 CORE_MODULES = [
     "readtui",
@@ -68,15 +67,7 @@ SCRIPT = textwrap.dedent(
 
 def run_python(script: str, cwd) -> object:
     """Run ``script`` in a fresh interpreter; its last line of output, as JSON."""
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        cwd=cwd,
-        env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
-        timeout=120,
-    )
+    result = run_process([sys.executable, "-c", script], cwd=cwd)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.splitlines()[-1])
 
