@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import re
 import subprocess
@@ -171,6 +172,11 @@ def three_readers(tmp_path: Path) -> list[Path]:
     directory = tmp_path / "readers"
     directory.mkdir()
     return write_three_readers(directory)
+
+
+def sha(text: str) -> str:
+    """The sha256 of ``text`` (UTF-8), as readtui writes it."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def write_checklist(path: Path, checklist: str | bytes | dict[str, Any]) -> Path:

@@ -3,7 +3,6 @@ checklist, an answer key and a class of three learners worked out by hand, and r
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from readtui.core.assessment import (
     TrainingRecord,
 )
 from readtui.core.storage import AssessmentWriter, file_sha256
-from tests.conftest import write_checklist
+from tests.conftest import sha, write_checklist
 
 
 CHECKLIST_ID = "scoring"
@@ -98,10 +97,6 @@ PERFECT = {
     0: {"verdict": "no", "rating": 3},
 }
 """The key's scored answers (paragraph index → answers; 0 is the essay as a whole)."""
-
-
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def scoring_checklist(directory: Path, checklist_id: str = CHECKLIST_ID) -> Path:

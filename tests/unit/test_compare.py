@@ -7,7 +7,6 @@ a small pure-Python implementation of the coincidence-matrix definition written 
 from __future__ import annotations
 
 import enum
-import hashlib
 import random
 import tempfile
 from collections import Counter
@@ -42,7 +41,7 @@ from readtui.core.compare import (
 )
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.storage import AssessmentWriter
-from tests.conftest import write_checklist
+from tests.conftest import sha, write_checklist
 
 CHECKLIST_ID = "agree"
 CHECKLIST = """\
@@ -114,10 +113,6 @@ class Mark(enum.Enum):
 UNSURE = Mark.UNSURE
 Sheet = dict[int, dict[str, Any]]
 """One reader's answers: paragraph index → item id → value (or UNSURE); index 0 is [overall]."""
-
-
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def agreement_checklist(directory: Path, version: str = "1", checklist_id: str = CHECKLIST_ID) -> Path:
