@@ -2,16 +2,53 @@
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import tomli_w
+from click.testing import CliRunner, Result
 
-from readtui.core.assessment import ParagraphRecord, excerpt
+from readtui.core.assessment import Highlight, ParagraphRecord, checklist_problems, excerpt
+from readtui.cli import main
 from readtui.core.checklist import bundled_checklists
-from readtui.core.essay import load_essay, parse_essay
+from readtui.core.compare import compare, load_comparison
+from readtui.core.essay import load_essay, parse_essay, sample_essay_path
+from readtui.core.errors import ReadtuiError
+from readtui.core.launch import prepare_session, prepare_training
 from readtui.core.session import new_assessment
-from readtui.core.storage import AssessmentWriter, load_checklist
+from readtui.core.storage import AssessmentWriter, load_assessment, load_checklist
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+"""The repository (this file is tests/conftest.py): tests at any depth find it here, not by counting parents."""
+
+def run_process(argv: Sequence[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``argv`` as a real process: no terminal, no stdin, output captured as text, two minutes at most."""
+    return subprocess.run(
+        list(argv),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        cwd=cwd,
+        env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
+        timeout=120,
+    )
+
+
+def run_readtui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m readtui ARGS`` as a real process (see run_process): the one way tests run readtui
+    non-interactively (in a terminal: tests/terminal)."""
+    return run_process([sys.executable, "-m", "readtui", *args], cwd=cwd)
+
 
 ESSAY_TEXT = """\
 A Small Test Essay
@@ -137,6 +174,23 @@ def three_readers(tmp_path: Path) -> list[Path]:
     return write_three_readers(directory)
 
 
+def sha(text: str) -> str:
+    """The sha256 of ``text`` (UTF-8), as readtui writes it."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def write_checklist(path: Path, checklist: str | bytes | dict[str, Any]) -> Path:
+    """A checklist file written by hand: TOML text as it is, bytes as they are (for damaged files),
+    a dict through tomli_w. Every test that writes a checklist file writes it with this."""
+    if isinstance(checklist, dict):
+        checklist = tomli_w.dumps(checklist)
+    if isinstance(checklist, bytes):
+        path.write_bytes(checklist)
+    else:
+        path.write_text(checklist, encoding="utf-8")
+    return path
+
+
 def write_assessment(
     path: Path,
     essay_path: Path,
@@ -167,3 +221,210 @@ def write_assessment(
     assessment.overall.answers = dict(overall or {})
     AssessmentWriter().save(path, assessment)
     return path
+
+
+def phrase(essay_path: Path, index: int, words: str) -> Highlight:
+    text = load_essay(essay_path).paragraphs[index - 1]
+    start = text.index(words)
+    return Highlight(start=start, end=start + len(words), label="loaded-word", quote=words)
+
+
+@pytest.fixture
+def key_file(tmp_path: Path, small_essay_file: Path, critical_checklist) -> Path:
+    """A key for the small essay: ¶1 and ¶2 answered and explained, a highlight in ¶3, tolerance 1."""
+    path = write_assessment(
+        tmp_path / "key.readtui.toml",
+        small_essay_file,
+        critical_checklist,
+        "teacher",
+        {1: {"claims-supported": "no", "loaded-words": 2}, 2: {"claims-supported": "yes"}, 3: {"loaded-words": 4}},
+        explain={1: {"claims-supported": "It offers no support for it."}, 2: {"claims-supported": "A named report."}},
+        highlight={3: [phrase(small_essay_file, 3, "regime")]},
+    )
+    data = path.read_text(encoding="utf-8") + "\n[key]\ntolerance = 1\n"
+    path.write_text(data, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def three_files(tmp_path: Path, small_essay_file: Path, critical_checklist) -> list[Path]:
+    """Three readers of the small essay: agreement, a 2–1 split, a three-way split, a tie."""
+    answers = {
+        "A": {1: {"claims-supported": "no", "loaded-words": 2}, 2: {"claims-supported": "yes", "sources-named": "all"}},
+        "B": {
+            1: {"claims-supported": "no", "loaded-words": 3},
+            2: {"claims-supported": "yes", "sources-named": "some"},
+        },
+        "C": {1: {"claims-supported": "no", "loaded-words": 4}, 2: {"claims-supported": "partly"}},
+    }
+    for given in answers.values():
+        given[3] = {}  # no answers there, only the highlight
+    return [
+        write_assessment(
+            tmp_path / f"{reader}.readtui.toml",
+            small_essay_file,
+            critical_checklist,
+            reader,
+            given,
+            highlight={3: [phrase(small_essay_file, 3, "regime")]},
+        )
+        for reader, given in answers.items()
+    ]
+
+
+def read_toml(path: Path) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def open_training(essay: Path, key: Path, out: Path):
+    from readtui.tui.app import make_app  # here, so that importing conftest never imports Textual
+
+    return make_app(prepare_training(essay, key_path=key, checklist_spec=None, reader="learner", out=out))
+
+
+@pytest.fixture
+def comparison(three_readers: list[Path]):
+    """``three_readers`` compared, for the compare app (tests/app and tests/snapshots)."""
+    essay = load_essay(sample_essay_path())
+    return compare(load_comparison([str(p) for p in three_readers], essays=[essay]), bootstrap=0)
+
+
+def valid_data(path: Path, checklist) -> dict:
+    """The file's TOML, after checking that it validates as readtui's own validation does."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assessment = load_assessment(path)
+    assert checklist_problems(path, assessment, checklist) == []
+    return data
+
+
+class FaultyOs:
+    """``os`` as `readtui.core.storage` sees it, except that ``function`` fails with ``code`` on files
+    in ``directory`` (named, or open as a descriptor) until ``healed``."""
+
+    def __init__(self, function: str, code: int, directory: Path) -> None:
+        self.function, self.code, self.directory = function, code, directory
+        self.failures = 0
+        self.healed = False
+
+    def __getattr__(self, name: str):
+        real = getattr(os, name)
+        if name != self.function:
+            return real
+
+        def failing(*args, **kwargs):
+            named = args[:2] if name == "replace" else args[:1]  # a path, or for fsync a descriptor
+            paths = [Path(os.readlink(f"/proc/self/fd/{arg}")) if isinstance(arg, int) else Path(arg) for arg in named]
+            if not self.healed and any(path.parent == self.directory for path in paths):
+                self.failures += 1
+                raise OSError(self.code, os.strerror(self.code))
+            return real(*args, **kwargs)
+
+        return failing
+
+
+# --- hostile input: used by cli/test_bad_input.py, unit/test_fuzz_loaders.py, unit/test_shared_file_safety.py
+# and app/test_hostile_input.py (once all test_adversarial.py) ------------------------------------------------
+
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters that must never reach the terminal (line breaks and tabs may)."""
+
+
+@pytest.fixture
+def gc_back_on() -> Iterator[None]:
+    """`readtui read` turns the garbage collector off for start-up; a refused start in-process leaves it off."""
+    yield
+    gc.enable()
+
+
+def cli(*args: object) -> Result:
+    # color=True: click would otherwise strip escape sequences from the output, hiding them.
+    return CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False, color=True)
+
+
+def assert_refused(result: Result, bad: Path | str, expected: str) -> None:
+    """Exit status 2; stderr one problem a line, none with a control character, no traceback; a
+    line names ``bad`` and says ``expected``."""
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert lines, result.output
+    assert not CONTROL.search(result.stderr), repr(result.stderr)
+    assert any(line.startswith(f"{bad}: ") and expected in line for line in lines), (expected, lines)
+
+
+def problem_lines(run: Callable[[], list[ReadtuiError]]) -> list[str]:
+    """The problems of a start (prepare_session, then what the app checks after its first frame)."""
+    try:
+        problems = run()
+    except ReadtuiError as error:
+        return str(error).splitlines()
+    return [line for problem in problems for line in str(problem).splitlines()]
+
+
+def read_problems(essay: Path, out: Path, checklist: str | None = None) -> list[ReadtuiError]:
+    """What `readtui read ESSAY --out OUT` reports before the app or right after its first frame."""
+    prepared = prepare_session(essay, checklist_spec=checklist, reader="tester", out=out)
+    try:
+        return prepared.check()
+    finally:
+        prepared.close(remember=False)
+
+
+@pytest.fixture
+def files(tmp_path: Path, small_essay_file: Path, critical_checklist) -> SimpleNamespace:
+    """Good files about the small essay: two readers, an answer key, and the tester's own."""
+    essay = small_essay_file
+    ana = write_assessment(
+        tmp_path / "ana.readtui.toml",
+        essay,
+        critical_checklist,
+        "Ana",
+        {1: {"claims-supported": "no", "loaded-words": 2}, 2: {"claims-supported": "yes"}},
+        overall={"credibility": 2},
+    )
+    ben = write_assessment(
+        tmp_path / "ben.readtui.toml",
+        essay,
+        critical_checklist,
+        "Ben",
+        {1: {"claims-supported": "partly", "loaded-words": 4}, 2: {"claims-supported": "yes"}},
+        overall={"credibility": 3},
+    )
+    key = write_assessment(
+        tmp_path / "key.readtui.toml",
+        essay,
+        critical_checklist,
+        "Teacher",
+        {1: {"claims-supported": "no", "loaded-words": 2}, 2: {"claims-supported": "yes"}},
+        explain={1: {"claims-supported": "It offers no support."}},
+    )
+    mine = write_assessment(
+        tmp_path / "mine.readtui.toml", essay, critical_checklist, "tester", {1: {"claims-supported": "no"}}
+    )
+    return SimpleNamespace(tmp=tmp_path, essay=essay, ana=ana, ben=ben, key=key, mine=mine)
+
+
+MINI = """\
+format = "readtui-checklist/1"
+id = "mini"
+title = "Mini"
+version = "1"
+
+[[section]]
+id = "s"
+title = "S"
+
+  [[section.item]]
+  id = "pick"
+  prompt = "Pick"
+  kind = "choice"
+  options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }]
+
+  [[section.item]]
+  id = "rate"
+  prompt = "Rate"
+  kind = "scale"
+  min = 1
+  max = 5
+"""

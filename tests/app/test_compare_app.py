@@ -1,22 +1,12 @@
-"""``readtui compare --tui``: the disagreement map and the readers side by side, driven by keys."""
+"""``readtui compare --tui``: the disagreement map and the readers side by side, driven by keys (snapshots:
+tests/snapshots/test_compare_snapshots.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from textual.widgets import DataTable, Static
 
-from readtui.core.compare import compare, load_comparison
 from readtui.tui.compare_app import CompareApp
-from readtui.core.essay import load_essay, sample_essay_path
 from readtui.tui.screens.comparison import MapScreen, ReadersScreen
-
-
-@pytest.fixture
-def comparison(three_readers: list[Path]):
-    essay = load_essay(sample_essay_path())
-    return compare(load_comparison([str(p) for p in three_readers], essays=[essay]), bootstrap=0)
 
 
 def cell_text(table: DataTable, row: int, column: int) -> str:
@@ -99,11 +89,3 @@ async def test_q_quits_from_the_map_and_goes_back_from_a_paragraph(comparison) -
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
-
-
-def test_map_snapshot(snap_compare, comparison) -> None:
-    assert snap_compare(CompareApp(comparison), press=["right", "right"], terminal_size=(80, 24))
-
-
-def test_readers_snapshot(snap_compare, comparison) -> None:
-    assert snap_compare(CompareApp(comparison), press=["right", "right", "enter"], terminal_size=(80, 24))

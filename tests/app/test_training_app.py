@@ -1,56 +1,18 @@
 """Training against a key (``readtui train``) and making a key (``readtui adjudicate``): driven by
-keys, checked against the TOML written."""
+keys, checked against the TOML written. Without the apps: tests/unit/test_training.py,
+tests/cli/test_training_cli.py, tests/snapshots/test_training_snapshots.py."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-from conftest import write_assessment
+from tests.conftest import open_training, read_toml, write_assessment
 
 from readtui.tui.adjudicate_app import AdjudicateApp
 from readtui.core.adjudication import prepare_adjudication
-from readtui.tui.app import make_app
-from readtui.core.assessment import Highlight, KeyInfo
-from readtui.cli import main
-from readtui.core.errors import ReadtuiError
-from readtui.core.essay import load_essay
 from readtui.core.launch import prepare_training
 from readtui.tui.screens.training import ScoreScreen, TrainingScreen
-from readtui.core.storage import AssessmentWriter, file_sha256
-
-
-def read_toml(path: Path) -> dict:
-    return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
-def phrase(essay_path: Path, index: int, words: str) -> Highlight:
-    text = load_essay(essay_path).paragraphs[index - 1]
-    start = text.index(words)
-    return Highlight(start=start, end=start + len(words), label="loaded-word", quote=words)
-
-
-@pytest.fixture
-def key_file(tmp_path: Path, small_essay_file: Path, critical_checklist) -> Path:
-    """A key for the small essay: ¶1 and ¶2 answered and explained, a highlight in ¶3, tolerance 1."""
-    path = write_assessment(
-        tmp_path / "key.readtui.toml",
-        small_essay_file,
-        critical_checklist,
-        "teacher",
-        {1: {"claims-supported": "no", "loaded-words": 2}, 2: {"claims-supported": "yes"}, 3: {"loaded-words": 4}},
-        explain={1: {"claims-supported": "It offers no support for it."}, 2: {"claims-supported": "A named report."}},
-        highlight={3: [phrase(small_essay_file, 3, "regime")]},
-    )
-    data = path.read_text(encoding="utf-8") + "\n[key]\ntolerance = 1\n"
-    path.write_text(data, encoding="utf-8")
-    return path
-
-
-def open_training(essay: Path, key: Path, out: Path):
-    return make_app(prepare_training(essay, key_path=key, checklist_spec=None, reader="learner", out=out))
+from readtui.core.storage import file_sha256
 
 
 def feedback_text(app) -> str:
@@ -126,61 +88,7 @@ async def test_score_screen_counts_first_tries(tmp_path: Path, small_essay_file:
     app.prepared.close()
 
 
-def test_training_output_name_and_refusals(tmp_path: Path, small_essay_file: Path, key_file: Path) -> None:
-    prepared = prepare_training(small_essay_file, key_path=key_file, checklist_spec=None, reader="Lea", out=None)
-    try:
-        assert prepared.out_path == tmp_path / "essay.Lea.train.readtui.toml"
-    finally:
-        prepared.close()
-    with pytest.raises(ReadtuiError, match="is the answer key"):
-        prepare_training(small_essay_file, key_path=key_file, checklist_spec=None, reader="Lea", out=key_file)
-    with pytest.raises(ReadtuiError, match="training needs an answer key"):
-        prepare_training(small_essay_file, key_path=None, checklist_spec=None, reader="Lea", out=None)
-
-
-def test_a_key_for_another_essay_is_refused(tmp_path: Path, small_essay_file: Path, key_file: Path) -> None:
-    other = tmp_path / "other.txt"
-    other.write_text(small_essay_file.read_text(encoding="utf-8").replace("regime", "government"), encoding="utf-8")
-    result = CliRunner().invoke(main, ["train", str(other), "--key", str(key_file)])
-    assert result.exit_code == 2
-    assert f"{key_file}: essay.sha256: is a key for another essay (sha256 differs)" in result.stderr
-
-
-def test_snapshot_of_the_feedback(snap_compare, tmp_path: Path, small_essay_file: Path, key_file: Path) -> None:
-    app = open_training(small_essay_file, key_file, tmp_path / "snap.toml")
-    try:
-        assert snap_compare(app, press=["3", "j", "j", "j", "j", "j", "j", "j", "2", "c"], terminal_size=(100, 32))
-    finally:
-        app.prepared.close()
-
-
 # --- adjudicate -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def three_files(tmp_path: Path, small_essay_file: Path, critical_checklist) -> list[Path]:
-    """Three readers of the small essay: agreement, a 2–1 split, a three-way split, a tie."""
-    answers = {
-        "A": {1: {"claims-supported": "no", "loaded-words": 2}, 2: {"claims-supported": "yes", "sources-named": "all"}},
-        "B": {
-            1: {"claims-supported": "no", "loaded-words": 3},
-            2: {"claims-supported": "yes", "sources-named": "some"},
-        },
-        "C": {1: {"claims-supported": "no", "loaded-words": 4}, 2: {"claims-supported": "partly"}},
-    }
-    for given in answers.values():
-        given[3] = {}  # no answers there, only the highlight
-    return [
-        write_assessment(
-            tmp_path / f"{reader}.readtui.toml",
-            small_essay_file,
-            critical_checklist,
-            reader,
-            given,
-            highlight={3: [phrase(small_essay_file, 3, "regime")]},
-        )
-        for reader, given in answers.items()
-    ]
 
 
 async def test_adjudication_carries_agreement_and_writes_decisions(
@@ -215,38 +123,6 @@ async def test_adjudication_carries_agreement_and_writes_decisions(
         small_essay_file, key_path=key, checklist_spec=None, reader="L", out=tmp_path / "l.toml"
     )
     prepared.close()
-
-
-def test_majority_decides_and_lists_ties(tmp_path: Path, three_files: list[Path]) -> None:
-    key = tmp_path / "key.toml"
-    result = CliRunner().invoke(main, ["adjudicate", *map(str, three_files), "--out", str(key), "--majority"])
-    assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines() == [
-        "open: ¶ 1 loaded-words: 2 (A); 3 (B); 4 (C)",
-        "open: ¶ 2 sources-named: all (A); some (B)",
-    ]
-    assert result.stdout == f"Saved {key}: 1 agreed, 1 decided, 2 still open\n"
-    paragraphs = read_toml(key)["paragraph"]
-    assert paragraphs[0]["answers"] == {"claims-supported": "no"}
-    assert paragraphs[1]["answers"] == {"claims-supported": "yes"}  # 2 of 3
-
-
-def test_adjudicate_resumes_the_key(tmp_path: Path, three_files: list[Path]) -> None:
-    key = tmp_path / "key.toml"
-    first = prepare_adjudication([str(p) for p in three_files], key)
-    first.decide(first.disputes[0], 4)
-    AssessmentWriter().save(key, first.key)
-    again = prepare_adjudication([str(p) for p in three_files], key)
-    assert again.decision(again.disputes[0]) == ("answer", 4)
-    assert len(again.open_disputes) == 2
-
-
-def test_key_extras_are_written_and_read_back(tmp_path: Path, key_file: Path) -> None:
-    from readtui.core.storage import load_assessment
-
-    key = load_assessment(key_file)
-    assert key.key == KeyInfo(tolerance=1)
-    assert key.paragraph[0].explain == {"claims-supported": "It offers no support for it."}
 
 
 async def test_finishing_shows_the_score_and_the_essay_feedback(

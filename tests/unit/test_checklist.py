@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +24,7 @@ from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.schema import field_path
 from readtui.core.storage import load_checklist
 from readtui.core.validation import validate_file
+from tests.conftest import write_checklist
 
 BAD_ID_HINT = "use lowercase letters, digits, '-' and '_', starting with a letter or digit"
 
@@ -67,12 +67,6 @@ def valid_data() -> dict[str, Any]:
     }
 
 
-def write(tmp_path: Path, data: dict[str, Any], name: str = "mine.toml") -> Path:
-    path = tmp_path / name
-    path.write_text(tomli_w.dumps(data), encoding="utf-8")
-    return path
-
-
 def problems_of(path: Path) -> list[str]:
     """The lines that loading ``path`` reports (the test fails if it loads)."""
     with pytest.raises(ReadtuiError) as caught:
@@ -84,7 +78,7 @@ def problems_of(path: Path) -> list[str]:
 
 
 def only_problem(tmp_path: Path, data: dict[str, Any]) -> str:
-    path = write(tmp_path, data)
+    path = write_checklist(tmp_path / "mine.toml", data)
     lines = problems_of(path)
     assert len(lines) == 1, lines
     return lines[0]
@@ -99,7 +93,7 @@ def item(data: dict[str, Any], section: int, index: int) -> dict[str, Any]:
 
 
 def test_valid_checklist_loads(tmp_path: Path) -> None:
-    checklist = load_checklist(write(tmp_path, valid_data()))
+    checklist = load_checklist(write_checklist(tmp_path / "mine.toml", valid_data()))
     assert checklist.id == "mini"
     assert list(checklist.items) == ["pick", "ticks", "rate", "say"]
     assert isinstance(checklist.items["pick"], ChoiceItem)
@@ -127,7 +121,7 @@ def test_field_path_counts_from_one_and_skips_kind_tags() -> None:
 
 def test_toml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "broken.toml"
-    path.write_text('format = "readtui-checklist/1"\nid = \n', encoding="utf-8")
+    write_checklist(path, 'format = "readtui-checklist/1"\nid = \n')
     lines = problems_of(path)
     assert len(lines) == 1
     assert lines[0].startswith(f"{path}: line 2, column 6: TOML syntax error: ")
@@ -135,7 +129,7 @@ def test_toml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
 
 def test_toml_syntax_error_at_end_of_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.toml"
-    path.write_text('format = "readtui-checklist/1"\nid = "x', encoding="utf-8")
+    write_checklist(path, 'format = "readtui-checklist/1"\nid = "x')
     assert problems_of(path) == [f"{path}: end of file: TOML syntax error: Unterminated string"]
 
 
@@ -146,12 +140,12 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
 
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin.toml"
-    path.write_bytes(b'format = "readtui-checklist/1"\ntitle = "caf\xe9"\n')
+    write_checklist(path, b'format = "readtui-checklist/1"\ntitle = "caf\xe9"\n')
     assert problems_of(path) == [f"{path}: byte 43: not valid UTF-8 (TOML files must be UTF-8)"]
 
 
 def test_missing_top_level_keys(tmp_path: Path) -> None:
-    path = write(tmp_path, {"format": "readtui-checklist/1"})
+    path = write_checklist(tmp_path / "mine.toml", {"format": "readtui-checklist/1"})
     assert problems_of(path) == [
         f"{path}: id: missing required key",
         f"{path}: title: missing required key",
@@ -191,7 +185,7 @@ def test_unknown_keys_at_every_level(tmp_path: Path) -> None:
     data["author"] = "me"
     data["section"][1]["colour"] = "red"
     item(data, 1, 2)["options"][1]["hint"] = "x"
-    path = write(tmp_path, data)
+    path = write_checklist(tmp_path / "mine.toml", data)
     assert problems_of(path) == [
         f"{path}: section[1].item[2].options[2]: unknown key 'hint'",
         f"{path}: section[2]: unknown key 'colour'",
@@ -339,7 +333,7 @@ def test_several_problems_one_line_each(tmp_path: Path) -> None:
     item(data, 2, 2)["scope"] = "book"
     item(data, 2, 1)["id"] = "pick"
     data["section"][1]["id"] = "first"
-    path = write(tmp_path, data)
+    path = write_checklist(tmp_path / "mine.toml", data)
     assert problems_of(path) == [
         f"{path}: section[1].item[1].options: needs at least 2 options",
         f"{path}: section[2].item[2].scope: unknown scope 'book' (expected paragraph or essay)",
@@ -352,7 +346,7 @@ def test_several_problems_one_line_each(tmp_path: Path) -> None:
 
 
 def test_answer_is_valid(tmp_path: Path) -> None:
-    checklist = load_checklist(write(tmp_path, valid_data()))
+    checklist = load_checklist(write_checklist(tmp_path / "mine.toml", valid_data()))
     pick, ticks, rate, say = (checklist.items[i] for i in ("pick", "ticks", "rate", "say"))
     assert answer_is_valid(pick, "yes") and not answer_is_valid(pick, "maybe") and not answer_is_valid(pick, ["yes"])
     assert answer_is_valid(ticks, []) and answer_is_valid(ticks, ["a", "c"])
@@ -393,12 +387,12 @@ def test_scale_keys_pick_steps_outside_0_to_9() -> None:
 def test_resolve_checklist(tmp_path: Path, critical_checklist_path: Path, isolated_dirs: Path) -> None:
     assert resolve_checklist(None) == critical_checklist_path
     assert resolve_checklist("critical-reading") == critical_checklist_path
-    own = write(tmp_path, valid_data(), "mini.toml")
+    own = write_checklist(tmp_path / "mini.toml", valid_data())
     assert resolve_checklist(str(own)) == own
     assert resolve_checklist(None, checklist_id="mini", beside=tmp_path / "x.readtui.toml") == own
     user_dir = isolated_dirs / "checklists"
     user_dir.mkdir(parents=True)
-    (user_dir / "other.toml").write_text(tomli_w.dumps(valid_data() | {"id": "other"}), encoding="utf-8")
+    write_checklist(user_dir / "other.toml", valid_data() | {"id": "other"})
     assert resolve_checklist("other") == user_dir / "other.toml"
     with pytest.raises(ReadtuiError) as caught:
         resolve_checklist("nothing")
@@ -525,8 +519,7 @@ def damaged(draw, base: dict[str, Any]) -> dict[str, Any]:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=damaged(valid_data()))
 def test_damaged_checklists_give_one_line_problems(tmp_path: Path, data: dict[str, Any]) -> None:
-    path = tmp_path / "fuzz.toml"
-    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    path = write_checklist(tmp_path / "fuzz.toml", data)
     try:
         load_checklist(path)
     except ReadtuiError as error:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +14,7 @@ from readtui.core.launch import prepare_session
 from readtui.core.session import ReadingSession, new_assessment, reanchor
 from readtui.core.storage import AssessmentWriter, load_assessment
 from readtui.core.validation import validate_file
+from tests.conftest import write_checklist
 
 SHA = "ab" * 32
 PHRASE = "rub salt into the Middle East’s wounds"
@@ -70,9 +70,7 @@ def checklist_with_labels(tmp_path: Path, labels: list[dict], evidence: str | No
         "section": [{"id": "s", "title": "S", "item": [item]}],
         "label": labels,
     }
-    path = tmp_path / "mini.toml"
-    path.write_text(tomli_w.dumps(data), encoding="utf-8")
-    return path
+    return write_checklist(tmp_path / "mini.toml", data)
 
 
 def test_label_problems_are_one_line_each(tmp_path: Path) -> None:

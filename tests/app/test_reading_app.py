@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,8 @@ from readtui.tui.screens.overall import OverallScreen
 from readtui.tui.screens.reading import ReadingScreen
 from readtui.tui.widgets.checklist_view import ChecklistView
 from readtui.tui.widgets.paragraph import ParagraphView
+from tests.app.conftest import screen_text
+from tests.conftest import read_toml, write_checklist
 
 SIZES = [(120, 40), (80, 24)]
 
@@ -25,17 +26,8 @@ def open_app(essay: Path | None, out: Path, config: Config | None = None, **opti
     return make_app(prepare_session(essay, checklist_spec=None, reader="tester", out=out, **options), config)
 
 
-def read_toml(path: Path) -> dict:
-    return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
 def answers_of(data: dict, index: int) -> dict:
     return next(p for p in data.get("paragraph", []) if p["index"] == index).get("answers", {})
-
-
-def screen_text(app: ReadtuiApp) -> str:
-    """What the terminal shows, as plain text (one line per row)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def paragraph_lines(app: ReadtuiApp) -> str:
@@ -272,7 +264,7 @@ help = "Help with [red]markup[/red] and [/]"
 
 async def test_hostile_checklist_is_literal_and_long_lists_use_the_picker(tmp_path: Path) -> None:
     checklist = tmp_path / "hostile.toml"
-    checklist.write_text(HOSTILE_CHECKLIST, encoding="utf-8")
+    write_checklist(checklist, HOSTILE_CHECKLIST)
     out = tmp_path / "a.toml"
     app = make_app(prepare_session(None, checklist_spec=str(checklist), reader="tester", out=out))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -439,29 +431,6 @@ async def test_a_file_that_fails_validation_after_the_first_frame_exits_2_untouc
         ]
     again.prepared.close(remember=False)
     assert out.read_text(encoding="utf-8") == text, "an invalid file is never written over"
-
-
-def test_the_first_frame_needs_no_pydantic(tmp_path: Path, critical_checklist_path: Path) -> None:
-    """Someone else's checklist is validated after the first frame (the bundled ones never are)."""
-    import shutil
-    import subprocess
-    import sys
-
-    checklist = tmp_path / "mine.toml"
-    shutil.copy(critical_checklist_path, checklist)
-    code = (
-        "import sys; from pathlib import Path\n"
-        "from readtui.core.config import load_config\n"
-        "from readtui.core.launch import prepare_session\n"
-        "from readtui.tui.app import make_app\n"
-        f"prepared = prepare_session(None, checklist_spec={str(checklist)!r}, reader='x', out=Path({str(tmp_path / 'a.toml')!r}))\n"
-        "app = make_app(prepared, load_config())\n"
-        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pydantic', 'pydantic_core')))\n"
-        "print(prepared.check())\n"
-        "print('pydantic' in sys.modules)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.splitlines() == ["[]", "[]", "True"]
 
 
 async def test_reading_time_counts_on_screen_and_stops_when_idle(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from readtui import __version__
 from readtui.cli import main
 from readtui.core.launch import prepare_session
 from readtui.core.storage import AssessmentWriter, load_assessment, record_session
+from tests.conftest import run_process, run_readtui, write_checklist
 
 BAD_ID_HINT = "use lowercase letters, digits, '-' and '_', starting with a letter or digit"
 SUBCOMMANDS = [
@@ -75,19 +76,6 @@ def cli(*args: str):
     return result
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m readtui ARGS`` as a real process (no terminal, no stdin)."""
-    return subprocess.run(
-        [sys.executable, "-m", "readtui", *args],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        cwd=cwd,
-        env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
-        timeout=120,
-    )
-
-
 def assert_one_line_failure(result: subprocess.CompletedProcess[str], line: str) -> None:
     assert result.returncode == 2, result
     assert result.stderr == line + "\n"
@@ -117,7 +105,7 @@ def test_version() -> None:
 
 
 def test_version_as_a_process() -> None:
-    result = run("--version")
+    result = run_readtui("--version")
     assert (result.returncode, result.stdout, result.stderr) == (0, f"readtui {__version__}\n", "")
 
 
@@ -137,7 +125,7 @@ def test_subcommand_help(command: str) -> None:
 
 
 def test_read_help_as_a_process() -> None:
-    result = run("read", "--help")
+    result = run_readtui("read", "--help")
     assert result.returncode == 0
     for option in ("--checklist", "--reader", "--out", "--title", "--author", "--encoding"):
         assert option in result.stdout
@@ -149,8 +137,8 @@ def test_read_help_as_a_process() -> None:
 def test_checklists_lists_bundled_and_user_checklists(isolated_dirs: Path) -> None:
     user_dir = isolated_dirs / "checklists"
     user_dir.mkdir(parents=True)
-    (user_dir / "mini.toml").write_text(MINI_CHECKLIST, encoding="utf-8")
-    (user_dir / "broken.toml").write_text(BAD_CHECKLIST, encoding="utf-8")
+    write_checklist(user_dir / "mini.toml", MINI_CHECKLIST)
+    write_checklist(user_dir / "broken.toml", BAD_CHECKLIST)
     result = cli("checklists")
     assert result.exit_code == 0
     lines = result.output.splitlines()
@@ -174,15 +162,15 @@ def test_validate_bundled_checklist() -> None:
 
 
 def test_validate_bundled_checklist_as_a_process() -> None:
-    result = run("validate", "critical-reading")
+    result = run_readtui("validate", "critical-reading")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == "critical-reading: ok (checklist critical-reading 1.1, 16 items)\n"
 
 
 def test_validate_a_bad_checklist_one_line_per_problem(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
-    path.write_text(BAD_CHECKLIST, encoding="utf-8")
-    result = run("validate", str(path))
+    write_checklist(path, BAD_CHECKLIST)
+    result = run_readtui("validate", str(path))
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
@@ -222,18 +210,18 @@ def test_validate_bad_files(tmp_path: Path, name: str, content, expected: str) -
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8")
-    assert_one_line_failure(run("validate", str(path)), expected.format(path=path))
+    assert_one_line_failure(run_readtui("validate", str(path)), expected.format(path=path))
 
 
 def test_validate_missing_file_and_directory(tmp_path: Path) -> None:
-    assert_one_line_failure(run("validate", str(tmp_path / "nope.toml")), f"{tmp_path / 'nope.toml'}: no such file")
-    assert_one_line_failure(run("validate", str(tmp_path)), f"{tmp_path}: is a directory, not a file")
+    assert_one_line_failure(run_readtui("validate", str(tmp_path / "nope.toml")), f"{tmp_path / 'nope.toml'}: no such file")
+    assert_one_line_failure(run_readtui("validate", str(tmp_path)), f"{tmp_path}: is a directory, not a file")
 
 
 def test_validate_several_files(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('format = "readtui-checklist/1"\nid = "x"\n', encoding="utf-8")
-    result = run("validate", "critical-reading", str(bad))
+    write_checklist(bad, 'format = "readtui-checklist/1"\nid = "x"\n')
+    result = run_readtui("validate", "critical-reading", str(bad))
     assert result.returncode == 2
     assert result.stdout == "critical-reading: ok (checklist critical-reading 1.1, 16 items)\n"
     assert result.stderr.splitlines() == [
@@ -251,7 +239,7 @@ def test_validate_needs_a_file() -> None:
 
 def test_validate_an_assessment(tmp_path: Path, small_essay_file: Path) -> None:
     out = make_assessment(tmp_path, small_essay_file)
-    result = run("validate", str(out))
+    result = run_readtui("validate", str(out))
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == (
         f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist critical-reading 1.1)\n"
@@ -265,7 +253,7 @@ def test_validate_an_assessment_with_problems(tmp_path: Path, small_essay_file: 
     assessment.paragraph[0].unsure.append("claims-supported")
     assessment.paragraph[0].index = 7
     AssessmentWriter().save(out, assessment)
-    result = run("validate", str(out))
+    result = run_readtui("validate", str(out))
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
@@ -280,7 +268,7 @@ def test_validate_warns_about_a_changed_checklist(tmp_path: Path, small_essay_fi
     assessment = load_assessment(out)
     assessment.checklist.version = "0.1"
     AssessmentWriter().save(out, assessment)
-    result = run("validate", str(out))
+    result = run_readtui("validate", str(out))
     assert result.returncode == 0
     assert result.stderr.startswith(f"warning: {out}: checklist: recorded version '0.1', found '1.1' at ")
     assert len(result.stderr.splitlines()) == 1
@@ -290,24 +278,24 @@ def test_validate_an_assessment_with_its_own_checklist(tmp_path: Path, small_ess
     elsewhere = tmp_path / "lib"
     elsewhere.mkdir()
     checklist = elsewhere / "mini.toml"
-    checklist.write_text(MINI_CHECKLIST, encoding="utf-8")
+    write_checklist(checklist, MINI_CHECKLIST)
     out = make_assessment(tmp_path, small_essay_file, checklist=str(checklist))
     assert load_assessment(out).checklist.id == "mini"
 
-    result = run("validate", str(out))
+    result = run_readtui("validate", str(out))
     assert result.returncode == 2
     assert result.stderr.startswith(f"{out}: checklist 'mini' not found (known: critical-reading")
     assert len(result.stderr.splitlines()) == 1
 
-    with_option = run("validate", "--checklist", str(checklist), str(out))
+    with_option = run_readtui("validate", "--checklist", str(checklist), str(out))
     assert with_option.returncode == 0, with_option.stderr
     assert with_option.stdout == f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist mini 2)\n"
 
-    wrong = run("validate", "--checklist", "critical-reading", str(out))
+    wrong = run_readtui("validate", "--checklist", "critical-reading", str(out))
     assert_one_line_failure(wrong, f"{out}: checklist.id: assessment uses checklist 'mini', not 'critical-reading'")
 
-    (tmp_path / "mini.toml").write_text(MINI_CHECKLIST, encoding="utf-8")
-    beside = run("validate", str(out))
+    write_checklist(tmp_path / "mini.toml", MINI_CHECKLIST)
+    beside = run_readtui("validate", str(out))
     assert beside.returncode == 0, beside.stderr
     assert beside.stdout == f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist mini 2)\n"
 
@@ -388,38 +376,38 @@ def test_sessions_lists_recorded_sessions(tmp_path: Path, isolated_dirs: Path) -
 
 
 def test_resume_with_no_sessions() -> None:
-    assert_one_line_failure(run("resume"), "no recent sessions to resume; start one with `readtui ESSAY`")
+    assert_one_line_failure(run_readtui("resume"), "no recent sessions to resume; start one with `readtui ESSAY`")
 
 
 # --- reading fails before the app starts ----------------------------------------------------
 
 
 def test_bad_essay_path_fails_before_the_app(tmp_path: Path) -> None:
-    assert_one_line_failure(run("/nonexistent.txt", cwd=tmp_path), "/nonexistent.txt: no such file")
-    assert_one_line_failure(run("read", "/nonexistent.txt", cwd=tmp_path), "/nonexistent.txt: no such file")
+    assert_one_line_failure(run_readtui("/nonexistent.txt", cwd=tmp_path), "/nonexistent.txt: no such file")
+    assert_one_line_failure(run_readtui("read", "/nonexistent.txt", cwd=tmp_path), "/nonexistent.txt: no such file")
     assert list(tmp_path.glob("*.readtui.toml*")) == [], "nothing written, no lock left"
 
 
 def test_other_bad_essays_fail_before_the_app(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n  \n", encoding="utf-8")
-    assert_one_line_failure(run(str(empty), cwd=tmp_path), f"{empty}: empty: no paragraphs")
-    assert_one_line_failure(run(str(tmp_path), cwd=tmp_path), f"{tmp_path}: is a directory, not an essay file")
+    assert_one_line_failure(run_readtui(str(empty), cwd=tmp_path), f"{empty}: empty: no paragraphs")
+    assert_one_line_failure(run_readtui(str(tmp_path), cwd=tmp_path), f"{tmp_path}: is a directory, not an essay file")
     latin = tmp_path / "latin.txt"
     latin.write_bytes(b"Caf\xe9 society. It was fine.\n")
-    result = run(str(latin), cwd=tmp_path)
+    result = run_readtui(str(latin), cwd=tmp_path)
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"{latin}: byte 3: not valid UTF-8")
 
 
 def test_bad_checklist_or_reader_fails_before_the_app(tmp_path: Path, small_essay_file: Path) -> None:
-    result = run(str(small_essay_file), "--checklist", "no-such-list", cwd=tmp_path)
+    result = run_readtui(str(small_essay_file), "--checklist", "no-such-list", cwd=tmp_path)
     assert_one_line_failure(
         result,
         "--checklist: no bundled or user checklist 'no-such-list' (known: critical-reading); give an id or a .toml path",
     )
     assert_one_line_failure(
-        run(str(small_essay_file), "--checklist", "./missing.toml", cwd=tmp_path),
+        run_readtui(str(small_essay_file), "--checklist", "./missing.toml", cwd=tmp_path),
         "./missing.toml: no such checklist file",
     )
     assert list(tmp_path.glob("*.readtui.toml*")) == [], "nothing written, no lock left"
@@ -429,7 +417,7 @@ def test_bad_checklist_or_reader_fails_before_the_app(tmp_path: Path, small_essa
     assessment.reader.name = "alice"
     AssessmentWriter().save(out, assessment)
     assert_one_line_failure(
-        run(str(small_essay_file), "--out", str(out), cwd=tmp_path),
+        run_readtui(str(small_essay_file), "--out", str(out), cwd=tmp_path),
         f"{out}: belongs to reader 'alice', not 'tester'; use --reader alice to resume it, or --out to start another file",
     )
 
@@ -438,7 +426,7 @@ def test_bad_config_fails_before_the_app(tmp_path: Path, small_essay_file: Path)
     config = Path(os.environ["READTUI_CONFIG"])
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text("colour = 'red'\n", encoding="utf-8")
-    result = run(str(small_essay_file), cwd=tmp_path)
+    result = run_readtui(str(small_essay_file), cwd=tmp_path)
     assert_one_line_failure(result, f"{config}: unknown key 'colour'")
 
 
@@ -446,9 +434,7 @@ def test_installed_script_reports_bad_input() -> None:
     script = Path(sys.executable).with_name("readtui")
     if not script.exists():
         pytest.skip("no readtui script beside this python")
-    result = subprocess.run(
-        [str(script), "/nonexistent.txt"], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120
-    )
+    result = run_process([str(script), "/nonexistent.txt"])
     assert_one_line_failure(result, "/nonexistent.txt: no such file")
 
 
@@ -457,11 +443,11 @@ def test_hand_edited_assessment_fails_before_the_app(tmp_path: Path, small_essay
     text = out.read_text(encoding="utf-8")
     out.write_text(text.replace("index = 1\n", "index = 12\n"), encoding="utf-8")
     assert_one_line_failure(
-        run(str(small_essay_file), "--out", str(out), cwd=tmp_path),
+        run_readtui(str(small_essay_file), "--out", str(out), cwd=tmp_path),
         f"{out}: paragraph[1].index: index 12 is past the essay's 4 paragraphs",
     )
     out.write_text(text.replace('reader]\nname = "tester"', 'reader]\nnom = "tester"'), encoding="utf-8")
-    result = run(str(small_essay_file), "--out", str(out), cwd=tmp_path)
+    result = run_readtui(str(small_essay_file), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
         f"{out}: reader.name: missing required key",
@@ -475,26 +461,26 @@ def test_resume_of_a_session_whose_essay_is_gone(tmp_path: Path, small_essay_fil
     prepared.save()
     prepared.close()
     small_essay_file.unlink()
-    assert_one_line_failure(run("resume", cwd=tmp_path), f"{small_essay_file}: no such file")
+    assert_one_line_failure(run_readtui("resume", cwd=tmp_path), f"{small_essay_file}: no such file")
 
 
 def test_validate_a_deeply_nested_file(tmp_path: Path) -> None:
     path = tmp_path / "deep.toml"
     path.write_text("a = " + "[" * 20000 + "]" * 20000 + "\n", encoding="utf-8")
-    assert_one_line_failure(run("validate", str(path)), f"{path}: TOML syntax error: nested too deeply")
+    assert_one_line_failure(run_readtui("validate", str(path)), f"{path}: TOML syntax error: nested too deeply")
 
 
 def test_file_names_with_control_characters_stay_on_one_line(tmp_path: Path) -> None:
     path = tmp_path / "two\nlines\x1b[31m.toml"
-    path.write_text('format = "readtui-checklist/1"\nid = "x"\ntitle = "T"\nversion = "1"\n', encoding="utf-8")
-    result = run("validate", str(path))
+    write_checklist(path, 'format = "readtui-checklist/1"\nid = "x"\ntitle = "T"\nversion = "1"\n')
+    result = run_readtui("validate", str(path))
     assert result.returncode == 2
     shown = str(tmp_path) + "/two\u240alines\u241b[31m.toml"
     assert result.stderr == f"{shown}: section: missing required key\n"
 
 
 def test_options_before_the_essay_still_mean_read(tmp_path: Path) -> None:
-    assert_one_line_failure(run("--reader", "bob", "/nonexistent.txt", cwd=tmp_path), "/nonexistent.txt: no such file")
+    assert_one_line_failure(run_readtui("--reader", "bob", "/nonexistent.txt", cwd=tmp_path), "/nonexistent.txt: no such file")
 
 
 def test_reader_name(monkeypatch: pytest.MonkeyPatch) -> None:

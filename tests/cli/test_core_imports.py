@@ -1,13 +1,17 @@
 """The core and the non-interactive commands never import Textual, and the reading app never imports
-numpy (they must stay fast, and usable without a UI)."""
+numpy (they must stay fast, and usable without a UI). Each check runs in a fresh interpreter; the
+ones for the essay module, the score report and the app's first frame came from the unit and app
+test modules, which start no process."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT, run_process
 
 CORE_MODULES = [
     "readtui",
@@ -63,15 +67,7 @@ SCRIPT = textwrap.dedent(
 
 def run_python(script: str, cwd) -> object:
     """Run ``script`` in a fresh interpreter; its last line of output, as JSON."""
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        cwd=cwd,
-        env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
-        timeout=120,
-    )
+    result = run_process([sys.executable, "-c", script], cwd=cwd)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.splitlines()[-1])
 
@@ -109,3 +105,38 @@ def test_a_new_session_with_the_bundled_checklist_never_loads_pydantic(tmp_path)
         "print(json.dumps(sorted(m for m in sys.modules if m.partition('.')[0] in ('pydantic', 'pydantic_core'))))"
     )
     assert run_python(script, tmp_path) == []
+
+
+def test_score_report_does_not_import_textual() -> None:
+    code = "import sys, readtui.reports.score; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_import_is_light():
+    code = "import readtui.core.essay, sys; print(sorted({'textual', 'pydantic', 'tomllib'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT)
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_first_frame_needs_no_pydantic(tmp_path: Path, critical_checklist_path: Path) -> None:
+    """Someone else's checklist is validated after the first frame (the bundled ones never are)."""
+    import shutil
+    import subprocess
+    import sys
+
+    checklist = tmp_path / "mine.toml"
+    shutil.copy(critical_checklist_path, checklist)
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from readtui.core.config import load_config\n"
+        "from readtui.core.launch import prepare_session\n"
+        "from readtui.tui.app import make_app\n"
+        f"prepared = prepare_session(None, checklist_spec={str(checklist)!r}, reader='x', out=Path({str(tmp_path / 'a.toml')!r}))\n"
+        "app = make_app(prepared, load_config())\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pydantic', 'pydantic_core')))\n"
+        "print(prepared.check())\n"
+        "print('pydantic' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines() == ["[]", "[]", "True"]

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from tests.terminal.conftest import READTUI, needs_command
+
 pexpect = pytest.importorskip("pexpect")
 
-READTUI = shutil.which("readtui") or str(Path(sys.executable).with_name("readtui"))
-pytestmark = pytest.mark.skipif(not Path(READTUI).exists(), reason="the readtui command is not installed")
+pytestmark = [needs_command, pytest.mark.terminal]
 
 
 def spawn(tmp_path: Path, *args: str, size: tuple[int, int] = (24, 80)):

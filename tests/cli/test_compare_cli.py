@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from reference_stats import reference_agreement, reference_alpha
+from tests.reference_stats import reference_agreement, reference_alpha
 
 from readtui.cli import main
 from readtui.reports.compare import fit

@@ -7,7 +7,6 @@ a small pure-Python implementation of the coincidence-matrix definition written 
 from __future__ import annotations
 
 import enum
-import hashlib
 import random
 import tempfile
 from collections import Counter
@@ -19,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reference_stats import pairable_units, reference_agreement, reference_alpha, reference_kappa
+from tests.reference_stats import pairable_units, reference_agreement, reference_alpha, reference_kappa
 
 import readtui.core.compare as compare_module
 from readtui.core.assessment import (
@@ -42,6 +41,7 @@ from readtui.core.compare import (
 )
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.storage import AssessmentWriter
+from tests.conftest import sha, write_checklist
 
 CHECKLIST_ID = "agree"
 CHECKLIST = """\
@@ -115,15 +115,9 @@ Sheet = dict[int, dict[str, Any]]
 """One reader's answers: paragraph index → item id → value (or UNSURE); index 0 is [overall]."""
 
 
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def write_checklist(directory: Path, version: str = "1", checklist_id: str = CHECKLIST_ID) -> Path:
+def agreement_checklist(directory: Path, version: str = "1", checklist_id: str = CHECKLIST_ID) -> Path:
     """The test checklist as ``<id>.toml`` in ``directory``."""
-    path = directory / f"{checklist_id}.toml"
-    path.write_text(CHECKLIST.format(id=checklist_id, version=version), encoding="utf-8")
-    return path
+    return write_checklist(directory / f"{checklist_id}.toml", CHECKLIST.format(id=checklist_id, version=version))
 
 
 def write_assessment(
@@ -218,7 +212,7 @@ def worked_example_files(directory: Path, unsure: Collection[tuple[str, int]] = 
     [("category", "ordinal", 0.743), ("rating", "ordinal", 0.815), ("rating", "interval", 0.849)],
 )
 def test_krippendorff_worked_example(tmp_path: Path, key: str, level: str, published: float) -> None:
-    data = load(worked_example_files(tmp_path), write_checklist(tmp_path))
+    data = load(worked_example_files(tmp_path), agreement_checklist(tmp_path))
     result = stats(compare(data, scale_level=level, bootstrap=0), key)
     assert round(result.alpha.value, 3) == published
     assert result.variable.level == ("nominal" if key == "category" else level)
@@ -230,7 +224,7 @@ def test_krippendorff_worked_example(tmp_path: Path, key: str, level: str, publi
 
 
 def test_worked_example_unsure_marks_count_as_missing(tmp_path: Path) -> None:
-    checklist = write_checklist(tmp_path)
+    checklist = agreement_checklist(tmp_path)
     plain = compare(load(worked_example_files(tmp_path / "plain"), checklist), bootstrap=0)
     marked = compare(load(worked_example_files(tmp_path / "marked", {("A", 10), ("C", 1)}), checklist), bootstrap=0)
     for key in ("category", "rating"):
@@ -312,7 +306,7 @@ def test_alpha_agrees_with_an_independent_implementation(generated: tuple[list[S
             write_assessment(directory / f"{reader}.readtui.toml", reader, sheet, paragraphs=paragraphs)
             for reader, sheet in zip(readers, sheets, strict=True)
         ]
-        result = compare(load(paths, write_checklist(directory)), scale_level=level, bootstrap=0)
+        result = compare(load(paths, agreement_checklist(directory)), scale_level=level, bootstrap=0)
 
     assert result.readers == readers
     assert [s.key for s in result.items] == VARIABLES
@@ -363,7 +357,7 @@ def test_alpha_agrees_with_an_independent_implementation(generated: tuple[list[S
 )
 def test_overall_dominated_by_one_answer(tmp_path: Path, item: str, answer: Any, label: str) -> None:
     """Two readers giving the same answer to one item throughout: the pooled figures say so."""
-    checklist = write_checklist(tmp_path)
+    checklist = agreement_checklist(tmp_path)
     sheet: Sheet = {1: {item: answer}, 2: {item: answer}}
     paths = [write_assessment(tmp_path / f"{r}.toml", r, sheet, paragraphs=2) for r in "AB"]
     assert compare(load(paths, checklist), bootstrap=0).overall.dominant == (label, 1.0)
@@ -383,7 +377,7 @@ def test_cohen_kappa_textbook_table() -> None:
 
 
 def test_cohen_kappa_from_two_files(tmp_path: Path) -> None:
-    checklist = write_checklist(tmp_path)
+    checklist = agreement_checklist(tmp_path)
     sheets: tuple[Sheet, Sheet] = ({}, {})
     for index, answers in enumerate(KAPPA_TABLE, start=1):
         for sheet, answer in zip(sheets, answers, strict=True):
@@ -410,7 +404,7 @@ def test_cohen_kappa_undefined(tmp_path: Path) -> None:
     assert same.value is None
     assert same.reason == "both readers gave one and the same answer throughout"
 
-    checklist = write_checklist(tmp_path)
+    checklist = agreement_checklist(tmp_path)
     sheet: Sheet = {index: {"sourced": "yes"} for index in range(1, 6)}
     paths = [write_assessment(tmp_path / f"{r}.toml", r, sheet, paragraphs=5) for r in "AB"]
     sourced = stats(compare(load(paths, checklist), bootstrap=0), "sourced")
@@ -444,7 +438,7 @@ def correlated_files(directory: Path, readers: int = 3, paragraphs: int = 60, se
 
 @pytest.fixture
 def correlated(tmp_path: Path) -> ComparisonInput:
-    return load(correlated_files(tmp_path), write_checklist(tmp_path))
+    return load(correlated_files(tmp_path), agreement_checklist(tmp_path))
 
 
 @pytest.mark.parametrize("level", ["ordinal", "interval"])
@@ -479,7 +473,7 @@ def test_bootstrap_off(correlated: ComparisonInput) -> None:
 
 def test_directories_and_patterns(tmp_path: Path) -> None:
     """A directory's checklist is skipped (and found beside the files); a file named twice counts once."""
-    write_checklist(tmp_path)
+    agreement_checklist(tmp_path)
     for reader in "AB":
         write_assessment(tmp_path / f"{reader}.readtui.toml", reader, {1: {"rating": 2}}, paragraphs=2)
     assert load_comparison([str(tmp_path)]).readers == ["A", "B"]
@@ -490,7 +484,7 @@ def test_directories_and_patterns(tmp_path: Path) -> None:
 
 
 def test_only_one_reader_per_essay_is_an_error_naming_each_file(tmp_path: Path) -> None:
-    checklist = write_checklist(tmp_path)
+    checklist = agreement_checklist(tmp_path)
     first = write_assessment(tmp_path / "ann.toml", "Ann", {1: {"rating": 2}}, paragraphs=2, title="First")
     second = write_assessment(tmp_path / "bob.toml", "Bob", {1: {"rating": 2}}, paragraphs=2, title="Second")
     with pytest.raises(ReadtuiErrors) as error:
@@ -509,7 +503,7 @@ def test_unreadable_files_are_named_without_a_traceback(
     if in_workers:
         monkeypatch.setattr(compare_module, "PARALLEL_BYTES", 0)
         monkeypatch.setattr(compare_module, "usable_cpus", lambda: 2)
-    checklist = write_checklist(tmp_path)
+    checklist = agreement_checklist(tmp_path)
     good = [write_assessment(tmp_path / f"{r}.toml", r, {1: {"rating": 2}}, paragraphs=2) for r in "AB"]
     broken = tmp_path / "broken.toml"
     broken.write_text(good[0].read_text(encoding="utf-8") + "\n[reader\n", encoding="utf-8")
@@ -525,7 +519,7 @@ def test_unreadable_files_are_named_without_a_traceback(
 
 
 def test_files_with_different_checklists_are_an_error(tmp_path: Path) -> None:
-    checklist = write_checklist(tmp_path)
+    checklist = agreement_checklist(tmp_path)
     paths = [write_assessment(tmp_path / f"{r}.toml", r, {1: {"rating": 2}}, paragraphs=2) for r in "AB"]
     odd = write_assessment(tmp_path / "odd.toml", "C", {1: {"rating": 2}}, paragraphs=2, checklist_id="other")
     with pytest.raises(ReadtuiErrors) as error:
@@ -536,7 +530,7 @@ def test_files_with_different_checklists_are_an_error(tmp_path: Path) -> None:
 
 
 def test_same_reader_name_twice_is_told_apart_by_file_name(tmp_path: Path) -> None:
-    checklist = write_checklist(tmp_path)
+    checklist = agreement_checklist(tmp_path)
     paths = [
         write_assessment(tmp_path / "ann-1.toml", "Ann", {1: {"rating": 2}, 2: {"rating": 4}}, paragraphs=2),
         write_assessment(tmp_path / "ann-2.toml", "Ann", {1: {"rating": 2}, 2: {"rating": 5}}, paragraphs=2),
@@ -549,7 +543,7 @@ def test_same_reader_name_twice_is_told_apart_by_file_name(tmp_path: Path) -> No
 
 
 def test_files_of_several_essays_are_grouped(tmp_path: Path) -> None:
-    checklist = write_checklist(tmp_path)
+    checklist = agreement_checklist(tmp_path)
     sheets = {
         ("X", "Ann"): {1: {"rating": 1}, 2: {"rating": 2}, 3: {"rating": 3}, 0: {"verdict": 2}},
         ("X", "Bob"): {1: {"rating": 1}, 2: {"rating": 2}, 3: {"rating": 4}, 0: {"verdict": 2}},
@@ -577,7 +571,7 @@ def test_files_of_several_essays_are_grouped(tmp_path: Path) -> None:
 
 
 def test_checklist_versions_compare_only_shared_items(tmp_path: Path) -> None:
-    checklist = write_checklist(tmp_path, version="2")
+    checklist = agreement_checklist(tmp_path, version="2")
     old = {1: {"category": "1", "rating": 2}, 2: {"category": "2", "rating": 3}}
     new = {1: {"category": "1", "sourced": "yes"}, 2: {"category": "3", "sourced": "no"}}
     paths = [
@@ -600,7 +594,7 @@ def test_checklist_versions_compare_only_shared_items(tmp_path: Path) -> None:
 
 
 def test_span_agreement_exact_and_overlap(tmp_path: Path) -> None:
-    checklist = write_checklist(tmp_path)
+    checklist = agreement_checklist(tmp_path)
     # Paragraph 1: one identical span, one overlapping pair, and A's (10, 20) only touches B's
     # (0, 10). The spans at (0, 5) are in different paragraphs, so they neither match nor overlap.
     ann = {1: [(0, 10), (10, 20), (20, 30)], 2: [(0, 5)]}
@@ -623,7 +617,7 @@ def test_span_agreement_exact_and_overlap(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("verdicts", "agreement"), [((2, 4, 4), 1 / 3), ((3, 3, 3), 1.0)])
 def test_essay_scope_item_with_one_essay(tmp_path: Path, verdicts: tuple[int, ...], agreement: float) -> None:
     """Undefined, for want of essays (even when the answers agree); agreement is still given."""
-    checklist = write_checklist(tmp_path)
+    checklist = agreement_checklist(tmp_path)
     paths = [
         write_assessment(tmp_path / f"{reader}.toml", reader, {0: {"verdict": v}, 1: {"category": c}}, paragraphs=2)
         for reader, v, c in zip("ABC", verdicts, "123", strict=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from readtui.core.session import (
     resume_problems,
 )
 from readtui.core.storage import AssessmentWriter, FileLock, load_assessment, read_sessions
+from tests.conftest import FaultyOs, write_checklist
 
 SHA = "ab" * 32
 PARAGRAPHS = [
@@ -666,11 +669,10 @@ def test_answers_to_removed_items_are_kept(
 
 
 def test_checklist_found_beside_the_assessment(tmp_path: Path, small_essay_file: Path) -> None:
-    own = tmp_path / "scales.toml"
-    own.write_text(
+    own = write_checklist(
+        tmp_path / "scales.toml",
         'format = "readtui-checklist/1"\nid = "scales"\ntitle = "S"\nversion = "1"\n'
         '[[section]]\nid = "s"\ntitle = "S"\n[[section.item]]\nid = "signed"\nprompt = "p"\nkind = "scale"\nmin = -2\nmax = 2\n',
-        encoding="utf-8",
     )
     out = tmp_path / "mine.readtui.toml"
     first = prepare_session(small_essay_file, checklist_spec=str(own), reader="tester", out=out)
@@ -751,3 +753,22 @@ def test_an_edited_essay_with_only_overall_answers_resumes_by_title(critical_che
     with pytest.raises(ReadtuiError, match="different essay"):
         other = essay_of([*PARAGRAPHS[:3], "Delta rewritten. Entirely."], title="Another Title")
         resume_problems(Path("a.toml"), copy.deepcopy(s.assessment), other, "tester")
+
+
+# --- a directory that refuses the lock (from tests/terminal/test_crash.py) --------------------
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES], ids=["read-only-file-system", "unwritable-directory"])
+def test_a_directory_that_refuses_the_lock_is_reported_before_the_app_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    """Already read-only at launch: a one-line error (the CLI exits 2 with it), the file untouched."""
+    out = tmp_path / "a.toml"
+    prepared = prepare_session(None, checklist_spec=None, reader="tester", out=out)
+    prepared.save()
+    prepared.close()
+    saved = out.read_bytes()
+    monkeypatch.setattr("readtui.core.storage.os", FaultyOs("open", code, tmp_path))
+    with pytest.raises(ReadtuiError, match=f"a.toml: cannot create lock file: {os.strerror(code)}$"):
+        prepare_session(None, checklist_spec=None, reader="tester", out=out)
+    assert out.read_bytes() == saved
