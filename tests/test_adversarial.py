@@ -1226,7 +1226,8 @@ def hostile_readers(directory: Path, essay: Path, checklist) -> list[Path]:
 
 
 async def test_the_compare_app_with_hostile_readers(tmp_path: Path, small_essay_file: Path, critical_checklist) -> None:
-    from readtui.core.compare import compare, load_comparison
+    from readtui.core.compare import compare
+    from readtui.core.corpus import load_comparison
     from readtui.tui.compare_app import CompareApp
     from readtui.tui.screens.comparison import ReadersScreen
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference_stats import pairable_units, reference_agreement, reference_alpha, reference_kappa
 
-import readtui.core.compare as compare_module
+import readtui.core.corpus as corpus_module
 from readtui.core.assessment import (
     Assessment,
     ChecklistInfo,
@@ -34,12 +34,11 @@ from readtui.core.assessment import (
 from readtui.core.compare import (
     DOMINANT_SHARE,
     Comparison,
-    ComparisonInput,
     VariableStats,
     cohen_kappa,
     compare,
-    load_comparison,
 )
+from readtui.core.corpus import ComparisonInput, load_comparison
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.storage import AssessmentWriter
 
@@ -507,8 +506,8 @@ def test_unreadable_files_are_named_without_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_workers: bool
 ) -> None:
     if in_workers:
-        monkeypatch.setattr(compare_module, "PARALLEL_BYTES", 0)
-        monkeypatch.setattr(compare_module, "usable_cpus", lambda: 2)
+        monkeypatch.setattr(corpus_module, "PARALLEL_BYTES", 0)
+        monkeypatch.setattr(corpus_module, "usable_cpus", lambda: 2)
     checklist = write_checklist(tmp_path)
     good = [write_assessment(tmp_path / f"{r}.toml", r, {1: {"rating": 2}}, paragraphs=2) for r in "AB"]
     broken = tmp_path / "broken.toml"

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
-from readtui.core.compare import compare, load_comparison
+from readtui.core.compare import compare
+from readtui.core.corpus import load_comparison
 from readtui.tui.compare_app import CompareApp
 from readtui.core.essay import load_essay, sample_essay_path
 from readtui.tui.screens.comparison import MapScreen, ReadersScreen

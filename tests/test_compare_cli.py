@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from reference_stats import reference_agreement, reference_alpha
 
 from readtui.cli import main
-from readtui.reports.compare import fit
+from readtui.reports.text import fit
 from readtui.core.essay import sample_essay_path
 
 SEEDED = ["--bootstrap", "200", "--seed", "7"]

@@ -29,7 +29,7 @@ from readtui.core.assessment import (
     TrainingRecord,
 )
 from readtui.cli import main
-from readtui.reports.compare import md
+from readtui.reports.text import md
 from readtui.core.errors import ReadtuiErrors
 from readtui.reports.score import csv_columns, load_scores, render_scores
 from readtui.core.scoring import (

@@ -270,8 +270,8 @@ def adjudicate(
     saved after every decision; run the command again to resume.
     """
     from readtui.core.adjudication import ESSAY, prepare_adjudication
-    from readtui.core.compare import value_text
     from readtui.core.storage import AssessmentWriter, FileLock
+    from readtui.reports.text import value_text
 
     try:
         essays = []
@@ -299,8 +299,8 @@ def adjudicate(
             except ReadtuiError as error:  # atomic_write turns OSError into this; the old key is intact
                 fail(error)
         else:
-            from readtui.tui.adjudicate_app import AdjudicateApp
             from readtui.core.config import load_config
+            from readtui.tui.adjudicate_app import AdjudicateApp
 
             try:
                 config = load_config()
@@ -442,8 +442,8 @@ def compare(
             return
     finally:
         gc.enable()
-    from readtui.tui.compare_app import CompareApp
     from readtui.core.config import load_config
+    from readtui.tui.compare_app import CompareApp
 
     try:
         config = load_config()
@@ -463,7 +463,7 @@ def _compare(
 ):
     """Load, check and compute the comparison; bad input ends the command (status 2)."""
     from readtui.core.compare import compare as compute
-    from readtui.core.compare import load_comparison
+    from readtui.core.corpus import load_comparison
     from readtui.core.essay import load_essay
 
     try:

@@ -28,7 +28,7 @@ from readtui.core.assessment import (
     checklist_problems,
 )
 from readtui.core.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem
-from readtui.core.compare import ComparisonInput, EssayGroup, ReaderFile, load_comparison, real_path
+from readtui.core.corpus import ComparisonInput, EssayGroup, ReaderFile, load_comparison, real_path
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.storage import load_assessment
 

@@ -18,12 +18,12 @@ from typing import Any
 
 from readtui.core.assessment import Assessment, checklist_problems
 from readtui.core.checklist import Checklist, Section, resolve_checklist
-from readtui.core.compare import expand_specs, fmt, read_assessment, real_path
-from readtui.reports.compare import WIDTH, fit, md, percent, wrap
+from readtui.core.corpus import expand_specs, read_assessment, real_path
 from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls
 from readtui.core.scoring import MATCH, MISS, NEAR, UNANSWERED, Scorecard, SpanTally, Tally, scorecard
 from readtui.core.storage import file_sha256, load_checklist
 from readtui.core.training import key_problems
+from readtui.reports.text import WIDTH, fit, fmt, md, percent, wrap
 
 KINDS = ("choice", "scale", "multi")
 """The kinds of item that are scored (text items are models, not scored)."""
