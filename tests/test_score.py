@@ -31,7 +31,8 @@ from readtui.core.assessment import (
 from readtui.cli import main
 from readtui.reports.text import md
 from readtui.core.errors import ReadtuiErrors
-from readtui.reports.score import csv_columns, load_scores, render_scores
+from readtui.core.scoring import load_scores
+from readtui.reports.score import csv_columns, render_scores
 from readtui.core.scoring import (
     MATCH,
     MISS,

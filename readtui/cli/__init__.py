@@ -506,7 +506,8 @@ def score(
     LEARNERS are files, directories or glob patterns. First tries count: an answer changed
     after the feedback does not.
     """
-    from readtui.reports.score import load_scores, render_scores
+    from readtui.core.scoring import load_scores
+    from readtui.reports.score import render_scores
 
     try:
         scores = load_scores(key, list(learners), checklist_spec)

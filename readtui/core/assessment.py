@@ -275,7 +275,7 @@ def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist)
                     )
                 )
     problems += _answer_problems(path, "overall", assessment.overall, checklist, "essay")
-    problems += _key_problems(path, assessment, checklist)
+    problems += _tolerance_problems(path, assessment, checklist)
     problems += _training_problems(path, assessment, checklist)
     return problems
 
@@ -328,7 +328,7 @@ def _value_problems(
     return problems
 
 
-def _key_problems(path: Path, assessment: Assessment, checklist: Checklist) -> list[ReadtuiError]:
+def _tolerance_problems(path: Path, assessment: Assessment, checklist: Checklist) -> list[ReadtuiError]:
     """A ``[key.tolerance]`` table may name only scale items (and ``"*"``, the default)."""
     tolerance = assessment.key.tolerance if assessment.key else 0
     if isinstance(tolerance, int):
@@ -403,4 +403,18 @@ def essay_problems(path: Path, assessment: Assessment, essay) -> list[ReadtuiErr
                         f"paragraph[{p}].highlight[{h}]",
                     )
                 )
+    return problems
+
+
+def key_problems(key_path: Path, key: Assessment, essay_sha256: str, checklist_id: str) -> list[ReadtuiError]:
+    """Why ``key`` cannot be used to train on this essay with this checklist."""
+    problems = []
+    if key.essay.sha256 != essay_sha256:
+        problems.append(ReadtuiError(key_path, "is a key for another essay (sha256 differs)", "essay.sha256"))
+    if key.checklist.id != checklist_id:
+        problems.append(
+            ReadtuiError(key_path, f"uses checklist {key.checklist.id!r}, not {checklist_id!r}", "checklist.id")
+        )
+    if not any(record.answers for record in key.paragraph) and not key.overall.answers:
+        problems.append(ReadtuiError(key_path, "has no answers, so there is nothing to train against"))
     return problems

@@ -3,7 +3,7 @@
 ``readtui compare``, ``adjudicate`` and ``score`` read their input here: files, directories and glob
 patterns are expanded and every file is parsed and validated (in worker processes when there is much
 to read). Readers' files are checked against the checklist they share and grouped by essay
-(`load_comparison`).
+(`load_comparison`); learners' files are checked against an answer key (`load_learners`).
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from readtui.core.assessment import (
     assessment_from_data,
     checklist_problems,
     essay_problems,
+    key_problems,
 )
 from readtui.core.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem, resolve_checklist
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
-from readtui.core.storage import load_checklist, parse_toml
+from readtui.core.storage import file_sha256, load_checklist, parse_toml
 
 if TYPE_CHECKING:
     from readtui.core.essay import Essay
@@ -309,3 +310,103 @@ def _shared_items(checklist: Checklist, loaded, warnings: list[str]) -> tuple[li
         items = [item for item in items if item.id not in dropped]
     rated = [item for item in items if isinstance(item, ChoiceItem | MultiItem | ScaleItem)]
     return rated, [item for item in items if item not in rated]
+
+
+# --- an answer key and the learners' files ----------------------------------------------------
+
+
+@dataclass
+class LearnerFiles:
+    """An answer key and the learners' files to score against it, checked."""
+
+    key_path: Path
+    key_sha256: str
+    key: Assessment
+    checklist: Checklist
+    learners: list[tuple[Path, Assessment]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_learners(key_path: Path, specs: list[str], checklist_spec: str | None = None) -> LearnerFiles:
+    """Load and check the key and the learners' files (files, directories or globs); raise
+    ReadtuiErrors naming every problem, learner line each."""
+    key_path = Path(key_path)
+    _, key, problems = read_assessment(key_path, False)
+    from_directory = {p for spec in specs if Path(spec).is_dir() for p in Path(spec).glob("*.toml")}
+    warnings: list[str] = []
+    loaded: list[tuple[Path, Assessment]] = []
+    try:
+        paths = expand_specs(specs)
+    except ReadtuiError as error:
+        problems.append(error)
+        paths = []
+    for path in paths:
+        if real_path(path) == real_path(key_path):
+            warnings.append(f"{path}: is the answer key; skipped")
+            continue
+        _, learner, errors = read_assessment(path, path in from_directory)
+        problems += errors
+        if learner is not None:
+            loaded.append((path, learner))
+    checklist = None
+    if key is not None:
+        try:
+            checklist = load_checklist(
+                resolve_checklist(checklist_spec, checklist_id=key.checklist.id, beside=key_path)
+            )
+        except ReadtuiError as error:
+            problems += error.problems if isinstance(error, ReadtuiErrors) else [error]
+    if key is not None and checklist is not None:
+        problems += key_problems(key_path, key, key.essay.sha256, checklist.id)
+        if key.checklist.id == checklist.id:
+            problems += checklist_problems(key_path, key, checklist)
+        for path, learner in loaded:
+            problems += _learner_problems(path, learner, key, checklist)
+    if problems:
+        raise ReadtuiErrors(problems)
+    if not loaded:
+        raise ReadtuiError(None, "no learners' files to score")
+    key_sha256 = file_sha256(key_path)
+    warnings += _training_warnings(key_path, key_sha256, loaded)
+    return LearnerFiles(key_path, key_sha256, key, checklist, loaded, warnings)
+
+
+def _learner_problems(path: Path, learner: Assessment, key: Assessment, checklist: Checklist) -> list[ReadtuiError]:
+    """Why ``learner`` cannot be scored against ``key``: another essay, another checklist, or
+    answers that do not fit the checklist."""
+    if learner.essay.sha256 != key.essay.sha256:
+        return [
+            ReadtuiError(
+                path,
+                f"assesses another essay than the key ({learner.essay.title!r}, not {key.essay.title!r}; sha256 differs)",
+                "essay.sha256",
+            )
+        ]
+    if learner.essay.paragraphs != key.essay.paragraphs:
+        return [
+            ReadtuiError(
+                path,
+                f"says the essay has {learner.essay.paragraphs} paragraphs, the key says {key.essay.paragraphs} "
+                "(same sha256)",
+                "essay.paragraphs",
+            )
+        ]
+    if learner.checklist.id != key.checklist.id:
+        return [
+            ReadtuiError(
+                path, f"uses checklist {learner.checklist.id!r}, the key uses {key.checklist.id!r}", "checklist.id"
+            )
+        ]
+    return checklist_problems(path, learner, checklist)
+
+
+def _training_warnings(key_path: Path, key_sha256: str, loaded: list[tuple[Path, Assessment]]) -> list[str]:
+    """Learners trained against another key, and learners who never saw the key's feedback."""
+    warnings = []
+    for path, learner in loaded:
+        training = learner.training
+        if training is not None and training.key_sha256 != key_sha256:
+            warnings.append(f"{path}: trained against another answer key (its key_sha256 is not {key_path.name}'s)")
+        if training is None or not any(record.feedback for record in training.paragraph):
+            warnings.append(f"{path}: never checked a paragraph against the key; its current answers count")
+    return warnings

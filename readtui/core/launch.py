@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from readtui.core.assessment import assessment_from_data, checklist_problems, quick_assessment
+from readtui.core.assessment import assessment_from_data, checklist_problems, key_problems, quick_assessment
 from readtui.core.checklist import bundled_checklist_dir, checklist_from_data, quick_checklist, resolve_checklist
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.essay import load_essay, sample_essay_path
@@ -140,7 +140,7 @@ def prepare_training(
 
     Without a key, the bundled exercise: the sample essay and its key. The key is only read.
     """
-    from readtui.core.training import Trainer, key_problems  # only training needs them
+    from readtui.core.training import Trainer  # only training needs it
 
     if key_path is None:
         if essay_path is not None and essay_path.resolve() != sample_essay_path().resolve():

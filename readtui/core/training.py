@@ -9,30 +9,14 @@ only read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from readtui.core.assessment import Answers, Assessment, Highlight, Training, TrainingRecord
-from readtui.core.errors import ReadtuiError
 from readtui.core.scoring import ItemResult, Scorecard, compare_answers, scorecard, span_matches
 from readtui.core.session import ReadingSession
 
 ESSAY = 0
 """The index of the essay as a whole in the ``[training]`` records."""
-
-
-def key_problems(key_path: Path, key: Assessment, essay_sha256: str, checklist_id: str) -> list[ReadtuiError]:
-    """Why ``key`` cannot be used to train on this essay with this checklist."""
-    problems = []
-    if key.essay.sha256 != essay_sha256:
-        problems.append(ReadtuiError(key_path, "is a key for another essay (sha256 differs)", "essay.sha256"))
-    if key.checklist.id != checklist_id:
-        problems.append(
-            ReadtuiError(key_path, f"uses checklist {key.checklist.id!r}, not {checklist_id!r}", "checklist.id")
-        )
-    if not any(record.answers for record in key.paragraph) and not key.overall.answers:
-        problems.append(ReadtuiError(key_path, "has no answers, so there is nothing to train against"))
-    return problems
 
 
 @dataclass
