@@ -16,7 +16,8 @@ from readtui.core.checklist import bundled_checklist_dir, checklist_from_data, q
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.essay import load_essay, sample_essay_path
 from readtui.core.paths import sessions_index_path
-from readtui.core.session import ReadingSession, new_assessment, resume_problems
+from readtui.core.resume import resume_problems
+from readtui.core.session import ReadingSession, new_assessment
 from readtui.core.storage import (
     AssessmentWriter,
     FileLock,
