@@ -243,6 +243,13 @@ def quick_assessment(path: Path, data: dict[str, Any]) -> Assessment:
         return assessment_from_data(path, data)
 
 
+def past_the_essay(path: Path, index: int, paragraphs: int, where: str) -> ReadtuiError | None:
+    """The error for a record whose ``index`` is past the essay's ``paragraphs`` (None when it is not)."""
+    if index <= paragraphs:
+        return None
+    return ReadtuiError(path, f"index {index} is past the essay's {paragraphs} paragraphs", where)
+
+
 def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist) -> list[ReadtuiError]:
     """What in ``assessment`` does not fit ``checklist`` or its own essay: one error per problem."""
     problems: list[ReadtuiError] = []
@@ -255,14 +262,8 @@ def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist)
         return problems
     for p, record in enumerate(assessment.paragraph, start=1):
         where = f"paragraph[{p}]"
-        if record.index > assessment.essay.paragraphs:
-            problems.append(
-                ReadtuiError(
-                    path,
-                    f"index {record.index} is past the essay's {assessment.essay.paragraphs} paragraphs",
-                    f"{where}.index",
-                )
-            )
+        if error := past_the_essay(path, record.index, assessment.essay.paragraphs, f"{where}.index"):
+            problems.append(error)
         problems += _answer_problems(path, where, record, checklist, "paragraph")
         for h, highlight in enumerate(record.highlight, start=1):
             if highlight.label not in checklist.labels:
@@ -351,14 +352,8 @@ def _training_problems(path: Path, assessment: Assessment, checklist: Checklist)
     for n, record in enumerate(assessment.training.paragraph, start=1):
         where = f"training.paragraph[{n}]"
         scope = "essay" if record.index == 0 else "paragraph"
-        if record.index > assessment.essay.paragraphs:
-            problems.append(
-                ReadtuiError(
-                    path,
-                    f"index {record.index} is past the essay's {assessment.essay.paragraphs} paragraphs",
-                    f"{where}.index",
-                )
-            )
+        if error := past_the_essay(path, record.index, assessment.essay.paragraphs, f"{where}.index"):
+            problems.append(error)
         for item_id, value in record.first_try.items():
             problems += _value_problems(
                 path, f"{where}.first_try.{quote_key(item_id)}", item_id, value, checklist, scope

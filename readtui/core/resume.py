@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from readtui.core.assessment import Assessment, Highlight
+from readtui.core.assessment import Assessment, Highlight, past_the_essay
 from readtui.core.errors import ReadtuiError
 
 
@@ -29,10 +29,8 @@ def resume_problems(path: Path, assessment: Assessment, essay, reader: str) -> l
     # A hand-edited file can point past the essay even when its hash matches: the screen would fail on it.
     count = len(essay.paragraphs)
     for p, record in enumerate(assessment.paragraph, start=1):
-        if record.index > count:
-            raise ReadtuiError(
-                path, f"index {record.index} is past the essay's {count} paragraphs", f"paragraph[{p}].index"
-            )
+        if error := past_the_essay(path, record.index, count, f"paragraph[{p}].index"):
+            raise error
     assessment.session.position = min(assessment.session.position, count)
     return notices
 
