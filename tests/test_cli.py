@@ -380,7 +380,7 @@ def test_sessions_lists_recorded_sessions(tmp_path: Path, isolated_dirs: Path) -
     lines = result.output.splitlines()
     assert len(lines) == 4
     assert lines[0].startswith("2024-02-01T10:00") and "4/4 ¶" in lines[0] and "complete" in lines[0]
-    assert "Evil\ufffd[31m title" in lines[0] and "\x1b" not in result.output
+    assert "Evil\u241b[31m title" in lines[0] and "\x1b" not in result.output
     assert lines[1].strip() == str(present)
     assert "Gone" in lines[2] and "1/6 ¶" in lines[2] and lines[2].endswith("  (training)")
     assert "(training)" not in lines[0]

@@ -6,7 +6,6 @@ import gc
 import getpass
 import json
 import os
-import re
 import sys
 import unicodedata
 from collections.abc import Callable
@@ -16,9 +15,7 @@ from typing import Any
 import click
 
 from readtui import __version__
-from readtui.core.errors import ReadtuiError, ReadtuiErrors
-
-BAD_INPUT = 2
+from readtui.core.errors import EXIT_BAD_INPUT, ReadtuiError, ReadtuiErrors, visible_controls
 
 
 class DefaultToRead(click.Group):
@@ -34,7 +31,7 @@ class DefaultToRead(click.Group):
 def fail(error: ReadtuiError) -> None:
     """Print the problem, one line per problem, and exit with status 2."""
     click.echo(str(error), err=True)
-    sys.exit(BAD_INPUT)
+    sys.exit(EXIT_BAD_INPUT)
 
 
 @click.group(cls=DefaultToRead, context_settings={"help_option_names": ["-h", "--help"]})
@@ -224,16 +221,11 @@ def sessions() -> None:
         status = entry.get("status", "")
         missing = "" if Path(entry["path"]).is_file() else "  (file missing)"
         click.echo(
-            f"{printable(entry.get('updated', ''))[:16]:16}  {progress:>9}  {status:11}  "
-            f"{printable(entry.get('reader', '')):12}  {printable(entry.get('title', ''))}"
+            f"{visible_controls(str(entry.get('updated', '')))[:16]:16}  {progress:>9}  {status:11}  "
+            f"{visible_controls(str(entry.get('reader', ''))):12}  {visible_controls(str(entry.get('title', '')))}"
             + ("  (training)" if entry.get("key") else "")
         )
-        click.echo(f"{'':16}  {printable(entry['path'])}{missing}")
-
-
-def printable(value: object) -> str:
-    """A value made safe for the terminal: control characters become visible."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f]", "\ufffd", str(value))
+        click.echo(f"{'':16}  {visible_controls(str(entry['path']))}{missing}")
 
 
 # --- adjudicate ----------------------------------------------------------------------------------
@@ -288,12 +280,12 @@ def adjudicate(
         fail(error)
     try:
         for warning in adjudication.warnings:
-            click.echo(f"warning: {printable(warning)}", err=True)
+            click.echo(f"warning: {visible_controls(warning)}", err=True)
         if majority:
             for dispute in adjudication.fill_majority():
                 where = "essay" if dispute.index == ESSAY else f"¶ {dispute.index}"
                 given = "; ".join(f"{value_text(answer)} ({', '.join(readers)})" for answer, readers in dispute.choices)
-                click.echo(printable(f"open: {where} {dispute.item.id}: {given}"), err=True)
+                click.echo(visible_controls(f"open: {where} {dispute.item.id}: {given}"), err=True)
             try:
                 AssessmentWriter().save(out, adjudication.key)
             except ReadtuiError as error:  # atomic_write turns OSError into this; the old key is intact
@@ -354,7 +346,7 @@ def validate(files: tuple[str, ...], checklist_spec: str | None, essay_path: Pat
         else:
             click.echo(f"{spec}: ok ({report.summary})")
     if failed:
-        sys.exit(BAD_INPUT)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 # --- compare ----------------------------------------------------------------------------------
@@ -472,7 +464,7 @@ def _compare(
     except ReadtuiError as error:
         fail(error)
     for warning in data.warnings:
-        click.echo(f"warning: {printable(warning)}", err=True)
+        click.echo(f"warning: {visible_controls(warning)}", err=True)
     return compute(data, scale_level=scale_level, bootstrap=bootstrap, seed=seed)
 
 
@@ -531,8 +523,8 @@ def checklists() -> None:
             click.echo(f"{path.stem:24} invalid: {str(error).splitlines()[0]}")
             continue
         click.echo(
-            f"{checklist.id:24} {printable(checklist.version):>6}  {len(checklist.items):3} items  "
-            f"{printable(checklist.title)}  [{origin}]"
+            f"{checklist.id:24} {visible_controls(checklist.version):>6}  {len(checklist.items):3} items  "
+            f"{visible_controls(checklist.title)}  [{origin}]"
         )
     click.echo(f"\nYour own checklists go in: {user_checklist_dir()}")
 
