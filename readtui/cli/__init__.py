@@ -261,7 +261,8 @@ def adjudicate(
     answer, enter another, or mark it "no consensus", and may write an explanation. The key is
     saved after every decision; run the command again to resume.
     """
-    from readtui.core.adjudication import ESSAY, prepare_adjudication
+    from readtui.core.adjudication import prepare_adjudication
+    from readtui.core.assessment import ESSAY
     from readtui.core.storage import AssessmentWriter, FileLock
     from readtui.reports.text import value_text
 
@@ -283,7 +284,7 @@ def adjudicate(
             click.echo(f"warning: {visible_controls(warning)}", err=True)
         if majority:
             for dispute in adjudication.fill_majority():
-                where = "essay" if dispute.index == ESSAY else f"¶ {dispute.index}"
+                where = "essay" if dispute.index is ESSAY else f"¶ {dispute.index}"
                 given = "; ".join(f"{value_text(answer)} ({', '.join(readers)})" for answer, readers in dispute.choices)
                 click.echo(visible_controls(f"open: {where} {dispute.item.id}: {given}"), err=True)
             try:

@@ -29,6 +29,9 @@ StrictStr = Annotated[str, strict()]
 Answer = Union[StrictInt, StrictStr, list[StrictStr]]  # noqa: UP007 - a runtime alias pydantic reads
 """A stored answer: option id (choice), integer (scale), option ids (multi), text."""
 Status = Literal["in-progress", "complete"]
+ESSAY = None
+"""The essay as a whole where a paragraph index could stand: an answer's target, a dispute's place.
+In the file, ``[[training.paragraph]]`` records it as index 0 (see `TrainingRecord`)."""
 
 
 def utc_now() -> datetime:
@@ -146,6 +149,8 @@ class Overall(Answers):
 
 
 Tolerance = Annotated[int, strict(), constrained(ge=0)]
+_ESSAY_INDEX = 0
+"""The index of the essay as a whole in ``[[training.paragraph]]``."""
 
 
 @dataclass(kw_only=True)
@@ -169,10 +174,11 @@ class KeyInfo:
 
 @dataclass(kw_only=True)
 class TrainingRecord:
-    """A learner's training on one paragraph (``index`` 0: the essay as a whole)."""
+    """A learner's training on one paragraph, or on the essay as a whole (``index`` 0 in the file)."""
 
     __pydantic_config__ = FORBID_EXTRA
     index: Count
+    """The paragraph's index, or 0 for the essay: code goes through `target` and `for_target`."""
     feedback: StrictBool = False
     """Whether the key's feedback has been shown."""
     first_try: dict[str, Answer] = field(default_factory=dict)
@@ -181,6 +187,16 @@ class TrainingRecord:
     """Items answered again after the feedback."""
     score: dict[str, Annotated[float, constrained(ge=0, le=1)]] = field(default_factory=dict)
     """Item id → first-try credit, 0 to 1."""
+
+    @classmethod
+    def for_target(cls, target: int | None) -> TrainingRecord:
+        """An empty record for a paragraph index, or for ESSAY."""
+        return cls(index=_ESSAY_INDEX if target is ESSAY else target)
+
+    @property
+    def target(self) -> int | None:
+        """The paragraph's index, or ESSAY."""
+        return ESSAY if self.index == _ESSAY_INDEX else self.index
 
 
 @dataclass(kw_only=True)
@@ -192,6 +208,10 @@ class Training:
     """Where the key was (for people; never opened from here)."""
     key_sha256: Sha256
     paragraph: list[TrainingRecord] = field(default_factory=list)
+
+    def record(self, target: int | None) -> TrainingRecord | None:
+        """The record of a paragraph index, or of ESSAY, if there is one."""
+        return next((r for r in self.paragraph if r.target == target), None)
 
 
 @dataclass(kw_only=True)
@@ -351,7 +371,7 @@ def _training_problems(path: Path, assessment: Assessment, checklist: Checklist)
         return problems
     for n, record in enumerate(assessment.training.paragraph, start=1):
         where = f"training.paragraph[{n}]"
-        scope = "essay" if record.index == 0 else "paragraph"
+        scope = "essay" if record.target is ESSAY else "paragraph"
         if error := past_the_essay(path, record.index, assessment.essay.paragraphs, f"{where}.index"):
             problems.append(error)
         for item_id, value in record.first_try.items():

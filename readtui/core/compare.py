@@ -69,7 +69,7 @@ class Variable:
 
 
 @dataclass
-class _Target:
+class _ItemCodes:
     """Where one item's answers go while the files are read."""
 
     item: Any
@@ -108,7 +108,7 @@ def variables(data: ComparisonInput, scale_level: str = "ordinal") -> list[Varia
         "paragraph": [(e, p) for e, essay in enumerate(data.essays) for p in range(1, essay.paragraphs + 1)],
         "essay": [(e, 0) for e in range(len(data.essays))],
     }
-    targets: dict[str, dict[str, _Target]] = {"paragraph": {}, "essay": {}}
+    collecting: dict[str, dict[str, _ItemCodes]] = {"paragraph": {}, "essay": {}}
     for item in data.items:
         if isinstance(item, ScaleItem):
             encode = {v: v - item.min for v in range(item.min, item.max + 1)}.__getitem__
@@ -117,21 +117,21 @@ def variables(data: ComparisonInput, scale_level: str = "ordinal") -> list[Varia
         else:
             encode = _SetCodes()
         rows = [[MISSING] * len(units[item.scope]) for _ in readers]
-        targets[item.scope][item.id] = _Target(item, rows, encode, [0] * len(readers))
+        collecting[item.scope][item.id] = _ItemCodes(item, rows, encode, [0] * len(readers))
     for e, essay in enumerate(data.essays):
         for file in essay.files:
             r = readers[file.reader]
             for record in file.assessment.paragraph:
                 if not record.stale:
-                    _take(record, r, offsets[e] + record.index - 1, targets["paragraph"])
-            _take(file.assessment.overall, r, e, targets["essay"])
+                    _take(record, r, offsets[e] + record.index - 1, collecting["paragraph"])
+            _take(file.assessment.overall, r, e, collecting["essay"])
     found = []
     for item in data.items:
-        target = targets[item.scope][item.id]
-        codes = np.array(target.rows, dtype=np.int64).reshape(len(readers), len(units[item.scope]))
+        slot = collecting[item.scope][item.id]
+        codes = np.array(slot.rows, dtype=np.int64).reshape(len(readers), len(units[item.scope]))
 
-        def variable(key, option, level, domain, codes=codes, item=item, target=target):
-            return Variable(key, item, option, level, domain, units[item.scope], codes, target.unsure)
+        def variable(key, option, level, domain, codes=codes, item=item, slot=slot):
+            return Variable(key, item, option, level, domain, units[item.scope], codes, slot.unsure)
 
         if isinstance(item, ScaleItem):
             found.append(variable(item.id, None, scale_level, list(range(item.min, item.max + 1))))
@@ -139,9 +139,9 @@ def variables(data: ComparisonInput, scale_level: str = "ordinal") -> list[Varia
             found.append(variable(item.id, None, "nominal", [o.id for o in item.options]))
         else:
             order = [o.id for o in item.options]
-            seen = sorted(target.encode.codes, key=lambda s, order=order: [order.index(o) for o in order if o in s])
+            seen = sorted(slot.encode.codes, key=lambda s, order=order: [order.index(o) for o in order if o in s])
             domain = [tuple(o for o in order if o in ticked) for ticked in seen]
-            remap = np.array([seen.index(s) for s in target.encode.codes] + [MISSING], dtype=np.int64)
+            remap = np.array([seen.index(s) for s in slot.encode.codes] + [MISSING], dtype=np.int64)
             codes = remap[codes]  # MISSING (-1) picks the last entry, which is MISSING
             found.append(variable(item.id, None, "nominal", domain, codes=codes))
             for option in order:
@@ -151,15 +151,15 @@ def variables(data: ComparisonInput, scale_level: str = "ordinal") -> list[Varia
     return found
 
 
-def _take(record: Answers, r: int, u: int, targets: dict[str, _Target]) -> None:
+def _take(record: Answers, r: int, u: int, collecting: dict[str, _ItemCodes]) -> None:
     for item_id, value in record.answers.items():
-        target = targets.get(item_id)
-        if target is not None:
-            target.rows[r][u] = target.encode(value)
+        slot = collecting.get(item_id)
+        if slot is not None:
+            slot.rows[r][u] = slot.encode(value)
     for item_id in record.unsure:
-        target = targets.get(item_id)
-        if target is not None:
-            target.unsure[r] += 1
+        slot = collecting.get(item_id)
+        if slot is not None:
+            slot.unsure[r] += 1
 
 
 def value_counts(variable: Variable) -> Any:

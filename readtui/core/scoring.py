@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from readtui.core.assessment import Answers, Assessment, Highlight, KeyInfo, TrainingRecord
+from readtui.core.assessment import ESSAY, Answers, Assessment, Highlight, KeyInfo
 from readtui.core.checklist import Checklist, MultiItem, ScaleItem, Section
 from readtui.core.corpus import load_learners
 
@@ -169,23 +169,16 @@ def span_matches(spans: list[Highlight], others: list[Highlight]) -> list[tuple[
 # --- a learner's whole file -----------------------------------------------------------------
 
 
-def first_try_answers(learner: Assessment, index: int) -> dict[str, Any]:
-    """The answers to score in one paragraph (index 0: the essay): the first try where feedback
-    was shown, else the current answers (which are then the first try)."""
-    record = training_record(learner, index)
+def first_try_answers(learner: Assessment, target: int | None) -> dict[str, Any]:
+    """The answers to score in one paragraph (or ESSAY): the first try where feedback was shown,
+    else the current answers (which are then the first try)."""
+    record = learner.training.record(target) if learner.training else None
     if record is not None and record.feedback:
         return record.first_try
-    if index == 0:
+    if target is ESSAY:
         return learner.overall.answers
-    current = next((r for r in learner.paragraph if r.index == index and not r.stale), None)
+    current = next((r for r in learner.paragraph if r.index == target and not r.stale), None)
     return current.answers if current else {}
-
-
-def training_record(learner: Assessment, index: int) -> TrainingRecord | None:
-    """The learner's ``[[training.paragraph]]`` for ``index``, if any."""
-    if learner.training is None:
-        return None
-    return next((r for r in learner.training.paragraph if r.index == index), None)
 
 
 @dataclass
@@ -263,7 +256,7 @@ def scorecard(key: Assessment, learner: Assessment, checklist: Checklist) -> Sco
         key_spans = key_record.highlight if key_record else []
         for label, tally in span_tally(key_spans, mine.highlight if mine else []).items():
             card.spans.setdefault(label, SpanTally()).add(tally)
-    for result in compare_answers(checklist, key.overall, first_try_answers(learner, 0), "essay", key.key):
+    for result in compare_answers(checklist, key.overall, first_try_answers(learner, ESSAY), "essay", key.key):
         card.add(sections[result.item.id], result)
     return card
 

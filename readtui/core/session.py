@@ -12,6 +12,7 @@ from typing import Any
 
 from readtui import __version__
 from readtui.core.assessment import (
+    ESSAY,
     Answers,
     Assessment,
     ChecklistInfo,
@@ -25,7 +26,7 @@ from readtui.core.assessment import (
 from readtui.core.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem, TextItem
 
 Target = int | None
-"""Where an answer goes: a 1-based paragraph index, or None for the essay as a whole."""
+"""Where an answer goes: a 1-based paragraph index, or ESSAY for the essay as a whole."""
 
 UNVISITED, STARTED, COMPLETE = "unvisited", "started", "complete"
 UNDO_DEPTH = 200
@@ -82,7 +83,7 @@ class ReadingSession:
 
     def answers(self, target: Target) -> Answers:
         """Answers for a paragraph (an empty record if none yet) or for the essay."""
-        if target is None:
+        if target is ESSAY:
             return self.assessment.overall
         return self._records.get(target) or self._new_record(target)
 
@@ -121,7 +122,7 @@ class ReadingSession:
         return sum(1 for index in self._records if self.paragraph_state(index) == COMPLETE)
 
     def unanswered_required(self) -> list[tuple[Target, str]]:
-        """Every (paragraph or None for the essay, item id) still needing an answer."""
+        """Every (paragraph or ESSAY, item id) still needing an answer."""
         missing: list[tuple[Target, str]] = []
         for index in range(1, self.paragraph_count + 1):
             record = self._records.get(index)
@@ -129,7 +130,7 @@ class ReadingSession:
                 if record is None or record.stale or not record.is_answered(item_id):
                     missing.append((index, item_id))
         missing += [
-            (None, item_id) for item_id in self._required_essay if not self.assessment.overall.is_answered(item_id)
+            (ESSAY, item_id) for item_id in self._required_essay if not self.assessment.overall.is_answered(item_id)
         ]
         return missing
 
@@ -186,7 +187,7 @@ class ReadingSession:
         """Set (or with None, clear) an answer; an answer replaces an unsure mark."""
         record = self.answers(target)
         unchanged = record.answers.get(item_id) == value and item_id not in record.unsure
-        if target is not None and self.is_stale(target):
+        if target is not ESSAY and self.is_stale(target):
             unchanged = False  # choosing the same answer again confirms it for the edited text
         if unchanged or (value is None and not record.is_answered(item_id)):
             return False
@@ -301,7 +302,7 @@ class ReadingSession:
         if not self._undo:
             return None
         target, previous = self._undo.pop()
-        if target is None:
+        if target is ESSAY:
             self.assessment.overall = previous
         else:
             current = self._records.get(target)
@@ -347,7 +348,7 @@ class ReadingSession:
     def _before_change(self, target: Target, undoable: bool) -> None:
         if undoable:
             self.remember(target)
-        if target is not None:
+        if target is not ESSAY:
             record = self.answers(target)
             if record.stale:
                 # The reader is now answering the edited paragraph: the record is current again.
@@ -357,7 +358,7 @@ class ReadingSession:
             self._store(record)
 
     def _after_change(self, target: Target) -> bool:
-        if target is not None:
+        if target is not ESSAY:
             record = self._records[target]
             if not record.has_content():
                 self._records.pop(target)
@@ -370,7 +371,7 @@ class ReadingSession:
     def _misses_required(self, target: Target) -> bool:
         """Whether ``target`` lacks a required answer: after a change to a complete assessment
         only the changed target needs looking at, not every paragraph of the essay."""
-        if target is None:
+        if target is ESSAY:
             return not all(self.assessment.overall.is_answered(item_id) for item_id in self._required_essay)
         return bool(self._required_paragraph) and self.paragraph_state(target) != COMPLETE
 
