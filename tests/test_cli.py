@@ -498,7 +498,7 @@ def test_options_before_the_essay_still_mean_read(tmp_path: Path) -> None:
 
 
 def test_reader_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    from readtui.cli import reader_name
+    from readtui.cli.common import reader_name
 
     assert reader_name("Ann\x1b[31m\n") == "Ann[31m"
     assert reader_name(None) == "tester", "from $READTUI_READER"
