@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readtui import essay as essay_module
+from readtui.core import essay as essay_module
 from readtui.core.errors import ReadtuiError
 from readtui.core.essay import Essay, decode_essay, load_essay, normalise_paragraph, parse_essay, sample_essay_path
 
