@@ -56,14 +56,14 @@ for path in sorted(Path(sys.argv[1]).glob("*.toml")):
 STEPS = [
     # (depth, label, module, function): perf_counter timers around these functions. A step counts
     # only the calls made within the step above it (e.g. parse_toml only when reading assessments).
-    (0, "load_comparison", "readtui.core.compare", "load_comparison"),
-    (1, "parse and validate the files (_map_files)", "readtui.core.compare", "_map_files"),
-    (2, "read + tomllib (parse_toml)", "readtui.core.compare", "parse_toml"),
-    (2, "pydantic (assessment_from_data)", "readtui.core.compare", "assessment_from_data"),
+    (0, "load_comparison", "readtui.core.corpus", "load_comparison"),
+    (1, "parse and validate the files (_map_files)", "readtui.core.corpus", "_map_files"),
+    (2, "read + tomllib (parse_toml)", "readtui.core.corpus", "parse_toml"),
+    (2, "pydantic (assessment_from_data)", "readtui.core.corpus", "assessment_from_data"),
     (3, "import pydantic, build the validator", "readtui.core.schema", "_adapter"),
-    (1, "load the checklist (_shared_checklist)", "readtui.core.compare", "_shared_checklist"),
-    (1, "checklist_problems", "readtui.core.compare", "checklist_problems"),
-    (1, "_shared_items", "readtui.core.compare", "_shared_items"),
+    (1, "load the checklist (_shared_checklist)", "readtui.core.corpus", "_shared_checklist"),
+    (1, "checklist_problems", "readtui.core.corpus", "checklist_problems"),
+    (1, "_shared_items", "readtui.core.corpus", "_shared_items"),
     (0, "compare", "readtui.core.compare", "compare"),
     (1, "variables (reliability data)", "readtui.core.compare", "variables"),
     (1, "variable_stats (per item, and pooled)", "readtui.core.compare", "variable_stats"),
@@ -136,13 +136,15 @@ def breakdown(directory: str, bootstrap: int, sequential: bool, out: str) -> dic
             else:
                 missing.append(f"{module_name}.{name}")
 
+    patch("readtui.core.corpus")
     patch("readtui.core.compare")
     patch("readtui.core.schema")
     import readtui.core.compare as rc
+    import readtui.core.corpus as corpus
 
     if sequential:
-        rc.PARALLEL_BYTES = 1 << 62
-    data = rc.load_comparison([directory])
+        corpus.PARALLEL_BYTES = 1 << 62
+    data = corpus.load_comparison([directory])
     step(
         "import numpy, krippendorff",
         lambda: (importlib.import_module("numpy"), importlib.import_module("krippendorff")),

@@ -9,8 +9,8 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from readtui.tui.app import make_app
 from readtui.core.launch import prepare_session
+from readtui.tui.app import make_app
 
 KEYS = ["2", "j", "1", "3", "j", "j", "j", "3", "j", "j", "4", "f", "k"]
 

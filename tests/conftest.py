@@ -18,18 +18,20 @@ import pytest
 import tomli_w
 from click.testing import CliRunner, Result
 
-from readtui.core.assessment import Highlight, ParagraphRecord, checklist_problems, excerpt
 from readtui.cli import main
+from readtui.core.assessment import Highlight, ParagraphRecord, checklist_problems, excerpt
 from readtui.core.checklist import bundled_checklists
-from readtui.core.compare import compare, load_comparison
-from readtui.core.essay import load_essay, parse_essay, sample_essay_path
+from readtui.core.compare import compare
+from readtui.core.corpus import load_comparison
 from readtui.core.errors import ReadtuiError
+from readtui.core.essay import load_essay, parse_essay, sample_essay_path
 from readtui.core.launch import prepare_session, prepare_training
 from readtui.core.session import new_assessment
 from readtui.core.storage import AssessmentWriter, load_assessment, load_checklist
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 """The repository (this file is tests/conftest.py): tests at any depth find it here, not by counting parents."""
+
 
 def run_process(argv: Sequence[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """``argv`` as a real process: no terminal, no stdin, output captured as text, two minutes at most."""

@@ -21,7 +21,6 @@ from readtui.core.assessment import (
 from readtui.core.storage import AssessmentWriter, file_sha256
 from tests.conftest import sha, write_checklist
 
-
 CHECKLIST_ID = "scoring"
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from readtui import __version__
 from readtui.core.assessment import (
+    ESSAY,
     Answers,
     Assessment,
     ChecklistInfo,
@@ -28,12 +29,9 @@ from readtui.core.assessment import (
     checklist_problems,
 )
 from readtui.core.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem
-from readtui.core.compare import ComparisonInput, EssayGroup, ReaderFile, load_comparison, real_path
+from readtui.core.corpus import ComparisonInput, EssayGroup, ReaderFile, load_comparison, real_path
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.storage import load_assessment
-
-ESSAY = 0
-"""The index of the essay as a whole."""
 
 
 def same_answer(item: Any, first: Any, second: Any) -> bool:
@@ -47,7 +45,8 @@ def same_answer(item: Any, first: Any, second: Any) -> bool:
 class Dispute:
     """An item of one paragraph (or of the essay) the readers did not agree on."""
 
-    index: int
+    index: int | None
+    """The paragraph, or ESSAY."""
     item: Any
     answers: dict[str, Any]
     """Reader → answer, for the readers who answered."""
@@ -88,9 +87,9 @@ class Adjudication:
     """Answers taken into the key because everyone who answered agreed."""
     warnings: list[str] = field(default_factory=list)
 
-    def record(self, index: int) -> Answers:
+    def record(self, index: int | None) -> Answers:
         """The key's record for ``index`` (created when missing; ESSAY: ``[overall]``)."""
-        if index == ESSAY:
+        if index is ESSAY:
             return self.key.overall
         for record in self.key.paragraph:
             if record.index == index and not record.stale:
@@ -166,9 +165,9 @@ class Adjudication:
     def _update_status(self) -> None:
         self.key.session.status = "complete" if not self.open_disputes else "in-progress"
 
-    def text(self, index: int) -> str:
+    def text(self, index: int | None) -> str:
         """The paragraph's text (with --essay) or the excerpt the files keep."""
-        return self.group.paragraph_text(index) if index != ESSAY else "The essay as a whole"
+        return self.group.paragraph_text(index) if index is not ESSAY else "The essay as a whole"
 
 
 def _blank_record(group: EssayGroup, index: int) -> ParagraphRecord:
@@ -195,8 +194,8 @@ def new_key(group: EssayGroup, checklist: Checklist, reader: str) -> Assessment:
     )
 
 
-def _responses(file: ReaderFile, index: int) -> Answers | None:
-    return file.assessment.overall if index == ESSAY else file.record(index)
+def _responses(file: ReaderFile, index: int | None) -> Answers | None:
+    return file.assessment.overall if index is ESSAY else file.record(index)
 
 
 def adjudication(data: ComparisonInput, key: Assessment) -> Adjudication:
@@ -205,8 +204,8 @@ def adjudication(data: ComparisonInput, key: Assessment) -> Adjudication:
     group = data.essays[0]
     result = Adjudication(group, data.checklist, key, warnings=data.warnings)
     items = [item for item in data.items if _rated(item)]
-    for index in range(ESSAY, group.paragraphs + 1):
-        scope = "essay" if index == ESSAY else "paragraph"
+    for index in [ESSAY, *range(1, group.paragraphs + 1)]:
+        scope = "essay" if index is ESSAY else "paragraph"
         records = {file.reader: _responses(file, index) for file in group.files}
         records = {reader: record for reader, record in records.items() if record is not None}
         for item in (i for i in items if i.scope == scope):
@@ -221,7 +220,7 @@ def adjudication(data: ComparisonInput, key: Assessment) -> Adjudication:
                 result.agreed += 1
             else:
                 result.disputes.append(dispute)
-        if index != ESSAY and records:
+        if index is not ESSAY and records:
             _carry_highlights(result, index, list(records.values()))
     result._update_status()
     return result

@@ -29,6 +29,9 @@ StrictStr = Annotated[str, strict()]
 Answer = Union[StrictInt, StrictStr, list[StrictStr]]  # noqa: UP007 - a runtime alias pydantic reads
 """A stored answer: option id (choice), integer (scale), option ids (multi), text."""
 Status = Literal["in-progress", "complete"]
+ESSAY = None
+"""The essay as a whole where a paragraph index could stand: an answer's target, a dispute's place.
+In the file, ``[[training.paragraph]]`` records it as index 0 (see `TrainingRecord`)."""
 
 
 def utc_now() -> datetime:
@@ -146,6 +149,8 @@ class Overall(Answers):
 
 
 Tolerance = Annotated[int, strict(), constrained(ge=0)]
+_ESSAY_INDEX = 0
+"""The index of the essay as a whole in ``[[training.paragraph]]``."""
 
 
 @dataclass(kw_only=True)
@@ -169,10 +174,11 @@ class KeyInfo:
 
 @dataclass(kw_only=True)
 class TrainingRecord:
-    """A learner's training on one paragraph (``index`` 0: the essay as a whole)."""
+    """A learner's training on one paragraph, or on the essay as a whole (``index`` 0 in the file)."""
 
     __pydantic_config__ = FORBID_EXTRA
     index: Count
+    """The paragraph's index, or 0 for the essay: code goes through `target` and `for_target`."""
     feedback: StrictBool = False
     """Whether the key's feedback has been shown."""
     first_try: dict[str, Answer] = field(default_factory=dict)
@@ -181,6 +187,16 @@ class TrainingRecord:
     """Items answered again after the feedback."""
     score: dict[str, Annotated[float, constrained(ge=0, le=1)]] = field(default_factory=dict)
     """Item id → first-try credit, 0 to 1."""
+
+    @classmethod
+    def for_target(cls, target: int | None) -> TrainingRecord:
+        """An empty record for a paragraph index, or for ESSAY."""
+        return cls(index=_ESSAY_INDEX if target is ESSAY else target)
+
+    @property
+    def target(self) -> int | None:
+        """The paragraph's index, or ESSAY."""
+        return ESSAY if self.index == _ESSAY_INDEX else self.index
 
 
 @dataclass(kw_only=True)
@@ -192,6 +208,10 @@ class Training:
     """Where the key was (for people; never opened from here)."""
     key_sha256: Sha256
     paragraph: list[TrainingRecord] = field(default_factory=list)
+
+    def record(self, target: int | None) -> TrainingRecord | None:
+        """The record of a paragraph index, or of ESSAY, if there is one."""
+        return next((r for r in self.paragraph if r.target == target), None)
 
 
 @dataclass(kw_only=True)
@@ -243,6 +263,13 @@ def quick_assessment(path: Path, data: dict[str, Any]) -> Assessment:
         return assessment_from_data(path, data)
 
 
+def past_the_essay(path: Path, index: int, paragraphs: int, where: str) -> ReadtuiError | None:
+    """The error for a record whose ``index`` is past the essay's ``paragraphs`` (None when it is not)."""
+    if index <= paragraphs:
+        return None
+    return ReadtuiError(path, f"index {index} is past the essay's {paragraphs} paragraphs", where)
+
+
 def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist) -> list[ReadtuiError]:
     """What in ``assessment`` does not fit ``checklist`` or its own essay: one error per problem."""
     problems: list[ReadtuiError] = []
@@ -255,14 +282,8 @@ def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist)
         return problems
     for p, record in enumerate(assessment.paragraph, start=1):
         where = f"paragraph[{p}]"
-        if record.index > assessment.essay.paragraphs:
-            problems.append(
-                ReadtuiError(
-                    path,
-                    f"index {record.index} is past the essay's {assessment.essay.paragraphs} paragraphs",
-                    f"{where}.index",
-                )
-            )
+        if error := past_the_essay(path, record.index, assessment.essay.paragraphs, f"{where}.index"):
+            problems.append(error)
         problems += _answer_problems(path, where, record, checklist, "paragraph")
         for h, highlight in enumerate(record.highlight, start=1):
             if highlight.label not in checklist.labels:
@@ -275,7 +296,7 @@ def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist)
                     )
                 )
     problems += _answer_problems(path, "overall", assessment.overall, checklist, "essay")
-    problems += _key_problems(path, assessment, checklist)
+    problems += _tolerance_problems(path, assessment, checklist)
     problems += _training_problems(path, assessment, checklist)
     return problems
 
@@ -328,7 +349,7 @@ def _value_problems(
     return problems
 
 
-def _key_problems(path: Path, assessment: Assessment, checklist: Checklist) -> list[ReadtuiError]:
+def _tolerance_problems(path: Path, assessment: Assessment, checklist: Checklist) -> list[ReadtuiError]:
     """A ``[key.tolerance]`` table may name only scale items (and ``"*"``, the default)."""
     tolerance = assessment.key.tolerance if assessment.key else 0
     if isinstance(tolerance, int):
@@ -350,15 +371,9 @@ def _training_problems(path: Path, assessment: Assessment, checklist: Checklist)
         return problems
     for n, record in enumerate(assessment.training.paragraph, start=1):
         where = f"training.paragraph[{n}]"
-        scope = "essay" if record.index == 0 else "paragraph"
-        if record.index > assessment.essay.paragraphs:
-            problems.append(
-                ReadtuiError(
-                    path,
-                    f"index {record.index} is past the essay's {assessment.essay.paragraphs} paragraphs",
-                    f"{where}.index",
-                )
-            )
+        scope = "essay" if record.target is ESSAY else "paragraph"
+        if error := past_the_essay(path, record.index, assessment.essay.paragraphs, f"{where}.index"):
+            problems.append(error)
         for item_id, value in record.first_try.items():
             problems += _value_problems(
                 path, f"{where}.first_try.{quote_key(item_id)}", item_id, value, checklist, scope
@@ -403,4 +418,18 @@ def essay_problems(path: Path, assessment: Assessment, essay) -> list[ReadtuiErr
                         f"paragraph[{p}].highlight[{h}]",
                     )
                 )
+    return problems
+
+
+def key_problems(key_path: Path, key: Assessment, essay_sha256: str, checklist_id: str) -> list[ReadtuiError]:
+    """Why ``key`` cannot be used to train on this essay with this checklist."""
+    problems = []
+    if key.essay.sha256 != essay_sha256:
+        problems.append(ReadtuiError(key_path, "is a key for another essay (sha256 differs)", "essay.sha256"))
+    if key.checklist.id != checklist_id:
+        problems.append(
+            ReadtuiError(key_path, f"uses checklist {key.checklist.id!r}, not {checklist_id!r}", "checklist.id")
+        )
+    if not any(record.answers for record in key.paragraph) and not key.overall.answers:
+        problems.append(ReadtuiError(key_path, "has no answers, so there is nothing to train against"))
     return problems

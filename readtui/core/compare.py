@@ -1,325 +1,27 @@
 """``readtui compare``: how far readers of the same essays agree (no Textual).
 
-Loading and checking the files, the reliability data of each checklist item, Krippendorff's alpha
-(from the ``krippendorff`` package), a vectorised bootstrap, Cohen's kappa, span agreement of
-highlights and the disagreement map. numpy is imported only by the functions that compute.
+The reliability data of each checklist item, Krippendorff's alpha (from the ``krippendorff``
+package), a vectorised bootstrap, Cohen's kappa, agreement per pair of readers, span agreement of
+highlights and the disagreement map, computed from files loaded by `readtui.core.corpus`. numpy is
+imported only by the functions that compute.
 """
 
 from __future__ import annotations
 
-import glob
-import math
-import multiprocessing
-import os
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from readtui.core.assessment import (
-    ASSESSMENT_FORMAT,
-    Answers,
-    Assessment,
-    ParagraphRecord,
-    assessment_from_data,
-    checklist_problems,
-    essay_problems,
-)
-from readtui.core.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem, resolve_checklist
-from readtui.core.errors import ReadtuiError, ReadtuiErrors
-from readtui.core.storage import load_checklist, parse_toml
-
-if TYPE_CHECKING:
-    from readtui.core.essay import Essay
+from readtui.core.assessment import Answers
+from readtui.core.checklist import ChoiceItem, ScaleItem
+from readtui.core.corpus import ComparisonInput, ReaderFile
 
 LEVELS = ("nominal", "ordinal", "interval")
 DOMINANT_SHARE = 0.9
 """Above this share of the values one answer "dominates": alpha and kappa are unstable."""
 CI_LEVEL = 0.95
-
-
-# --- the input ------------------------------------------------------------------------------
-
-
-@dataclass
-class ReaderFile:
-    """One assessment file and the name it goes by in the comparison."""
-
-    path: Path
-    reader: str
-    assessment: Assessment
-
-    def record(self, index: int) -> ParagraphRecord | None:
-        """This reader's (live) record of paragraph ``index``."""
-        return self._records.get(index)
-
-    def __post_init__(self) -> None:
-        self._records = {r.index: r for r in self.assessment.paragraph if not r.stale}
-
-
-@dataclass
-class EssayGroup:
-    """The readers of one essay (files grouped by the essay's sha256)."""
-
-    sha256: str
-    title: str
-    paragraphs: int
-    files: list[ReaderFile]
-    text: list[str] | None = None
-    """The paragraphs, when the essay was given with ``--essay``."""
-
-    @property
-    def readers(self) -> list[str]:
-        return [f.reader for f in self.files]
-
-    def paragraph_text(self, index: int) -> str:
-        """The paragraph's text (with ``--essay``), else the excerpt a reader's file keeps."""
-        if self.text is not None:
-            return self.text[index - 1]
-        for file in self.files:
-            record = file.record(index)
-            if record is not None and record.excerpt:
-                return record.excerpt
-        return ""
-
-
-@dataclass
-class ComparisonInput:
-    """Checked assessment files, grouped by essay, and the checklist they share."""
-
-    checklist: Checklist
-    essays: list[EssayGroup]
-    items: list[Any]
-    """The compared items (choice, multi and scale), in checklist order."""
-    text_items: list[Any]
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def readers(self) -> list[str]:
-        """Every reader, in order of first appearance."""
-        return list(dict.fromkeys(reader for essay in self.essays for reader in essay.readers))
-
-
-def expand_specs(specs: list[str]) -> list[Path]:
-    """Files named by ``specs``: files, directories (their ``*.toml``) and glob patterns."""
-    paths: list[Path] = []
-    for spec in specs:
-        path = Path(spec)
-        if path.is_dir():
-            found = sorted(path.glob("*.toml"))
-            if not found:
-                raise ReadtuiError(path, "directory holds no .toml files")
-            paths += found
-        elif not path.exists() and glob.has_magic(spec):
-            found = sorted(Path(p) for p in glob.glob(spec))
-            if not found:
-                raise ReadtuiError(spec, "no files match this pattern")
-            paths += found
-        else:
-            paths.append(path)
-    unique: dict[str, Path] = {}
-    for path in paths:
-        unique.setdefault(real_path(path), path)
-    return list(unique.values())
-
-
-def real_path(path: Path) -> str:
-    """Where ``path`` really is, to tell files apart: `os.path.realpath`, which (unlike
-    `Path.resolve` in Python 3.11) does not raise on a symlink loop; reading the file reports that."""
-    return os.path.realpath(path)
-
-
-def load_comparison(
-    specs: list[str], checklist_spec: str | None = None, essays: list[Essay] | None = None
-) -> ComparisonInput:
-    """Load, validate and group the assessments; raise ReadtuiErrors naming every bad file.
-
-    Checklist files met in a directory are skipped; everything else must be an assessment.
-    """
-    problems: list[ReadtuiError] = []
-    loaded: list[tuple[Path, Assessment]] = []
-    from_directory = {p for spec in specs if Path(spec).is_dir() for p in Path(spec).glob("*.toml")}
-    paths = expand_specs(specs)
-    for path, assessment, errors in _map_files(read_assessment, paths, [p in from_directory for p in paths]):
-        problems += errors
-        if assessment is not None:
-            loaded.append((path, assessment))
-    if problems:
-        raise ReadtuiErrors(problems)
-    if not loaded:
-        raise ReadtuiError(None, "no assessment files to compare")
-    checklist, warnings = _shared_checklist(loaded, checklist_spec)
-    for path, assessment in loaded:
-        problems += checklist_problems(path, assessment, checklist)
-    groups = _group_by_essay(loaded, warnings)
-    problems += _paragraph_count_problems(groups)
-    problems += _attach_essays(groups, essays or [])
-    if problems:
-        raise ReadtuiErrors(problems)
-    compared = [g for g in groups if len(g.files) >= 2]
-    if not compared:
-        raise ReadtuiErrors(
-            [ReadtuiError(path, f"the only reader of {a.essay.title or 'an untitled essay'!r}") for path, a in loaded]
-            + [ReadtuiError(None, "nothing to compare: no essay has two or more readers")]
-        )
-    items, text_items = _shared_items(checklist, loaded, warnings)
-    return ComparisonInput(checklist, compared, items, text_items, warnings)
-
-
-_ASSESSMENT_FAMILY = ASSESSMENT_FORMAT.partition("/")[0] + "/"
-
-
-def read_assessment(path: Path, from_directory: bool) -> tuple[Path, Assessment | None, list[ReadtuiError]]:
-    """Parse and validate one file; a checklist (or any file but an assessment) met in a directory
-    is skipped (None, no errors). An assessment of a newer format is not skipped: it is an error."""
-    try:
-        data = parse_toml(path)
-        kind = data.get("format")
-        if from_directory and not (isinstance(kind, str) and kind.startswith(_ASSESSMENT_FAMILY)):
-            return path, None, []
-        return path, assessment_from_data(path, data), []
-    except ReadtuiErrors as errors:
-        return path, None, errors.problems
-    except ReadtuiError as error:
-        return path, None, [error]
-
-
-PARALLEL_BYTES = 4_000_000
-"""Below this much input, starting worker processes costs more than it saves."""
-
-
-def usable_cpus() -> int:
-    """CPUs this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _map_files(function, paths: list[Path], *extra: list[Any]) -> list[Any]:
-    """``function`` over the files, in worker processes when there is enough to read: parsing TOML
-    is pure Python, so threads would not help, and it is most of the time of a large compare."""
-    sizes = sum(path.stat().st_size for path in paths if path.is_file())
-    workers = min(len(paths), usable_cpus())
-    if workers < 2 or sizes < PARALLEL_BYTES or "fork" not in multiprocessing.get_all_start_methods():
-        return list(map(function, paths, *extra))
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork: the workers start with readtui already imported (no threads run in the command yet)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(function, paths, *extra))
-
-
-def _shared_checklist(loaded: list[tuple[Path, Assessment]], spec: str | None) -> tuple[Checklist, list[str]]:
-    first_path, first = loaded[0]
-    ids = Counter(a.checklist.id for _, a in loaded)
-    if len(ids) > 1:
-        common = ids.most_common(1)[0][0]
-        raise ReadtuiErrors(
-            [
-                ReadtuiError(
-                    path, f"uses checklist {a.checklist.id!r}, while most files use {common!r}", "checklist.id"
-                )
-                for path, a in loaded
-                if a.checklist.id != common
-            ]
-        )
-    checklist = load_checklist(resolve_checklist(spec, checklist_id=first.checklist.id, beside=first_path))
-    warnings = []
-    versions = sorted({a.checklist.version for _, a in loaded if a.checklist.version})
-    if len(versions) > 1:
-        warnings.append(
-            f"the files use versions {', '.join(versions)} of checklist {checklist.id!r}; "
-            f"only the items they share are compared"
-        )
-    return checklist, warnings
-
-
-def _group_by_essay(loaded: list[tuple[Path, Assessment]], warnings: list[str]) -> list[EssayGroup]:
-    names = Counter((a.essay.sha256, a.reader.name) for _, a in loaded)
-    ambiguous = {name for (_, name), count in names.items() if count > 1}
-    groups: dict[str, EssayGroup] = {}
-    for path, assessment in loaded:
-        essay = assessment.essay
-        name = assessment.reader.name
-        reader = f"{name} ({path.name})" if name in ambiguous else name
-        group = groups.setdefault(essay.sha256, EssayGroup(essay.sha256, essay.title, essay.paragraphs, []))
-        group.files.append(ReaderFile(path, reader, assessment))
-    for group in groups.values():
-        if len(group.files) == 1:
-            warnings.append(
-                f"{group.files[0].path}: the only reader of {group.title or 'an untitled essay'!r}; left out"
-            )
-    return list(groups.values())
-
-
-MAX_PARAGRAPHS = 100_000
-"""The most paragraphs an essay may claim: compare's work and memory grow with the count the
-files claim, and a file from someone else could claim billions."""
-
-
-def _paragraph_count_problems(groups: list[EssayGroup]) -> list[ReadtuiError]:
-    """Files of one essay (one sha256) that claim another paragraph count than the first, or
-    more than MAX_PARAGRAPHS: a hand-edited ``essay.paragraphs``."""
-    problems = []
-    for group in groups:
-        first = group.files[0]
-        for file in group.files:
-            claimed = file.assessment.essay.paragraphs
-            if claimed > MAX_PARAGRAPHS:
-                message = f"claims {claimed} paragraphs, more than the {MAX_PARAGRAPHS:,} readtui can compare"
-            elif claimed != group.paragraphs:
-                message = (
-                    f"says the essay has {claimed} paragraphs, but {first.path} says {group.paragraphs} (same sha256)"
-                )
-            else:
-                continue
-            problems.append(ReadtuiError(file.path, message, "essay.paragraphs"))
-    return problems
-
-
-def _attach_essays(groups: list[EssayGroup], essays: list[Essay]) -> list[ReadtuiError]:
-    problems = []
-    by_sha = {g.sha256: g for g in groups}
-    for essay in essays:
-        group = by_sha.get(essay.sha256)
-        if group is None:
-            problems.append(ReadtuiError(essay.path, "is not the essay of any of the assessments (sha256 differs)"))
-            continue
-        if group.paragraphs != len(essay.paragraphs):
-            problems += [
-                ReadtuiError(
-                    file.path,
-                    f"says the essay has {group.paragraphs} paragraphs, but {essay.path} has {len(essay.paragraphs)}",
-                    "essay.paragraphs",
-                )
-                for file in group.files
-            ]
-            continue
-        group.text = list(essay.paragraphs)
-        for file in group.files:
-            problems += essay_problems(file.path, file.assessment, essay)
-    return problems
-
-
-def _shared_items(checklist: Checklist, loaded, warnings: list[str]) -> tuple[list[Any], list[Any]]:
-    """The items to compare. With several checklist versions (files that record none are left
-    out of this), an item that some versions' files answer and others never do is dropped."""
-    by_version: dict[str, set[str]] = {}
-    for _, assessment in loaded:
-        if assessment.checklist.version:
-            used = by_version.setdefault(assessment.checklist.version, set())
-            for record in [*assessment.paragraph, assessment.overall]:
-                used.update(record.answers, record.unsure)
-    items = list(checklist.items.values())
-    if len(by_version) > 1:
-        anywhere = set.union(*by_version.values())
-        everywhere = set.intersection(*by_version.values())
-        dropped = [item.id for item in items if item.id in anywhere - everywhere]
-        if dropped:
-            warnings.append(f"not compared, missing from some versions: {', '.join(dropped)}")
-        items = [item for item in items if item.id not in dropped]
-    rated = [item for item in items if isinstance(item, ChoiceItem | MultiItem | ScaleItem)]
-    return rated, [item for item in items if item not in rated]
 
 
 # --- reliability data -----------------------------------------------------------------------
@@ -367,7 +69,7 @@ class Variable:
 
 
 @dataclass
-class _Target:
+class _ItemCodes:
     """Where one item's answers go while the files are read."""
 
     item: Any
@@ -406,7 +108,7 @@ def variables(data: ComparisonInput, scale_level: str = "ordinal") -> list[Varia
         "paragraph": [(e, p) for e, essay in enumerate(data.essays) for p in range(1, essay.paragraphs + 1)],
         "essay": [(e, 0) for e in range(len(data.essays))],
     }
-    targets: dict[str, dict[str, _Target]] = {"paragraph": {}, "essay": {}}
+    collecting: dict[str, dict[str, _ItemCodes]] = {"paragraph": {}, "essay": {}}
     for item in data.items:
         if isinstance(item, ScaleItem):
             encode = {v: v - item.min for v in range(item.min, item.max + 1)}.__getitem__
@@ -415,21 +117,21 @@ def variables(data: ComparisonInput, scale_level: str = "ordinal") -> list[Varia
         else:
             encode = _SetCodes()
         rows = [[MISSING] * len(units[item.scope]) for _ in readers]
-        targets[item.scope][item.id] = _Target(item, rows, encode, [0] * len(readers))
+        collecting[item.scope][item.id] = _ItemCodes(item, rows, encode, [0] * len(readers))
     for e, essay in enumerate(data.essays):
         for file in essay.files:
             r = readers[file.reader]
             for record in file.assessment.paragraph:
                 if not record.stale:
-                    _take(record, r, offsets[e] + record.index - 1, targets["paragraph"])
-            _take(file.assessment.overall, r, e, targets["essay"])
+                    _take(record, r, offsets[e] + record.index - 1, collecting["paragraph"])
+            _take(file.assessment.overall, r, e, collecting["essay"])
     found = []
     for item in data.items:
-        target = targets[item.scope][item.id]
-        codes = np.array(target.rows, dtype=np.int64).reshape(len(readers), len(units[item.scope]))
+        slot = collecting[item.scope][item.id]
+        codes = np.array(slot.rows, dtype=np.int64).reshape(len(readers), len(units[item.scope]))
 
-        def variable(key, option, level, domain, codes=codes, item=item, target=target):
-            return Variable(key, item, option, level, domain, units[item.scope], codes, target.unsure)
+        def variable(key, option, level, domain, codes=codes, item=item, slot=slot):
+            return Variable(key, item, option, level, domain, units[item.scope], codes, slot.unsure)
 
         if isinstance(item, ScaleItem):
             found.append(variable(item.id, None, scale_level, list(range(item.min, item.max + 1))))
@@ -437,9 +139,9 @@ def variables(data: ComparisonInput, scale_level: str = "ordinal") -> list[Varia
             found.append(variable(item.id, None, "nominal", [o.id for o in item.options]))
         else:
             order = [o.id for o in item.options]
-            seen = sorted(target.encode.codes, key=lambda s, order=order: [order.index(o) for o in order if o in s])
+            seen = sorted(slot.encode.codes, key=lambda s, order=order: [order.index(o) for o in order if o in s])
             domain = [tuple(o for o in order if o in ticked) for ticked in seen]
-            remap = np.array([seen.index(s) for s in target.encode.codes] + [MISSING], dtype=np.int64)
+            remap = np.array([seen.index(s) for s in slot.encode.codes] + [MISSING], dtype=np.int64)
             codes = remap[codes]  # MISSING (-1) picks the last entry, which is MISSING
             found.append(variable(item.id, None, "nominal", domain, codes=codes))
             for option in order:
@@ -449,15 +151,15 @@ def variables(data: ComparisonInput, scale_level: str = "ordinal") -> list[Varia
     return found
 
 
-def _take(record: Answers, r: int, u: int, targets: dict[str, _Target]) -> None:
+def _take(record: Answers, r: int, u: int, collecting: dict[str, _ItemCodes]) -> None:
     for item_id, value in record.answers.items():
-        target = targets.get(item_id)
-        if target is not None:
-            target.rows[r][u] = target.encode(value)
+        slot = collecting.get(item_id)
+        if slot is not None:
+            slot.rows[r][u] = slot.encode(value)
     for item_id in record.unsure:
-        target = targets.get(item_id)
-        if target is not None:
-            target.unsure[r] += 1
+        slot = collecting.get(item_id)
+        if slot is not None:
+            slot.unsure[r] += 1
 
 
 def value_counts(variable: Variable) -> Any:
@@ -949,25 +651,3 @@ def span_agreement(data: ComparisonInput, only: tuple[int, int] | None = None) -
             f1 = 0.0
         result.append(SpanAgreement(label, a, b, na, nb, exact, f1))
     return result
-
-
-def answer_text(record: Answers, item_id: str) -> str:
-    """An answer as one line: options joined by '+', 'none', 'unsure', or '' when unanswered."""
-    if item_id in record.unsure:
-        return "unsure"
-    value = record.answers.get(item_id)
-    return "" if value is None else value_text(value)
-
-
-def value_text(value: Any) -> str:
-    """A stored answer as one line: options joined by '+' ('none' for no option ticked)."""
-    if isinstance(value, list):
-        return "+".join(value) or "none"
-    return str(value)
-
-
-def fmt(value: float | None, digits: int = 2) -> str:
-    """A figure for people: fixed digits, or an em dash when undefined (never 'nan')."""
-    if value is None or not math.isfinite(value):
-        return "—"
-    return f"{value:.{digits}f}"

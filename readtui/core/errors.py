@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+EXIT_BAD_INPUT = 2
+"""The exit status of a command stopped by bad input (it prints one line per problem)."""
+
 
 class ReadtuiError(Exception):
     """Bad input: names the file, where in it, and what is wrong.

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from readtui.core.assessment import assessment_from_data, checklist_problems, quick_assessment
+from readtui.core.assessment import assessment_from_data, checklist_problems, key_problems, quick_assessment
 from readtui.core.checklist import bundled_checklist_dir, checklist_from_data, quick_checklist, resolve_checklist
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.essay import load_essay, sample_essay_path
 from readtui.core.paths import sessions_index_path
-from readtui.core.session import ReadingSession, new_assessment, resume_problems
+from readtui.core.resume import resume_problems
+from readtui.core.session import ReadingSession, new_assessment
 from readtui.core.storage import (
     AssessmentWriter,
     FileLock,
@@ -140,7 +141,7 @@ def prepare_training(
 
     Without a key, the bundled exercise: the sample essay and its key. The key is only read.
     """
-    from readtui.core.training import Trainer, key_problems  # only training needs them
+    from readtui.core.training import Trainer  # only training needs it
 
     if key_path is None:
         if essay_path is not None and essay_path.resolve() != sample_essay_path().resolve():

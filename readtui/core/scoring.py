@@ -11,16 +11,20 @@ The rules, per item kind (docs/formats.md, "Answer keys and training"):
 Unanswered and unsure score 0. Items the key leaves unanswered or lists in ``no_consensus`` are
 skipped. Highlights: a key span is found when the learner marked an overlapping span with the
 same label.
+
+A learner's first tries make a `Scorecard`; ``readtui score`` ranks a class of learners (`Scores`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from readtui.core.assessment import Answers, Assessment, Highlight, KeyInfo, TrainingRecord
-from readtui.core.checklist import Checklist, MultiItem, ScaleItem
+from readtui.core.assessment import ESSAY, Answers, Assessment, Highlight, KeyInfo
+from readtui.core.checklist import Checklist, MultiItem, ScaleItem, Section
+from readtui.core.corpus import load_learners
 
 MATCH = "match"
 NEAR = "near"
@@ -165,23 +169,16 @@ def span_matches(spans: list[Highlight], others: list[Highlight]) -> list[tuple[
 # --- a learner's whole file -----------------------------------------------------------------
 
 
-def first_try_answers(learner: Assessment, index: int) -> dict[str, Any]:
-    """The answers to score in one paragraph (index 0: the essay): the first try where feedback
-    was shown, else the current answers (which are then the first try)."""
-    record = training_record(learner, index)
+def first_try_answers(learner: Assessment, target: int | None) -> dict[str, Any]:
+    """The answers to score in one paragraph (or ESSAY): the first try where feedback was shown,
+    else the current answers (which are then the first try)."""
+    record = learner.training.record(target) if learner.training else None
     if record is not None and record.feedback:
         return record.first_try
-    if index == 0:
+    if target is ESSAY:
         return learner.overall.answers
-    current = next((r for r in learner.paragraph if r.index == index and not r.stale), None)
+    current = next((r for r in learner.paragraph if r.index == target and not r.stale), None)
     return current.answers if current else {}
-
-
-def training_record(learner: Assessment, index: int) -> TrainingRecord | None:
-    """The learner's ``[[training.paragraph]]`` for ``index``, if any."""
-    if learner.training is None:
-        return None
-    return next((r for r in learner.training.paragraph if r.index == index), None)
 
 
 @dataclass
@@ -259,6 +256,104 @@ def scorecard(key: Assessment, learner: Assessment, checklist: Checklist) -> Sco
         key_spans = key_record.highlight if key_record else []
         for label, tally in span_tally(key_spans, mine.highlight if mine else []).items():
             card.spans.setdefault(label, SpanTally()).add(tally)
-    for result in compare_answers(checklist, key.overall, first_try_answers(learner, 0), "essay", key.key):
+    for result in compare_answers(checklist, key.overall, first_try_answers(learner, ESSAY), "essay", key.key):
         card.add(sections[result.item.id], result)
     return card
+
+
+# --- a class of learners against one key -------------------------------------------------------
+
+
+@dataclass
+class LearnerScore:
+    """One learner's file and first-try scorecard."""
+
+    name: str
+    """The reader's name, followed by the file name when another learner has the same name."""
+    path: Path
+    card: Scorecard
+    rank: int = 0
+    """1 for the best; learners with the same total share the rank."""
+
+
+@dataclass
+class MissedItem:
+    """An item some learners lost credit on."""
+
+    item_id: str
+    missed_by: int
+    """Learners who lost credit on it (in any paragraph)."""
+    mean_credit: float
+    """The mean over the learners of their share of the item's credit."""
+
+
+@dataclass
+class Scores:
+    """Everything ``readtui score`` reports."""
+
+    key_path: Path
+    key_sha256: str
+    key: Assessment
+    checklist: Checklist
+    learners: list[LearnerScore]
+    """Best first."""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[Section]:
+        """The checklist's sections with items the key scores."""
+        return [s for s in self.checklist.section if any(s.id in learner.card.by_section for learner in self.learners)]
+
+    @property
+    def key_spans(self) -> int:
+        """The key's highlights (every learner is scored on the same ones)."""
+        total = self.learners[0].card.span_total
+        return total.found + total.missed
+
+    @property
+    def has_spans(self) -> bool:
+        """Whether the key or any learner marked a highlight that was scored."""
+        return bool(self.key_spans) or any(learner.card.span_total.extra for learner in self.learners)
+
+    @property
+    def missed_most(self) -> list[MissedItem]:
+        """Items lost by the most learners first, then by the lowest mean credit (checklist order on ties)."""
+        missed = Counter(item_id for learner in self.learners for item_id, _ in learner.card.missed_most)
+        found = []
+        for item_id in self.checklist.items:
+            if missed[item_id]:
+                shares = [
+                    learner.card.by_item[item_id].share for learner in self.learners if item_id in learner.card.by_item
+                ]
+                found.append(MissedItem(item_id, missed[item_id], sum(shares) / len(shares)))
+        return sorted(found, key=lambda m: (-m.missed_by, round(m.mean_credit, 9)))
+
+
+def load_scores(key_path: Path, specs: list[str], checklist_spec: str | None = None) -> Scores:
+    """Load and check the key and the learners' files (files, directories or globs, see
+    `load_learners`) and score every learner's first tries; raise ReadtuiErrors naming every problem."""
+    files = load_learners(key_path, specs, checklist_spec)
+    names = Counter(learner.reader.name for _, learner in files.learners)
+    learners = [
+        LearnerScore(
+            f"{learner.reader.name} ({path.name})" if names[learner.reader.name] > 1 else learner.reader.name,
+            path,
+            scorecard(files.key, learner, files.checklist),
+        )
+        for path, learner in files.learners
+    ]
+    return Scores(files.key_path, files.key_sha256, files.key, files.checklist, ranked(learners), files.warnings)
+
+
+def ranked(learners: list[LearnerScore]) -> list[LearnerScore]:
+    """Best total share first (nothing scored last), ties by name; tied learners share a rank."""
+
+    def standing(learner: LearnerScore) -> tuple[bool, float]:
+        share = learner.card.total.share
+        return share is None, -round(share or 0.0, 9)
+
+    order = sorted(learners, key=lambda learner: (standing(learner), learner.name.casefold(), learner.name))
+    for position, learner in enumerate(order, start=1):
+        before = order[position - 2] if position > 1 else None
+        learner.rank = before.rank if before and standing(before) == standing(learner) else position
+    return order

@@ -6,14 +6,13 @@ The app is a thin layer over this class; tests drive it directly too.
 from __future__ import annotations
 
 import copy
-import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from readtui import __version__
 from readtui.core.assessment import (
+    ESSAY,
     Answers,
     Assessment,
     ChecklistInfo,
@@ -25,10 +24,9 @@ from readtui.core.assessment import (
     utc_now,
 )
 from readtui.core.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem, TextItem
-from readtui.core.errors import ReadtuiError
 
 Target = int | None
-"""Where an answer goes: a 1-based paragraph index, or None for the essay as a whole."""
+"""Where an answer goes: a 1-based paragraph index, or ESSAY for the essay as a whole."""
 
 UNVISITED, STARTED, COMPLETE = "unvisited", "started", "complete"
 UNDO_DEPTH = 200
@@ -85,7 +83,7 @@ class ReadingSession:
 
     def answers(self, target: Target) -> Answers:
         """Answers for a paragraph (an empty record if none yet) or for the essay."""
-        if target is None:
+        if target is ESSAY:
             return self.assessment.overall
         return self._records.get(target) or self._new_record(target)
 
@@ -124,7 +122,7 @@ class ReadingSession:
         return sum(1 for index in self._records if self.paragraph_state(index) == COMPLETE)
 
     def unanswered_required(self) -> list[tuple[Target, str]]:
-        """Every (paragraph or None for the essay, item id) still needing an answer."""
+        """Every (paragraph or ESSAY, item id) still needing an answer."""
         missing: list[tuple[Target, str]] = []
         for index in range(1, self.paragraph_count + 1):
             record = self._records.get(index)
@@ -132,7 +130,7 @@ class ReadingSession:
                 if record is None or record.stale or not record.is_answered(item_id):
                     missing.append((index, item_id))
         missing += [
-            (None, item_id) for item_id in self._required_essay if not self.assessment.overall.is_answered(item_id)
+            (ESSAY, item_id) for item_id in self._required_essay if not self.assessment.overall.is_answered(item_id)
         ]
         return missing
 
@@ -189,7 +187,7 @@ class ReadingSession:
         """Set (or with None, clear) an answer; an answer replaces an unsure mark."""
         record = self.answers(target)
         unchanged = record.answers.get(item_id) == value and item_id not in record.unsure
-        if target is not None and self.is_stale(target):
+        if target is not ESSAY and self.is_stale(target):
             unchanged = False  # choosing the same answer again confirms it for the edited text
         if unchanged or (value is None and not record.is_answered(item_id)):
             return False
@@ -304,7 +302,7 @@ class ReadingSession:
         if not self._undo:
             return None
         target, previous = self._undo.pop()
-        if target is None:
+        if target is ESSAY:
             self.assessment.overall = previous
         else:
             current = self._records.get(target)
@@ -350,7 +348,7 @@ class ReadingSession:
     def _before_change(self, target: Target, undoable: bool) -> None:
         if undoable:
             self.remember(target)
-        if target is not None:
+        if target is not ESSAY:
             record = self.answers(target)
             if record.stale:
                 # The reader is now answering the edited paragraph: the record is current again.
@@ -360,7 +358,7 @@ class ReadingSession:
             self._store(record)
 
     def _after_change(self, target: Target) -> bool:
-        if target is not None:
+        if target is not ESSAY:
             record = self._records[target]
             if not record.has_content():
                 self._records.pop(target)
@@ -373,7 +371,7 @@ class ReadingSession:
     def _misses_required(self, target: Target) -> bool:
         """Whether ``target`` lacks a required answer: after a change to a complete assessment
         only the changed target needs looking at, not every paragraph of the essay."""
-        if target is None:
+        if target is ESSAY:
             return not all(self.assessment.overall.is_answered(item_id) for item_id in self._required_essay)
         return bool(self._required_paragraph) and self.paragraph_state(target) != COMPLETE
 
@@ -405,94 +403,3 @@ def new_assessment(
         ),
         checklist=ChecklistInfo(id=checklist.id, version=checklist.version, sha256=checklist_sha256),
     )
-
-
-def resume_problems(path: Path, assessment: Assessment, essay, reader: str) -> list[str]:
-    """Refuse to resume someone else's file or another essay; realign an edited one.
-
-    Returns notices for the reader. Raises ReadtuiError when the file must not be written over.
-    """
-    if assessment.reader.name != reader:
-        raise ReadtuiError(
-            path,
-            f"belongs to reader {assessment.reader.name!r}, not {reader!r}; "
-            f"use --reader {assessment.reader.name} to resume it, or --out to start another file",
-        )
-    notices = [] if assessment.essay.sha256 == essay.sha256 else realign(path, assessment, essay)
-    # A hand-edited file can point past the essay even when its hash matches: the screen would fail on it.
-    count = len(essay.paragraphs)
-    for p, record in enumerate(assessment.paragraph, start=1):
-        if record.index > count:
-            raise ReadtuiError(
-                path, f"index {record.index} is past the essay's {count} paragraphs", f"paragraph[{p}].index"
-            )
-    assessment.session.position = min(assessment.session.position, count)
-    return notices
-
-
-def realign(path: Path, assessment: Assessment, essay) -> list[str]:
-    """Move records of an edited essay to their paragraphs' new places, by sha256.
-
-    Records whose paragraph text changed keep their place (shifted like the paragraphs before
-    them) and are marked stale.
-    """
-    positions: dict[str, list[int]] = {}
-    for i in range(len(essay.paragraphs)):
-        positions.setdefault(essay.paragraph_sha256(i), []).append(i + 1)
-    records = assessment.paragraph
-    shared = sum(1 for record in records if record.sha256 in positions)
-    # With no paragraph records (only overall answers) the hashes prove nothing: the title decides.
-    same_title = bool(essay.title) and essay.title == assessment.essay.title
-    if (not records and not same_title) or shared * 2 < len(records):
-        raise ReadtuiError(
-            path,
-            f"was written for a different essay ({assessment.essay.title or assessment.essay.source or 'untitled'!r}, "
-            f"{shared} of {len(records)} paragraphs match); use --out to start a new file",
-        )
-    taken: set[int] = set()
-    shifts: list[tuple[int, int]] = []
-    moved = 0
-    stale_records = []
-    for record in sorted(records, key=lambda r: r.index):
-        candidates = [i for i in positions.get(record.sha256, []) if i not in taken]
-        if candidates:
-            new_index = min(candidates, key=lambda i: abs(i - record.index))
-            taken.add(new_index)
-            shifts.append((record.index, new_index - record.index))
-            moved += new_index != record.index
-            record.index, record.stale = new_index, False
-        else:
-            stale_records.append(record)
-    paragraph_count = len(essay.paragraphs)
-    for record in stale_records:
-        # An edited paragraph stays where it was, shifted like the paragraphs before it
-        # (an insertion above it moves it down too), when that place is free.
-        shift = next((delta for old, delta in reversed(shifts) if old < record.index), 0)
-        wanted = record.index + shift
-        if 1 <= wanted <= paragraph_count and wanted not in taken:
-            record.index = wanted
-            taken.add(wanted)
-        record.index = min(record.index, paragraph_count)
-        record.stale = True
-        reanchor(record.highlight, essay.paragraphs[record.index - 1])
-    stale = len(stale_records)
-    assessment.essay.sha256 = essay.sha256
-    assessment.essay.paragraphs = paragraph_count
-    session = assessment.session
-    session.position = min(session.position, paragraph_count)
-    notices = [f"The essay was edited since this file was saved: {moved} paragraph(s) moved"]
-    if stale:
-        notices.append(f"{stale} paragraph(s) changed; their answers are kept and marked stale")
-    return ["; ".join(notices) + "."]
-
-
-def reanchor(highlights: list[Highlight], text: str) -> None:
-    """Point highlights at their quotes in the edited ``text`` (the nearest occurrence to where
-    they were); a quote that is not found again keeps its offsets and is marked stale."""
-    for highlight in highlights:
-        starts = [match.start() for match in re.finditer(re.escape(highlight.quote), text)]
-        if starts:
-            start = min(starts, key=lambda candidate: abs(candidate - highlight.start))
-            highlight.start, highlight.end, highlight.stale = start, start + len(highlight.quote), False
-        else:
-            highlight.stale = True

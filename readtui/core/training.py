@@ -9,30 +9,11 @@ only read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from readtui.core.assessment import Answers, Assessment, Highlight, Training, TrainingRecord
-from readtui.core.errors import ReadtuiError
+from readtui.core.assessment import ESSAY, Answers, Assessment, Highlight, Training, TrainingRecord
 from readtui.core.scoring import ItemResult, Scorecard, compare_answers, scorecard, span_matches
-from readtui.core.session import ReadingSession
-
-ESSAY = 0
-"""The index of the essay as a whole in the ``[training]`` records."""
-
-
-def key_problems(key_path: Path, key: Assessment, essay_sha256: str, checklist_id: str) -> list[ReadtuiError]:
-    """Why ``key`` cannot be used to train on this essay with this checklist."""
-    problems = []
-    if key.essay.sha256 != essay_sha256:
-        problems.append(ReadtuiError(key_path, "is a key for another essay (sha256 differs)", "essay.sha256"))
-    if key.checklist.id != checklist_id:
-        problems.append(
-            ReadtuiError(key_path, f"uses checklist {key.checklist.id!r}, not {checklist_id!r}", "checklist.id")
-        )
-    if not any(record.answers for record in key.paragraph) and not key.overall.answers:
-        problems.append(ReadtuiError(key_path, "has no answers, so there is nothing to train against"))
-    return problems
+from readtui.core.session import ReadingSession, Target
 
 
 @dataclass
@@ -67,66 +48,64 @@ class Trainer:
         self.training = assessment.training
         self._key_records = {r.index: r for r in key.paragraph if not r.stale}
 
-    def key_record(self, index: int) -> Answers | None:
-        """The key's answers for paragraph ``index`` (ESSAY: the essay as a whole)."""
-        return self.key.overall if index == ESSAY else self._key_records.get(index)
+    def key_record(self, target: Target) -> Answers | None:
+        """The key's answers for a paragraph, or for ESSAY."""
+        return self.key.overall if target is ESSAY else self._key_records.get(target)
 
-    def record(self, index: int) -> TrainingRecord | None:
-        return next((r for r in self.training.paragraph if r.index == index), None)
+    def record(self, target: Target) -> TrainingRecord | None:
+        """The learner's training record for a paragraph, or for ESSAY, if there is one."""
+        return self.training.record(target)
 
-    def checked(self, index: int) -> bool:
-        """Whether the feedback for ``index`` has been shown."""
-        record = self.record(index)
+    def checked(self, target: Target) -> bool:
+        """Whether the feedback for ``target`` has been shown."""
+        record = self.record(target)
         return record is not None and record.feedback
 
-    def has_key(self, index: int) -> bool:
-        """Whether the key answers anything in ``index`` (else there is nothing to check)."""
-        record = self.key_record(index)
+    def has_key(self, target: Target) -> bool:
+        """Whether the key answers anything in ``target`` (else there is nothing to check)."""
+        record = self.key_record(target)
         return record is not None and bool(record.answers or getattr(record, "highlight", None))
 
-    def _scope(self, index: int) -> str:
-        return "essay" if index == ESSAY else "paragraph"
+    def _scope(self, target: Target) -> str:
+        return "essay" if target is ESSAY else "paragraph"
 
-    def _answers(self, index: int) -> Answers:
-        return self.session.answers(None if index == ESSAY else index)
-
-    def check(self, index: int) -> Feedback:
-        """Show the feedback for ``index``: the current answers become the first try and are scored."""
-        record = self.record(index)
+    def check(self, target: Target) -> Feedback:
+        """Show the feedback for ``target``: the current answers become the first try and are scored."""
+        record = self.record(target)
         if record is None:
-            record = TrainingRecord(index=index)
+            record = TrainingRecord.for_target(target)
             self.training.paragraph.append(record)
             self.training.paragraph.sort(key=lambda r: r.index)
         if not record.feedback:
             record.feedback = True
-            record.first_try = dict(self._answers(index).answers)
-            results = self._results(index, record.first_try)
+            record.first_try = dict(self.session.answers(target).answers)
+            results = self._results(target, record.first_try)
             record.score = {r.item.id: round(r.credit, 4) for r in results if r.credit is not None}
-        return self.feedback(index)
+        return self.feedback(target)
 
-    def _results(self, index: int, answers: dict[str, Any]) -> list[ItemResult]:
+    def _results(self, target: Target, answers: dict[str, Any]) -> list[ItemResult]:
         return compare_answers(
-            self.session.checklist, self.key_record(index), answers, self._scope(index), self.key.key
+            self.session.checklist, self.key_record(target), answers, self._scope(target), self.key.key
         )
 
-    def feedback(self, index: int) -> Feedback:
+    def feedback(self, target: Target) -> Feedback:
         """The feedback for a checked paragraph: first try, revisions as they stand, the key's spans."""
-        record = self.record(index)
+        record = self.record(target)
         first_try = record.first_try if record else {}
-        current = self._answers(index).answers
-        now = {r.item.id: r for r in self._results(index, current) if record and r.item.id in record.revised}
-        key_record = self.key_record(index)
+        current = self.session.answers(target).answers
+        now = {r.item.id: r for r in self._results(target, current) if record and r.item.id in record.revised}
+        key_record = self.key_record(target)
         highlights = getattr(key_record, "highlight", []) if key_record else []
-        mine = self._answers(index).highlight if index != ESSAY else []
+        mine = self.session.answers(target).highlight if target is not ESSAY else []
         extra = [h for h, found in span_matches(mine, highlights) if not found]
-        return Feedback(self._results(index, first_try), now, span_matches(highlights, mine), extra)
+        return Feedback(self._results(target, first_try), now, span_matches(highlights, mine), extra)
 
-    def note_changes(self, index: int) -> None:
+    def note_changes(self, target: Target) -> None:
         """After the feedback, an item answered differently from the first try is revised."""
-        record = self.record(index)
+        record = self.record(target)
         if record is None or not record.feedback:
             return
-        current = self._answers(index).answers
+        current = self.session.answers(target).answers
         changed = {
             item_id
             for item_id in {*record.first_try, *current}

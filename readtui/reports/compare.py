@@ -10,23 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import textwrap
-import unicodedata
 from typing import Any
 
-from readtui.core.compare import (
-    DOMINANT_SHARE,
-    Comparison,
-    EssayGroup,
-    ParagraphRow,
-    VariableStats,
-    answer_text,
-    fmt,
-)
+from readtui.core.compare import DOMINANT_SHARE, Comparison, ParagraphRow, VariableStats
+from readtui.core.corpus import EssayGroup
 from readtui.core.errors import visible_controls
+from readtui.reports.text import WIDTH, answer_text, fit, fmt, md, percent, split_items, wrap
 
 FORMATS = ("table", "markdown", "csv", "json")
-WIDTH = 80
 MAP_ROWS = 100
 """The table shows the disagreement map of essays up to this many paragraphs."""
 TOP = 10
@@ -42,43 +33,6 @@ def render(comparison: Comparison, output_format: str) -> str:
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in text)
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` cut (with …) or padded to ``width`` terminal columns, control characters made visible."""
-    text = visible_controls(text)
-    if _width(text) <= width:
-        return text + " " * (width - _width(text))
-    cut = ""
-    for ch in text:
-        if _width(cut + ch) > width - 1:
-            break
-        cut += ch
-    return cut + "…" + " " * (width - 1 - _width(cut))
-
-
-def wrap(text: str, indent: int = 4) -> list[str]:
-    """``text`` as lines of at most WIDTH columns, indented (control characters made visible)."""
-    return textwrap.wrap(
-        visible_controls(text),
-        WIDTH,
-        initial_indent=" " * indent,
-        subsequent_indent=" " * (indent + 2),
-        break_on_hyphens=False,  # file names and item ids stay whole
-    )
-
-
-def split_items(count: int) -> str:
-    """ "1 item split", "3 items split"."""
-    return f"{count} item{'' if count == 1 else 's'} split"
-
-
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
 
 
 def interval(stats: VariableStats) -> str:
@@ -316,14 +270,6 @@ def _table_spans(comparison: Comparison, add) -> None:
 
 
 # --- markdown -------------------------------------------------------------------------------------
-
-
-def md(text: str) -> str:
-    """Text safe inside markdown (and a table cell): no structure, no HTML, one line."""
-    text = visible_controls(text.replace("\n", " "))
-    for ch in "\\`*_[]<>|#":
-        text = text.replace(ch, "\\" + ch)
-    return text
 
 
 def markdown(comparison: Comparison) -> str:

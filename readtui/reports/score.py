@@ -1,9 +1,8 @@
-"""``readtui score``: learners' first tries against an answer key, ranked (no Textual).
+"""The outputs of ``readtui score``: a terminal table, a markdown handout, CSV and JSON (no Textual).
 
-Loading and checking the key and the learners' files, learner `Scorecard` per learner (the rules are
-in `readtui.core.scoring`), and the outputs: a terminal table, a markdown handout, CSV and JSON. Every
-output is made from the same `Scores`, so their figures agree; undefined figures (nothing scored)
-are — in the table and markdown, empty in CSV and null in JSON.
+Every output is made from the same `Scores` (`readtui.core.scoring.load_scores`), so their figures
+agree; undefined figures (nothing scored) are — in the table and markdown, empty in CSV and null in
+JSON.
 """
 
 from __future__ import annotations
@@ -11,19 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import Counter
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from readtui.core.assessment import Assessment, checklist_problems
-from readtui.core.checklist import Checklist, Section, resolve_checklist
-from readtui.core.compare import expand_specs, fmt, read_assessment, real_path
-from readtui.reports.compare import WIDTH, fit, md, percent, wrap
-from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls
-from readtui.core.scoring import MATCH, MISS, NEAR, UNANSWERED, Scorecard, SpanTally, Tally, scorecard
-from readtui.core.storage import file_sha256, load_checklist
-from readtui.core.training import key_problems
+from readtui.core.checklist import Section
+from readtui.core.errors import visible_controls
+from readtui.core.scoring import MATCH, MISS, NEAR, UNANSWERED, LearnerScore, Scores, SpanTally, Tally
+from readtui.reports.text import WIDTH, fit, fmt, md, percent, wrap
 
 KINDS = ("choice", "scale", "multi")
 """The kinds of item that are scored (text items are models, not scored)."""
@@ -41,187 +33,11 @@ FIXED_WIDTH = 4 + 7 + 10
 FIRST_TRIES = "first tries count: before the key's feedback where it was shown, else the current answers"
 
 
-# --- loading ----------------------------------------------------------------------------------
-
-
-@dataclass
-class LearnerScore:
-    """One learner's file and first-try scorecard."""
-
-    name: str
-    """The reader's name, followed by the file name when another learner has the same name."""
-    path: Path
-    card: Scorecard
-    rank: int = 0
-    """1 for the best; learners with the same total share the rank."""
-
-
-@dataclass
-class MissedItem:
-    """An item some learners lost credit on."""
-
-    item_id: str
-    missed_by: int
-    """Learners who lost credit on it (in any paragraph)."""
-    mean_credit: float
-    """The mean over the learners of their share of the item's credit."""
-
-
-@dataclass
-class Scores:
-    """Everything ``readtui score`` reports."""
-
-    key_path: Path
-    key_sha256: str
-    key: Assessment
-    checklist: Checklist
-    learners: list[LearnerScore]
-    """Best first."""
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def sections(self) -> list[Section]:
-        """The checklist's sections with items the key scores."""
-        return [s for s in self.checklist.section if any(s.id in learner.card.by_section for learner in self.learners)]
-
-    @property
-    def key_spans(self) -> int:
-        """The key's highlights (every learner is scored on the same ones)."""
-        total = self.learners[0].card.span_total
-        return total.found + total.missed
-
-    @property
-    def has_spans(self) -> bool:
-        """Whether the key or any learner marked a highlight that was scored."""
-        return bool(self.key_spans) or any(learner.card.span_total.extra for learner in self.learners)
-
-    @property
-    def missed_most(self) -> list[MissedItem]:
-        """Items lost by the most learners first, then by the lowest mean credit (checklist order on ties)."""
-        missed = Counter(item_id for learner in self.learners for item_id, _ in learner.card.missed_most)
-        found = []
-        for item_id in self.checklist.items:
-            if missed[item_id]:
-                shares = [
-                    learner.card.by_item[item_id].share for learner in self.learners if item_id in learner.card.by_item
-                ]
-                found.append(MissedItem(item_id, missed[item_id], sum(shares) / len(shares)))
-        return sorted(found, key=lambda m: (-m.missed_by, round(m.mean_credit, 9)))
-
-
-def load_scores(key_path: Path, specs: list[str], checklist_spec: str | None = None) -> Scores:
-    """Load and check the key and the learners' files (files, directories or globs) and score every
-    learner's first tries; raise ReadtuiErrors naming every problem, learner line each."""
-    key_path = Path(key_path)
-    _, key, problems = read_assessment(key_path, False)
-    from_directory = {p for spec in specs if Path(spec).is_dir() for p in Path(spec).glob("*.toml")}
-    warnings: list[str] = []
-    loaded: list[tuple[Path, Assessment]] = []
-    try:
-        paths = expand_specs(specs)
-    except ReadtuiError as error:
-        problems.append(error)
-        paths = []
-    for path in paths:
-        if real_path(path) == real_path(key_path):
-            warnings.append(f"{path}: is the answer key; skipped")
-            continue
-        _, learner, errors = read_assessment(path, path in from_directory)
-        problems += errors
-        if learner is not None:
-            loaded.append((path, learner))
-    checklist = None
-    if key is not None:
-        try:
-            checklist = load_checklist(
-                resolve_checklist(checklist_spec, checklist_id=key.checklist.id, beside=key_path)
-            )
-        except ReadtuiError as error:
-            problems += error.problems if isinstance(error, ReadtuiErrors) else [error]
-    if key is not None and checklist is not None:
-        problems += key_problems(key_path, key, key.essay.sha256, checklist.id)
-        if key.checklist.id == checklist.id:
-            problems += checklist_problems(key_path, key, checklist)
-        for path, learner in loaded:
-            problems += _learner_problems(path, learner, key, checklist)
-    if problems:
-        raise ReadtuiErrors(problems)
-    if not loaded:
-        raise ReadtuiError(None, "no learners' files to score")
-    key_sha256 = file_sha256(key_path)
-    warnings += _training_warnings(key_path, key_sha256, loaded)
-    names = Counter(learner.reader.name for _, learner in loaded)
-    learners = [
-        LearnerScore(
-            f"{learner.reader.name} ({path.name})" if names[learner.reader.name] > 1 else learner.reader.name,
-            path,
-            scorecard(key, learner, checklist),
-        )
-        for path, learner in loaded
-    ]
-    return Scores(key_path, key_sha256, key, checklist, ranked(learners), warnings)
-
-
-def _learner_problems(path: Path, learner: Assessment, key: Assessment, checklist: Checklist) -> list[ReadtuiError]:
-    """Why ``learner`` cannot be scored against ``key``: another essay, another checklist, or
-    answers that do not fit the checklist."""
-    if learner.essay.sha256 != key.essay.sha256:
-        return [
-            ReadtuiError(
-                path,
-                f"assesses another essay than the key ({learner.essay.title!r}, not {key.essay.title!r}; sha256 differs)",
-                "essay.sha256",
-            )
-        ]
-    if learner.essay.paragraphs != key.essay.paragraphs:
-        return [
-            ReadtuiError(
-                path,
-                f"says the essay has {learner.essay.paragraphs} paragraphs, the key says {key.essay.paragraphs} "
-                "(same sha256)",
-                "essay.paragraphs",
-            )
-        ]
-    if learner.checklist.id != key.checklist.id:
-        return [
-            ReadtuiError(
-                path, f"uses checklist {learner.checklist.id!r}, the key uses {key.checklist.id!r}", "checklist.id"
-            )
-        ]
-    return checklist_problems(path, learner, checklist)
-
-
-def _training_warnings(key_path: Path, key_sha256: str, loaded: list[tuple[Path, Assessment]]) -> list[str]:
-    """Learners trained against another key, and learners who never saw the key's feedback."""
-    warnings = []
-    for path, learner in loaded:
-        training = learner.training
-        if training is not None and training.key_sha256 != key_sha256:
-            warnings.append(f"{path}: trained against another answer key (its key_sha256 is not {key_path.name}'s)")
-        if training is None or not any(record.feedback for record in training.paragraph):
-            warnings.append(f"{path}: never checked a paragraph against the key; its current answers count")
-    return warnings
-
-
-def ranked(learners: list[LearnerScore]) -> list[LearnerScore]:
-    """Best total share first (nothing scored last), ties by name; tied learners share a rank."""
-
-    def standing(learner: LearnerScore) -> tuple[bool, float]:
-        share = learner.card.total.share
-        return share is None, -round(share or 0.0, 9)
-
-    order = sorted(learners, key=lambda learner: (standing(learner), learner.name.casefold(), learner.name))
-    for position, learner in enumerate(order, start=1):
-        before = order[position - 2] if position > 1 else None
-        learner.rank = before.rank if before and standing(before) == standing(learner) else position
-    return order
-
-
 # --- helpers ------------------------------------------------------------------------------------
 
 
 def render_scores(scores: Scores, output_format: str) -> str:
-    """The scores in learner of table, markdown, csv, json."""
+    """The scores in one of table, markdown, csv, json."""
     return {"table": table, "markdown": markdown, "csv": csv_text, "json": json_text}[output_format](scores)
 
 

@@ -12,8 +12,9 @@ from textual import events
 from textual.app import SystemCommand
 from textual.screen import Screen
 
+from readtui.core.assessment import ESSAY
 from readtui.core.config import Config
-from readtui.core.errors import ReadtuiError
+from readtui.core.errors import EXIT_BAD_INPUT, ReadtuiError
 from readtui.core.launch import PreparedSession
 from readtui.tui.autosave import AutoSaver
 from readtui.tui.base import ReadtuiBaseApp
@@ -21,8 +22,6 @@ from readtui.tui.messages import FinishRequested, OverallRequested, ParagraphReq
 from readtui.tui.screens.reading import ReadingScreen
 from readtui.tui.widgets.progress import LEGEND
 
-BAD_INPUT = 2
-"""Exit status when a file given to readtui is invalid."""
 IDLE_AFTER = 120
 """Seconds without input after which reading time stops counting."""
 FINISHED = "finished"
@@ -84,7 +83,7 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         if self.bad_input is None:
             self.bad_input = self.prepared.check()
             if self.bad_input:
-                self.exit(return_code=BAD_INPUT)
+                self.exit(return_code=EXIT_BAD_INPUT)
         return not self.bad_input
 
     def release(self) -> None:
@@ -106,7 +105,6 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
             return
         trainer = self.prepared.trainer
         if trainer is not None:
-            from readtui.core.training import ESSAY
             from readtui.tui.screens.training import ScoreScreen
 
             trainer.check(ESSAY)  # the essay-level answers are final now

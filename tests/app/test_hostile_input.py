@@ -10,14 +10,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from tests.app.conftest import screen_text
-from tests.conftest import write_assessment
 
 from readtui.core.assessment import Highlight
 from readtui.core.essay import load_essay
 from readtui.core.launch import prepare_session, prepare_training
 from readtui.core.storage import load_assessment
 from readtui.core.validation import validate_file
+from tests.app.conftest import screen_text
+from tests.conftest import write_assessment
 
 pytestmark = pytest.mark.usefixtures("gc_back_on")
 
@@ -150,7 +150,8 @@ def hostile_readers(directory: Path, essay: Path, checklist) -> list[Path]:
 
 
 async def test_the_compare_app_with_hostile_readers(tmp_path: Path, small_essay_file: Path, critical_checklist) -> None:
-    from readtui.core.compare import compare, load_comparison
+    from readtui.core.compare import compare
+    from readtui.core.corpus import load_comparison
     from readtui.tui.compare_app import CompareApp
     from readtui.tui.screens.comparison import ReadersScreen
 
@@ -183,8 +184,8 @@ async def test_the_compare_app_with_hostile_readers(tmp_path: Path, small_essay_
 async def test_the_adjudication_app_with_hostile_readers(
     tmp_path: Path, small_essay_file: Path, critical_checklist
 ) -> None:
-    from readtui.tui.adjudicate_app import AdjudicateApp
     from readtui.core.adjudication import prepare_adjudication
+    from readtui.tui.adjudicate_app import AdjudicateApp
 
     paths = hostile_readers(tmp_path, small_essay_file, critical_checklist)
     key = tmp_path / "key.toml"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from readtui.tui.app import ReadtuiApp, make_app
 from readtui.core.config import Config
 from readtui.core.errors import ReadtuiError
 from readtui.core.launch import prepare_session
+from readtui.tui.app import ReadtuiApp, make_app
 from readtui.tui.keys import key_hints, key_rows
 from readtui.tui.screens.overall import OverallScreen
 from readtui.tui.screens.reading import ReadingScreen

@@ -58,17 +58,15 @@ def adjudicate_app(tmp_path: Path, out: Path) -> ReadtuiBaseApp:
 
 
 def first_paragraph_answer(app: ReadtuiBaseApp, data: dict) -> tuple[Any, Any]:
-    """"2" on the first item of ¶ 1: claims-supported, "partly"."""
+    """ "2" on the first item of ¶ 1: claims-supported, "partly"."""
     return data["paragraph"][0]["answers"].get("claims-supported"), "partly"
 
 
 def first_dispute_decision(app: ReadtuiBaseApp, data: dict) -> tuple[Any, Any]:
-    """"2" on the first dispute: the second candidate answer, as the adjudication holds it."""
+    """ "2" on the first dispute: the second candidate answer, as the adjudication holds it."""
     dispute = app.adjudication.disputes[0]
     record = (
-        data["overall"]
-        if dispute.index == ESSAY
-        else next(r for r in data["paragraph"] if r["index"] == dispute.index)
+        data["overall"] if dispute.index == ESSAY else next(r for r in data["paragraph"] if r["index"] == dispute.index)
     )
     return record["answers"].get(dispute.item.id), app.adjudication.decision(dispute)[1]
 

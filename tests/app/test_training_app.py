@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import open_training, read_toml, write_assessment
-
-from readtui.tui.adjudicate_app import AdjudicateApp
 from readtui.core.adjudication import prepare_adjudication
 from readtui.core.launch import prepare_training
-from readtui.tui.screens.training import ScoreScreen, TrainingScreen
 from readtui.core.storage import file_sha256
+from readtui.tui.adjudicate_app import AdjudicateApp
+from readtui.tui.screens.training import ScoreScreen, TrainingScreen
+from tests.conftest import open_training, read_toml, write_assessment
 
 
 def feedback_text(app) -> str:

@@ -63,6 +63,10 @@ from types import SimpleNamespace
 
 import pytest
 import textual.app
+
+from readtui.core.errors import ReadtuiError
+from readtui.core.launch import prepare_training
+from readtui.core.storage import load_assessment, load_checklist
 from tests.conftest import (
     CONTROL,
     MINI,
@@ -73,10 +77,6 @@ from tests.conftest import (
     write_assessment,
     write_checklist,
 )
-
-from readtui.core.errors import ReadtuiError
-from readtui.core.launch import prepare_training
-from readtui.core.storage import load_assessment, load_checklist
 
 pytestmark = pytest.mark.usefixtures("gc_back_on")
 

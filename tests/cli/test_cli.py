@@ -214,7 +214,9 @@ def test_validate_bad_files(tmp_path: Path, name: str, content, expected: str) -
 
 
 def test_validate_missing_file_and_directory(tmp_path: Path) -> None:
-    assert_one_line_failure(run_readtui("validate", str(tmp_path / "nope.toml")), f"{tmp_path / 'nope.toml'}: no such file")
+    assert_one_line_failure(
+        run_readtui("validate", str(tmp_path / "nope.toml")), f"{tmp_path / 'nope.toml'}: no such file"
+    )
     assert_one_line_failure(run_readtui("validate", str(tmp_path)), f"{tmp_path}: is a directory, not a file")
 
 
@@ -368,7 +370,7 @@ def test_sessions_lists_recorded_sessions(tmp_path: Path, isolated_dirs: Path) -
     lines = result.output.splitlines()
     assert len(lines) == 4
     assert lines[0].startswith("2024-02-01T10:00") and "4/4 ¶" in lines[0] and "complete" in lines[0]
-    assert "Evil\ufffd[31m title" in lines[0] and "\x1b" not in result.output
+    assert "Evil\u241b[31m title" in lines[0] and "\x1b" not in result.output
     assert lines[1].strip() == str(present)
     assert "Gone" in lines[2] and "1/6 ¶" in lines[2] and lines[2].endswith("  (training)")
     assert "(training)" not in lines[0]
@@ -480,11 +482,13 @@ def test_file_names_with_control_characters_stay_on_one_line(tmp_path: Path) -> 
 
 
 def test_options_before_the_essay_still_mean_read(tmp_path: Path) -> None:
-    assert_one_line_failure(run_readtui("--reader", "bob", "/nonexistent.txt", cwd=tmp_path), "/nonexistent.txt: no such file")
+    assert_one_line_failure(
+        run_readtui("--reader", "bob", "/nonexistent.txt", cwd=tmp_path), "/nonexistent.txt: no such file"
+    )
 
 
 def test_reader_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    from readtui.cli import reader_name
+    from readtui.cli.common import reader_name
 
     assert reader_name("Ann\x1b[31m\n") == "Ann[31m"
     assert reader_name(None) == "tester", "from $READTUI_READER"

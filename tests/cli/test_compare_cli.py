@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.reference_stats import reference_agreement, reference_alpha
 
 from readtui.cli import main
-from readtui.reports.compare import fit
 from readtui.core.essay import sample_essay_path
+from readtui.reports.text import fit
+from tests.reference_stats import reference_agreement, reference_alpha
 
 SEEDED = ["--bootstrap", "200", "--seed", "7"]
 

@@ -23,10 +23,13 @@ CORE_MODULES = [
     "readtui.core.assessment",
     "readtui.core.storage",
     "readtui.core.session",
+    "readtui.core.resume",
     "readtui.core.launch",
     "readtui.core.validation",
     "readtui.core.compare",
     "readtui.reports.compare",
+    "readtui.core.corpus",
+    "readtui.reports.text",
     "readtui.cli",
 ]
 
@@ -88,7 +91,7 @@ def test_core_and_commands_do_not_import_textual(tmp_path) -> None:
 def test_reading_app_and_compare_module_do_not_import_numpy(tmp_path) -> None:
     script = (
         "import json, sys\n"
-        "import readtui.core.compare, readtui.reports.compare, readtui.tui.app\n"
+        "import readtui.core.corpus, readtui.core.compare, readtui.reports.compare, readtui.tui.app\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.partition('.')[0] in ('numpy', 'krippendorff'))))"
     )
     assert run_python(script, tmp_path) == []

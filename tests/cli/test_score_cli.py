@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from readtui.cli import main
-from readtui.reports.compare import md
 from readtui.core.scoring import MATCH, MISS, NEAR, UNANSWERED
 from readtui.core.storage import file_sha256
+from readtui.reports.text import md
 from tests.score_class import save, scoring_checklist, squeezed, table_rows, write_class, write_key
 
 

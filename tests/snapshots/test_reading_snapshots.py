@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from readtui.tui.app import make_app
 from readtui.core.launch import prepare_session
+from readtui.tui.app import make_app
 
 
 @pytest.fixture

@@ -18,9 +18,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.reference_stats import pairable_units, reference_agreement, reference_alpha, reference_kappa
 
-import readtui.core.compare as compare_module
+import readtui.core.corpus as corpus_module
 from readtui.core.assessment import (
     Assessment,
     ChecklistInfo,
@@ -33,15 +32,15 @@ from readtui.core.assessment import (
 from readtui.core.compare import (
     DOMINANT_SHARE,
     Comparison,
-    ComparisonInput,
     VariableStats,
     cohen_kappa,
     compare,
-    load_comparison,
 )
+from readtui.core.corpus import ComparisonInput, load_comparison
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.storage import AssessmentWriter
 from tests.conftest import sha, write_checklist
+from tests.reference_stats import pairable_units, reference_agreement, reference_alpha, reference_kappa
 
 CHECKLIST_ID = "agree"
 CHECKLIST = """\
@@ -501,8 +500,8 @@ def test_unreadable_files_are_named_without_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_workers: bool
 ) -> None:
     if in_workers:
-        monkeypatch.setattr(compare_module, "PARALLEL_BYTES", 0)
-        monkeypatch.setattr(compare_module, "usable_cpus", lambda: 2)
+        monkeypatch.setattr(corpus_module, "PARALLEL_BYTES", 0)
+        monkeypatch.setattr(corpus_module, "usable_cpus", lambda: 2)
     checklist = agreement_checklist(tmp_path)
     good = [write_assessment(tmp_path / f"{r}.toml", r, {1: {"rating": 2}}, paragraphs=2) for r in "AB"]
     broken = tmp_path / "broken.toml"

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from readtui.core.assessment import Highlight, essay_problems
 from readtui.core.essay import load_essay, parse_essay, sample_essay_path
 from readtui.core.launch import prepare_session
-from readtui.core.session import ReadingSession, new_assessment, reanchor
+from readtui.core.resume import reanchor
+from readtui.core.session import ReadingSession, new_assessment
 from readtui.core.storage import AssessmentWriter, load_assessment
 from readtui.core.validation import validate_file
 from tests.conftest import write_checklist

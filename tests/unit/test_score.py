@@ -14,7 +14,6 @@ import pytest
 
 from readtui.core.assessment import KeyInfo
 from readtui.core.errors import ReadtuiErrors
-from readtui.reports.score import csv_columns, load_scores, render_scores
 from readtui.core.scoring import (
     MATCH,
     MISS,
@@ -25,24 +24,25 @@ from readtui.core.scoring import (
     SpanTally,
     compare_answers,
     credit_for,
+    load_scores,
     scorecard,
 )
 from readtui.core.scoring import span_tally as tally_spans
 from readtui.core.storage import load_assessment, load_checklist
+from readtui.reports.score import csv_columns, render_scores
 from tests.conftest import write_checklist
 from tests.score_class import (
     PERFECT,
     paragraph,
     save,
+    scoring_checklist,
     span,
     squeezed,
     table_rows,
     trained,
-    scoring_checklist,
     write_class,
     write_key,
 )
-
 
 # --- 1. the rules -----------------------------------------------------------------------------
 
@@ -240,7 +240,8 @@ def test_many_sections_fit_80_columns(tmp_path: Path) -> None:
         for n in range(1, 13)
     )
     write_checklist(
-        tmp_path / "wide.toml", f'format = "readtui-checklist/1"\nid = "wide"\ntitle = "Wide"\nversion = "1"\n\n{sections}'
+        tmp_path / "wide.toml",
+        f'format = "readtui-checklist/1"\nid = "wide"\ntitle = "Wide"\nversion = "1"\n\n{sections}',
     )
     answers = {f"q{n}": "y" for n in range(1, 13)}
     key = save(tmp_path / "key.toml", "Teacher", [paragraph(1, answers)], {}, checklist_id="wide")

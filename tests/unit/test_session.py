@@ -15,6 +15,7 @@ from readtui.core.errors import ReadtuiError
 from readtui.core.essay import parse_essay
 from readtui.core.launch import default_out_path, prepare_session, safe_file_part
 from readtui.core.paths import sessions_index_path
+from readtui.core.resume import realign, resume_problems
 from readtui.core.session import (
     COMPLETE,
     STARTED,
@@ -22,8 +23,6 @@ from readtui.core.session import (
     Change,
     ReadingSession,
     new_assessment,
-    realign,
-    resume_problems,
 )
 from readtui.core.storage import AssessmentWriter, FileLock, load_assessment, read_sessions
 from tests.conftest import FaultyOs, write_checklist

@@ -14,7 +14,8 @@ from textual.widgets import OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from readtui.core.adjudication import ESSAY, Adjudication, Dispute
+from readtui.core.adjudication import Adjudication, Dispute
+from readtui.core.assessment import ESSAY
 from readtui.core.checklist import MultiItem, ScaleItem
 from readtui.core.errors import visible_controls
 from readtui.tui.messages import KeyDecided

@@ -10,9 +10,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from readtui.core.compare import Comparison, ParagraphRow, ReaderFile, answer_text, fmt, span_agreement
+from readtui.core.compare import Comparison, ParagraphRow, span_agreement
+from readtui.core.corpus import ReaderFile
 from readtui.core.errors import visible_controls
-from readtui.reports.compare import percent, split_items
+from readtui.reports.text import answer_text, fmt, percent, split_items
 from readtui.tui.widgets.bars import InfoBar
 
 SHADE_VARIABLES = ("success", "warning", "warning", "error", "error")

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from readtui.core.assessment import ESSAY
 from readtui.core.errors import visible_controls
 from readtui.core.session import Target
 from readtui.tui.messages import FinishRequested, ParagraphRequested
@@ -59,7 +60,7 @@ class OverallScreen(AnsweringScreen):
 
     @property
     def target(self) -> Target:
-        return None
+        return ESSAY
 
     def refresh_views(self) -> None:
         session = self.session
@@ -117,11 +118,11 @@ class OverallScreen(AnsweringScreen):
             by_target.setdefault(target, []).append(item_id)
         options = []
         for target, item_ids in list(by_target.items())[:MISSING_SHOWN]:
-            if target is None:
+            if target is ESSAY:
                 label = "Essay: " + ", ".join(session.checklist.items[item_id].prompt for item_id in item_ids)
             else:
                 label = f"¶ {target}: {len(item_ids)} of {len(session.paragraph_items)} items missing"
-            options.append(Option(Content(label), id="essay" if target is None else str(target)))
+            options.append(Option(Content(label), id="essay" if target is ESSAY else str(target)))
         title = (
             "Required answers missing (enter to go there)"
             if missing
@@ -139,7 +140,7 @@ class OverallScreen(AnsweringScreen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         target = event.option.id
         if target == "essay":
-            missing = {item_id for where, item_id in self.session.unanswered_required() if where is None}
+            missing = {item_id for where, item_id in self.session.unanswered_required() if where is ESSAY}
             view = self.checklist_view
             first = next((n for n, item in enumerate(view.items) if item.id in missing), 0)
             view.focus()

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from readtui.core.assessment import ESSAY
 from readtui.core.session import ReadingSession, Target
 from readtui.tui.messages import OverallRequested, SessionChanged
 from readtui.tui.screens.answering import ANSWER_BINDINGS, AnsweringScreen
@@ -161,7 +162,7 @@ class ReadingScreen(AnsweringScreen):
         self.post_message(OverallRequested())
 
     def on_undone(self, target: Target) -> None:
-        if target is not None and target != self.session.position:
+        if target is not ESSAY and target != self.session.position:
             self.go_to(target)
 
     # --- selection mode and highlights ---------------------------------------------------------

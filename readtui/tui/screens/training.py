@@ -12,11 +12,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from readtui.core.assessment import ESSAY
 from readtui.core.checklist import MultiItem, ScaleItem
 from readtui.core.errors import visible_controls
 from readtui.core.scoring import MATCH, MISS, MODEL, NEAR, NO_CONSENSUS, UNANSWERED, ItemResult, Scorecard
 from readtui.core.session import ReadingSession
-from readtui.core.training import ESSAY, Feedback, Trainer
+from readtui.core.training import Feedback, Trainer
 from readtui.tui.messages import SessionChanged
 from readtui.tui.screens.reading import ReadingScreen
 from readtui.tui.widgets.bars import InfoBar
@@ -218,7 +219,7 @@ class TrainingScreen(ReadingScreen):
         self.app.push_screen(ScoreScreen(self.trainer))
 
     def title_right(self) -> Content:
-        checked = sum(1 for r in self.trainer.training.paragraph if r.feedback and r.index != ESSAY)
+        checked = sum(1 for r in self.trainer.training.paragraph if r.feedback and r.target is not ESSAY)
         return Content(f"training · {checked} checked  ") + super().title_right()
 
 

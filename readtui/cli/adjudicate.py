@@ -1,0 +1,91 @@
+"""``readtui adjudicate``: settle readers' assessments of one essay into an answer key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from readtui.cli.common import (
+    CHECKLIST_OF_THE_FILES,
+    checklist_option,
+    encoding_option,
+    essay_option,
+    fail,
+    out_option,
+    reader_name,
+    reader_option,
+)
+from readtui.core.errors import ReadtuiError, visible_controls
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True)
+@out_option("The answer key to write (or resume).", required=True)
+@essay_option("The essay, to show each paragraph's text (else the excerpts in the files).")
+@encoding_option()
+@checklist_option(CHECKLIST_OF_THE_FILES)
+@reader_option(stored_in="the key")
+@click.option("--majority", is_flag=True, help="Decide by majority without the app; ties stay open (listed on stderr).")
+def adjudicate(
+    files: tuple[str, ...],
+    out: Path,
+    essay_path: Path | None,
+    encoding: str | None,
+    checklist_spec: str | None,
+    reader: str | None,
+    majority: bool,
+) -> None:
+    """Settle readers' assessments of one essay into an answer key for `readtui train`.
+
+    Answers everyone agreed on are taken as they are; for every disagreement you pick an
+    answer, enter another, or mark it "no consensus", and may write an explanation. The key is
+    saved after every decision; run the command again to resume.
+    """
+    from readtui.core.adjudication import prepare_adjudication
+    from readtui.core.assessment import ESSAY
+    from readtui.core.storage import AssessmentWriter, FileLock
+    from readtui.reports.text import value_text
+
+    try:
+        essays = []
+        if essay_path is not None:
+            from readtui.core.essay import load_essay
+
+            essays.append(load_essay(essay_path, encoding=encoding))
+        adjudication = prepare_adjudication(
+            list(files), out, checklist_spec=checklist_spec, essays=essays, reader=reader_name(reader)
+        )
+        lock = FileLock(out)
+        lock.acquire()
+    except ReadtuiError as error:
+        fail(error)
+    try:
+        for warning in adjudication.warnings:
+            click.echo(f"warning: {visible_controls(warning)}", err=True)
+        if majority:
+            for dispute in adjudication.fill_majority():
+                where = "essay" if dispute.index is ESSAY else f"¶ {dispute.index}"
+                given = "; ".join(f"{value_text(answer)} ({', '.join(readers)})" for answer, readers in dispute.choices)
+                click.echo(visible_controls(f"open: {where} {dispute.item.id}: {given}"), err=True)
+            try:
+                AssessmentWriter().save(out, adjudication.key)
+            except ReadtuiError as error:  # atomic_write turns OSError into this; the old key is intact
+                fail(error)
+        else:
+            from readtui.core.config import load_config
+            from readtui.tui.adjudicate_app import AdjudicateApp
+
+            try:
+                config = load_config()
+            except ReadtuiError as error:
+                fail(error)
+            AdjudicateApp(adjudication, out, config).run()
+    finally:
+        lock.release()
+    still_open = len(adjudication.open_disputes)
+    decided = len(adjudication.disputes) - still_open
+    click.echo(
+        f"Saved {out}: {adjudication.agreed} agreed, {decided} decided, {still_open} still open"
+        + ("" if still_open else " (complete: ready for readtui train --key)")
+    )

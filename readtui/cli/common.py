@@ -1,0 +1,88 @@
+"""What the commands share: their common options, the reader's name, and how bad input ends a command."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from readtui.core.errors import EXIT_BAD_INPUT, ReadtuiError
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+CHECKLIST_OF_THE_KEY = "The checklist [default: the key's]."
+CHECKLIST_OF_THE_FILES = "The checklist the files use [default: found by id]."
+
+
+def fail(error: ReadtuiError) -> None:
+    """Print the problem, one line per problem, and exit with status 2."""
+    click.echo(str(error), err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def reader_name(given: str | None) -> str:
+    """The reader: --reader, then $READTUI_READER, then the login name; control characters removed."""
+    name = given or os.environ.get("READTUI_READER") or _login_name()
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name or "reader"
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "reader"
+
+
+# --- options ------------------------------------------------------------------------------------
+
+
+def checklist_option(text: str) -> Decorator:
+    """``--checklist ID|PATH`` (a bundled or user checklist id, or a file), as ``checklist_spec``."""
+    return click.option("--checklist", "checklist_spec", metavar="ID|PATH", help=text)
+
+
+def reader_option(stored_in: str = "the file") -> Decorator:
+    """``--reader NAME``, resolved by `reader_name`; ``stored_in`` says where the name is written."""
+    return click.option(
+        "--reader", metavar="NAME", help=f"Your name, stored in {stored_in} [default: $READTUI_READER or login name]."
+    )
+
+
+def out_option(text: str, *, required: bool = False) -> Decorator:
+    """``--out PATH``: the file a command writes (``text`` says which, and its default)."""
+    return click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=required, help=text)
+
+
+def essay_option(text: str, *, multiple: bool = False) -> Decorator:
+    """``--essay PATH`` (as ``essay_path``, or repeatable as ``essay_paths``): an essay the files assess."""
+    name = "essay_paths" if multiple else "essay_path"
+    return click.option("--essay", name, multiple=multiple, type=click.Path(path_type=Path), help=text)
+
+
+def encoding_option(text: str = "The essay's encoding (e.g. cp1252).") -> Decorator:
+    """``--encoding NAME``: the encoding of the essay (or essays) read."""
+    return click.option("--encoding", metavar="NAME", help=text)
+
+
+def report_options(formats: str) -> Decorator:
+    """``--format`` (``formats`` says what each gives) and ``--out``, for the commands that report."""
+
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = out_option("Write to this file instead of stdout.")(command)
+        return click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["table", "markdown", "csv", "json"]),
+            default="table",
+            show_default=True,
+            help=formats,
+        )(command)
+
+    return add

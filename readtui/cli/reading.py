@@ -1,0 +1,170 @@
+"""``readtui read`` and ``train`` (the app), ``resume`` and ``sessions``."""
+
+from __future__ import annotations
+
+import gc
+import sys
+from pathlib import Path
+
+import click
+
+from readtui.cli.common import (
+    CHECKLIST_OF_THE_KEY,
+    checklist_option,
+    encoding_option,
+    fail,
+    out_option,
+    reader_name,
+    reader_option,
+)
+from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls
+
+
+@click.command()
+@click.argument("essay", required=False, type=click.Path(dir_okay=True, path_type=Path))
+@checklist_option("Checklist id (see `readtui checklists`) or file.")
+@reader_option()
+@out_option("Assessment file [default: <essay>.<reader>.readtui.toml here].")
+@click.option("--title", help="Essay title, overriding the one detected.")
+@click.option("--author", help="Essay author, overriding the one detected.")
+@encoding_option()
+def read(
+    essay: Path | None,
+    checklist_spec: str | None,
+    reader: str | None,
+    out: Path | None,
+    title: str | None,
+    author: str | None,
+    encoding: str | None,
+) -> None:
+    """Read ESSAY (default: the bundled sample) and save your answers as you go."""
+    run_reading(
+        essay, checklist_spec=checklist_spec, reader=reader, out=out, title=title, author=author, encoding=encoding
+    )
+
+
+def run_reading(
+    essay_path: Path | None,
+    *,
+    checklist_spec: str | None = None,
+    reader: str | None = None,
+    out: Path | None = None,
+    title: str | None = None,
+    author: str | None = None,
+    encoding: str | None = None,
+    training: bool = False,
+    key: Path | None = None,
+) -> None:
+    """Open a reading session in the app (with ``training``, against the answer ``key``); resume
+    the output file if it is there."""
+    # Start-up allocates many long-lived objects (imports, styles); collecting them is wasted
+    # time before the first frame. The app freezes them and turns collection back on after it.
+    gc.disable()
+    from readtui.core.config import load_config
+    from readtui.core.launch import prepare_session, prepare_training
+
+    try:
+        config = load_config()
+        if training:
+            prepared = prepare_training(
+                essay_path,
+                key_path=key,
+                checklist_spec=checklist_spec,
+                reader=reader_name(reader),
+                out=out,
+                encoding=encoding,
+            )
+        else:
+            prepared = prepare_session(
+                essay_path,
+                checklist_spec=checklist_spec,
+                reader=reader_name(reader),
+                out=out,
+                title=title,
+                author=author,
+                encoding=encoding,
+            )
+    except ReadtuiError as error:
+        fail(error)
+    from readtui.tui.app import FINISHED, make_app
+
+    app = make_app(prepared, config)
+    try:
+        result = app.run()
+    finally:
+        prepared.close(remember=not app.bad_input)
+    if app.bad_input:
+        fail(ReadtuiErrors(app.bad_input))
+    click.echo(f"Saved {prepared.out_path}" + (" (complete)" if result == FINISHED else ""))
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+@click.command()
+@click.argument("essay", required=False, type=click.Path(dir_okay=True, path_type=Path))
+@click.option(
+    "--key",
+    "key",
+    type=click.Path(path_type=Path),
+    help="The answer key (an assessment, e.g. made with `readtui adjudicate`) [default: the bundled exercise].",
+)
+@checklist_option(CHECKLIST_OF_THE_KEY)
+@reader_option()
+@out_option("Your file [default: <essay>.<reader>.train.readtui.toml here].")
+@encoding_option()
+def train(
+    essay: Path | None,
+    key: Path | None,
+    checklist_spec: str | None,
+    reader: str | None,
+    out: Path | None,
+    encoding: str | None,
+) -> None:
+    """Practise on ESSAY against an answer key: answer a paragraph, then see where the key differs.
+
+    With no ESSAY and no --key, opens the bundled exercise (the sample essay and its model answer).
+    """
+    run_reading(essay, checklist_spec=checklist_spec, reader=reader, out=out, encoding=encoding, training=True, key=key)
+
+
+@click.command()
+def resume() -> None:
+    """Reopen the most recent reading session."""
+    from readtui.core.launch import recent_sessions
+
+    for entry in recent_sessions():
+        out = Path(entry["path"])
+        if out.is_file():
+            checklist = entry.get("checklist")
+            run_reading(
+                Path(entry["essay"]) if entry.get("essay") else None,
+                checklist_spec=checklist if checklist and Path(checklist).is_file() else None,
+                reader=entry.get("reader"),
+                out=out,
+                encoding=entry.get("encoding"),
+                training="key" in entry,
+                key=Path(entry["key"]) if entry.get("key") else None,
+            )
+            return
+    fail(ReadtuiError(None, "no recent sessions to resume; start one with `readtui ESSAY`"))
+
+
+@click.command()
+def sessions() -> None:
+    """List recent assessments: file, essay, reader, progress, last update."""
+    from readtui.core.launch import recent_sessions
+
+    entries = recent_sessions()
+    if not entries:
+        click.echo("No sessions yet. Start one with `readtui ESSAY` (or just `readtui`).")
+        return
+    for entry in entries:
+        progress = f"{entry.get('answered', 0)}/{entry.get('paragraphs', '?')} ¶"
+        status = entry.get("status", "")
+        missing = "" if Path(entry["path"]).is_file() else "  (file missing)"
+        click.echo(
+            f"{visible_controls(str(entry.get('updated', '')))[:16]:16}  {progress:>9}  {status:11}  "
+            f"{visible_controls(str(entry.get('reader', ''))):12}  {visible_controls(str(entry.get('title', '')))}"
+            + ("  (training)" if entry.get("key") else "")
+        )
+        click.echo(f"{'':16}  {visible_controls(str(entry['path']))}{missing}")
