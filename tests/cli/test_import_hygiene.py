@@ -1,11 +1,13 @@
 """The core and the non-interactive commands never import Textual, and the reading app never imports
-numpy (they must stay fast, and usable without a UI). Each check runs in a fresh interpreter; the
+numpy, pydantic or the screens it does not draw (they must stay fast, and usable without a UI). Each check runs in a fresh interpreter; the
 ones for the essay module, the score report and the app's first frame came from the unit and app
 test modules, which start no process."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import subprocess
 import sys
 import textwrap
@@ -13,25 +15,19 @@ from pathlib import Path
 
 from tests.conftest import REPO_ROOT, run_process
 
-CORE_MODULES = [
-    "readtui",
-    "readtui.core.errors",
-    "readtui.core.paths",
-    "readtui.core.files",
-    "readtui.core.essay",
-    "readtui.core.checklist",
-    "readtui.core.assessment",
-    "readtui.core.storage",
-    "readtui.core.session",
-    "readtui.core.resume",
-    "readtui.core.launch",
-    "readtui.core.validation",
-    "readtui.core.compare",
-    "readtui.reports.compare",
-    "readtui.core.corpus",
-    "readtui.reports.text",
-    "readtui.cli",
-]
+
+def modules_under(*packages: str) -> list[str]:
+    """Every module of ``packages`` (and the packages themselves), found in the tree, not listed by hand."""
+    found = []
+    for name in packages:
+        package = importlib.import_module(name)
+        found.append(name)
+        found += [info.name for info in pkgutil.walk_packages(package.__path__, f"{name}.")]
+    return found
+
+
+CORE_MODULES = ["readtui", *modules_under("readtui.core", "readtui.reports", "readtui.cli")]
+"""The core, the reports and the command line (whose non-interactive commands use only the core)."""
 
 SCRIPT = textwrap.dedent(
     """
@@ -143,3 +139,66 @@ def test_the_first_frame_needs_no_pydantic(tmp_path: Path, critical_checklist_pa
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines() == ["[]", "[]", "True"]
+
+
+FIRST_FRAME = textwrap.dedent(
+    """
+    import asyncio, json, sys
+    from pathlib import Path
+
+    import readtui.cli  # what the `readtui` command imports first
+    from readtui.core.config import load_config
+    from readtui.core.launch import prepare_session
+    from readtui.tui.app import make_app
+
+    prepared = prepare_session(None, checklist_spec=None, reader="x", out=Path("a.toml"))
+    app = make_app(prepared, load_config())
+
+    async def first_frame():
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            shown = app.screen.query_one("#title").render_line(0).text
+            modules = sorted(sys.modules)
+            await pilot.press("q")
+        return shown, modules
+
+    shown, modules = asyncio.run(first_frame())
+    prepared.close()
+    print(json.dumps({"shown": shown, "modules": modules}))
+    """
+)
+NOT_FOR_THE_FIRST_FRAME = {
+    "numpy",
+    "krippendorff",
+    "pydantic",
+    "pydantic_core",
+    "readtui.core.adjudication",
+    "readtui.core.compare",
+    "readtui.core.corpus",
+    "readtui.core.scoring",
+    "readtui.core.training",
+    "readtui.core.validation",
+    "readtui.reports",
+    "readtui.tui.adjudicate_app",
+    "readtui.tui.compare_app",
+    "readtui.tui.screens.adjudication",
+    "readtui.tui.screens.comparison",
+    "readtui.tui.screens.dialogs",
+    "readtui.tui.screens.overall",
+    "readtui.tui.screens.training",
+}
+
+
+def test_the_first_frame_of_readtui_imports_only_what_it_draws(tmp_path: Path) -> None:
+    """`readtui` on the sample essay, up to its first frame (and the save after it): no numpy,
+    krippendorff or pydantic (the bundled checklist is trusted), no statistics, reports, dialogs or
+    other screens. A contract in pyproject.toml checks the static imports; this checks the lazy ones."""
+    report = run_python(FIRST_FRAME, tmp_path)
+    assert "Rapprochement between Iran and ISIS" in report["shown"], "the reading screen was drawn"
+    imported = {
+        name
+        for name in report["modules"]
+        for prefix in NOT_FOR_THE_FIRST_FRAME
+        if name == prefix or name.startswith(prefix + ".")
+    }
+    assert sorted(imported) == []
