@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -80,7 +81,11 @@ def adjudicate(
                 config = load_config()
             except ReadtuiError as error:
                 fail(error)
-            AdjudicateApp(adjudication, out, config).run()
+            app = AdjudicateApp(adjudication, out, config)
+            app.run()
+            if app.save_error is not None:
+                click.echo(f"Not saved: {app.save_error}; {out} keeps its last saved state.", err=True)
+                sys.exit(1)
     finally:
         lock.release()
     still_open = len(adjudication.open_disputes)

@@ -68,13 +68,15 @@ def fit(text: str, width: int) -> str:
 
 
 def wrap(text: str, indent: int = 4) -> list[str]:
-    """``text`` as lines of at most WIDTH columns, indented (control characters made visible)."""
+    """``text`` as lines of at most WIDTH columns, indented (control characters made visible); a word
+    longer than that (a long path) gets a line of its own, whole."""
     return textwrap.wrap(
         visible_controls(text),
         WIDTH,
         initial_indent=" " * indent,
         subsequent_indent=" " * (indent + 2),
-        break_on_hyphens=False,  # file names and item ids stay whole
+        break_on_hyphens=False,  # file names and item ids stay whole,
+        break_long_words=False,  # even when longer than a line (a path under a deep directory)
     )
 
 

@@ -268,3 +268,18 @@ def test_a_key_that_does_not_fit_the_checklist(tmp_path: Path) -> None:
     assert [str(p) for p in error.value.problems] == [
         f"{key}: paragraph[1].answers.strength: 9 is outside the scale 1–5"
     ]
+
+
+def test_a_long_key_path_stays_whole_and_the_table_keeps_its_header(tmp_path: Path) -> None:
+    """The temp directory, the user's home or a class folder can make the key's path longer than a
+    line: it gets a line of its own, unbroken, and the tables below are laid out as with a short one."""
+    deep = tmp_path / ("a-long-directory-name-" * 6)
+    deep.mkdir()
+    (tmp_path / "short").mkdir()
+    short_key, short_learners = write_class(tmp_path / "short")
+    long_key, long_learners = write_class(deep)
+    short = render_scores(load_scores(short_key, [str(p) for p in short_learners]), "table")
+    long = render_scores(load_scores(long_key, [str(p) for p in long_learners]), "table")
+    assert f"    {long_key}" in long.splitlines(), "the path is whole, on a line of its own"
+    title = "First-try credit per section, best total first"
+    assert long[long.index(title) :] == short[short.index(title) :]
