@@ -665,3 +665,22 @@ async def test_a_long_essay_is_hashed_after_the_first_frame_and_saved_with_its_s
         await pilot.pause(0.5)
         assert read_toml(out)["essay"]["sha256"] == load_essay(essay).sha256
         await quit_app(app, pilot)
+
+
+async def test_enter_on_a_missing_paragraph_goes_there_at_its_first_missing_item(tmp_path: Path) -> None:
+    """The overall screen asks for the paragraph (a message); the app pops back to the reading
+    screen, which shows it with the cursor on the first required item still unanswered."""
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "n", "n", "o")  # ¶ 1 answers its first item; then to the overall screen
+        assert isinstance(app.screen, OverallScreen)
+        await pilot.press("tab", "tab")  # past the summary, to the list of what is missing
+        assert app.focused is app.screen.query_one("#missing")
+        await pilot.press("down", "enter")  # its first row: ¶ 1
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingScreen)
+        assert app.session.position == 1
+        view = app.screen.query_one(ChecklistView)
+        first_missing = next(n for n, item in enumerate(view.items) if item.required and n > 0)
+        assert view.cursor == first_missing
+        await quit_app(app, pilot)
