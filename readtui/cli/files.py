@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -73,6 +72,8 @@ def schema(kind: str) -> None:
         from readtui.core.checklist import Checklist as model
     else:
         from readtui.core.assessment import Assessment as model
+    import json
+
     from readtui.core.schema import json_schema
 
     document = json_schema(model)

@@ -10,7 +10,6 @@ import hashlib
 import marshal
 import os
 import re
-import secrets
 import tomllib
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -132,7 +131,7 @@ def _create_temp(directory: Path, name: str) -> tuple[int, str]:
     """A new ``.<name>.<random>.tmp`` beside the target, created 0666 less the umask like any other
     file (``tempfile.mkstemp`` would make it 0600, and a new assessment would be private to its owner)."""
     for _ in range(100):
-        candidate = str(directory / f".{name}.{secrets.token_hex(4)}.tmp")
+        candidate = str(directory / f".{name}.{os.urandom(4).hex()}.tmp")
         try:
             return os.open(
                 candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666
