@@ -61,6 +61,7 @@ def adjudicate(
         lock.acquire()
     except ReadtuiError as error:
         fail(error)
+    ended_by_signal = 0
     try:
         for warning in adjudication.warnings:
             click.echo(f"warning: {visible_controls(warning)}", err=True)
@@ -83,6 +84,7 @@ def adjudicate(
                 fail(error)
             app = AdjudicateApp(adjudication, out, config)
             app.run()
+            ended_by_signal = app.return_code or 0
             if app.save_error is not None:
                 click.echo(f"Not saved: {app.save_error}; {out} keeps its last saved state.", err=True)
                 sys.exit(1)
@@ -94,3 +96,5 @@ def adjudicate(
         f"Saved {out}: {adjudication.agreed} agreed, {decided} decided, {still_open} still open"
         + ("" if still_open else " (complete: ready for readtui train --key)")
     )
+    if ended_by_signal:
+        sys.exit(ended_by_signal)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from pathlib import Path
 
 import click
@@ -84,7 +85,10 @@ def compare(
         config = load_config()
     except ReadtuiError as error:
         fail(error)
-    CompareApp(comparison, config).run()
+    app = CompareApp(comparison, config)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)  # ended by a signal
 
 
 def _load(files: tuple[str, ...], checklist_spec: str | None, essay_paths: tuple[Path, ...], encoding: str | None):
