@@ -32,7 +32,9 @@ What it does:
    all launches interleaved evenly over the run (run.py's schedule()); within each series pair
    the base launch comes first, so base and head alternate.
 4. Prints base and head medians, head ÷ base with a 95 % bootstrap interval (launches resampled
-   with replacement on each side, a launch's presses kept together), and each ÷ its floor.
+   with replacement on each side, a launch's presses kept together), the paired ratio (the median
+   over the pairs of a base launch and the head launch right after it, free of the drift between
+   slots, and how many pairs had head slower), and each ÷ its floor.
    --json OUT keeps every sample, launch by launch.
 
 Standard library only; needs tmux, git, tar and the harness ttfp.py with the floors (see run.py).
@@ -145,6 +147,11 @@ def build_rows(groups: dict[str, list[list[float]]]) -> list[dict]:
             continue
         b, h, f = bench.median(pooled(base)), bench.median(pooled(head)), bench.median(pooled(groups[floor]))
         low, high = ratio_interval(base, head, rng)
+        # The k-th base launch and the k-th head launch ran one right after the other: their ratio is
+        # free of the drift between slots of the schedule (which can exceed the difference measured).
+        paired = [
+            bench.median(h_launch) / bench.median(b_launch) for b_launch, h_launch in zip(base, head, strict=True)
+        ]
         rows.append(
             {
                 "measure": label,
@@ -155,6 +162,9 @@ def build_rows(groups: dict[str, list[list[float]]]) -> list[dict]:
                 "head_ms": h,
                 "head_over_base": h / b,
                 "interval_95": [low, high],
+                "paired_ratios": paired,
+                "paired_median": bench.median(paired),
+                "pairs_head_slower": sum(r > 1 for r in paired),
                 "floor": floor,
                 "floor_ms": f,
                 "base_over_floor": b / f,
@@ -168,6 +178,7 @@ def format_table(rows: list[dict], groups: dict[str, list[list[float]]]) -> str:
     width = max(len(r["measure"]) for r in rows + [{"measure": label} for label, _, _ in FLOORS]) + 1
     head = (
         f"| {'series':<{width}}| {'n':>7} | {'base':>9} | {'head':>9} | {'head ÷ base':>11} | {'95% interval':>13} "
+        f"| {'paired':>11} "
         f"| {'base ÷ floor':>12} | {'head ÷ floor':>12} |"
     )
     lines = [head, "|" + "|".join("-" * len(c) for c in head.split("|")[1:-1]) + "|"]
@@ -175,16 +186,17 @@ def format_table(rows: list[dict], groups: dict[str, list[list[float]]]) -> str:
         low, high = r["interval_95"]
         interval = f"{low:.2f}–{high:.2f}" if not math.isnan(low) else ""
         n = f"{r['samples'][0]}/{r['samples'][1]}"
+        paired = f"{r['paired_median']:.3f}× {r['pairs_head_slower']}/{len(r['paired_ratios'])}"
         lines.append(
             f"| {r['measure']:<{width}}| {n:>7} | {r['base_ms']:>6.1f} ms | {r['head_ms']:>6.1f} ms "
-            f"| {r['head_over_base']:>10.3f}× | {interval:>13} "
+            f"| {r['head_over_base']:>10.3f}× | {interval:>13} | {paired:>11} "
             f"| {r['base_over_floor']:>11.2f}× | {r['head_over_floor']:>11.2f}× |"
         )
     for label, name, _samples in FLOORS:
         xs = pooled(groups.get(name, []))
         if xs:
             floor = f"{bench.median(xs):.1f} ms"  # one series, the reference of both sides
-            blank = f" {'':>11} | {'':>13} | {'':>12} | {'':>12} |"
+            blank = f" {'':>11} | {'':>13} | {'':>11} | {'':>12} | {'':>12} |"
             lines.append(f"| {label:<{width}}| {len(xs):>7} | {floor:>9} | {floor:>9} |{blank}")
     return "\n".join(lines)
 
@@ -429,7 +441,11 @@ def main() -> int:
         print()
         print(format_table(rows, groups))
         print()
-        print("head ÷ base (medians; the interval: 95 % bootstrap over launches):")
+        print(
+            "head ÷ base: of the medians, with a 95 % bootstrap interval over launches. paired: the median over\n"
+            "the pairs (a base launch, the head launch right after it) of head ÷ base, and in how many pairs head\n"
+            "was slower. The verdicts go by the interval:"
+        )
         print("\n".join(verdicts(rows)))
         lingering = [f"{s.name}: {s.lingered} of {s.launched}" for s in series.values() if s.lingered]
         if lingering:
