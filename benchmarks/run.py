@@ -141,18 +141,19 @@ def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, check=True, **kwargs)
 
 
-def install(venv: Path, log) -> Path:
-    """A venv with readtui installed (non-editable, from this working tree); returns its python."""
+def install(venv: Path, log, source: Path = REPO) -> Path:
+    """A venv with readtui installed (non-editable, from ``source``: by default this working tree);
+    returns its python."""
     python = venv / "bin" / "python"
     if not python.exists():
         log(f"creating venv {venv}")
         run([sys.executable, "-m", "venv", str(venv)])
-    log(f"pip install {REPO} (non-editable) into {venv}")
+    log(f"pip install {source} (non-editable) into {venv}")
     t0 = time.perf_counter()
     # --force-reinstall --no-deps for readtui only when reusing a venv: its dependencies stay.
     reuse = (venv / "bin" / "readtui").exists()
     cmd = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    cmd += ["--force-reinstall", "--no-deps", str(REPO)] if reuse else [str(REPO)]
+    cmd += ["--force-reinstall", "--no-deps", str(source)] if reuse else [str(source)]
     run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     log(f"  installed in {time.perf_counter() - t0:.1f} s")
     return python
@@ -171,6 +172,16 @@ def helper(python: Path, code: str, *args: str, env: dict | None = None) -> str:
     ).stdout
 
 
+CORE = (
+    "import importlib, importlib.util\n"
+    "def core(name):\n"
+    "    # readtui.core.NAME; readtui.NAME before the core/tui/cli layout (benchmarks/ab.py runs both)\n"
+    "    package = 'readtui.core' if importlib.util.find_spec('readtui.core') else 'readtui'\n"
+    "    return importlib.import_module(package + '.' + name)\n"
+)
+"""Helper code prefix: ``core('launch')`` is the core module of either package layout."""
+
+
 def package_info(python: Path) -> dict:
     code = (
         "import json, sys, pathlib, textual, readtui;"
@@ -184,18 +195,18 @@ def package_info(python: Path) -> dict:
 
 def essay_paragraphs(python: Path, essay: Path) -> int:
     """How many paragraphs readtui itself finds in ``essay`` (a check on the generator)."""
-    code = "import sys; from readtui.core.essay import load_essay; print(len(load_essay(sys.argv[1]).paragraphs))"
+    code = CORE + "import sys; print(len(core('essay').load_essay(sys.argv[1]).paragraphs))"
     return int(helper(python, code, str(essay)).strip())
 
 
 def write_resume_template(python: Path, essay: Path, out: Path, position: int, env: dict, *, answered: int = 0) -> None:
     """An assessment of ``essay`` by READER whose position is ``position``, with the first six
     items answered in the first ``answered`` paragraphs, via readtui's own API."""
-    code = textwrap.dedent(
+    code = CORE + textwrap.dedent(
         """
         import sys
         from pathlib import Path
-        from readtui.core.launch import prepare_session
+        prepare_session = core("launch").prepare_session
         essay, out, reader = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
         position, answered = int(sys.argv[4]), int(sys.argv[5])
         prepared = prepare_session(essay, checklist_spec=None, reader=reader, out=out)
