@@ -1,4 +1,4 @@
-"""``readtui adjudicate``: settle several readers' assessments into an answer key (no Textual).
+"""``readtui adjudicate``: settle several readers' assessments into an answer key.
 
 An item is agreed when at least two readers answered it and everyone who answered gave the same
 answer (unsure and unanswered do not count); agreed answers go into the key as they are. Every

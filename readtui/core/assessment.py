@@ -1,4 +1,4 @@
-"""The assessment file model (``readtui-assessment/1``) and its checks (no Textual)."""
+"""The assessment file model (``readtui-assessment/1``) and its checks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Checklists: the model, its validation and where checklists are found (no Textual, no pydantic until a file is validated)."""
+"""Checklists: the model, its validation and where checklists are found (no pydantic until a file is validated)."""
 
 from __future__ import annotations
 

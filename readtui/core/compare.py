@@ -1,4 +1,4 @@
-"""``readtui compare``: how far readers of the same essays agree (no Textual).
+"""``readtui compare``: how far readers of the same essays agree.
 
 The reliability data of each checklist item, Krippendorff's alpha (from the ``krippendorff``
 package), a vectorised bootstrap, Cohen's kappa, agreement per pair of readers, span agreement of

@@ -1,4 +1,4 @@
-"""The user's config file: key remapping and theme (no Textual, no pydantic until it is validated)."""
+"""The user's config file: key remapping and theme (no pydantic until it is validated)."""
 
 from __future__ import annotations
 

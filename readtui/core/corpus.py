@@ -1,4 +1,4 @@
-"""Sets of assessment files read from disk and checked together (no Textual).
+"""Sets of assessment files read from disk and checked together.
 
 ``readtui compare``, ``adjudicate`` and ``score`` read their input here: files, directories and glob
 patterns are expanded and every file is parsed and validated (in worker processes when there is much

@@ -1,5 +1,5 @@
-"""Reading a file someone named, safely: only regular files, and never a hang (no Textual, and
-light: the essay module imports it before anything else is loaded)."""
+"""Reading a file someone named, safely: only regular files, and never a hang (light: the essay
+module imports it before anything else is loaded)."""
 
 from __future__ import annotations
 

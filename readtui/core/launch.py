@@ -1,4 +1,4 @@
-"""Everything that happens before the app starts, and the sessions index (no Textual)."""
+"""Everything that happens before the app starts, and the sessions index."""
 
 from __future__ import annotations
 

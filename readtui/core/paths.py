@@ -1,4 +1,4 @@
-"""Where readtui keeps its own files (no Textual)."""
+"""Where readtui keeps its own files."""
 
 from __future__ import annotations
 

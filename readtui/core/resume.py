@@ -1,4 +1,4 @@
-"""Resuming an assessment file: whose it is, and realigning it with an edited essay (no Textual).
+"""Resuming an assessment file: whose it is, and realigning it with an edited essay.
 
 A file is resumed only by its reader. When the essay changed since the file was saved, records
 follow their paragraphs (found again by sha256) and highlights their quotes; what cannot be found

@@ -1,4 +1,4 @@
-"""Scoring a learner's answers against an answer key (no Textual).
+"""Scoring a learner's answers against an answer key.
 
 The rules, per item kind (docs/formats.md, "Answer keys and training"):
 

@@ -1,4 +1,4 @@
-"""A reading session: the assessment being edited, and every change a reader can make (no Textual).
+"""A reading session: the assessment being edited, and every change a reader can make.
 
 The app is a thin layer over this class; tests drive it directly too.
 """

@@ -1,4 +1,4 @@
-"""The one module that reads and writes TOML: atomic saves, locks, the sessions index (no Textual)."""
+"""The one module that reads and writes TOML: atomic saves, locks, the sessions index."""
 
 from __future__ import annotations
 

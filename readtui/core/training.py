@@ -1,4 +1,4 @@
-"""Training against an answer key: feedback per paragraph, first tries and revisions (no Textual).
+"""Training against an answer key: feedback per paragraph, first tries and revisions.
 
 A `Trainer` sits beside the learner's `ReadingSession`. Checking a paragraph keeps the answers
 given so far as the first try, scores them, and marks the feedback as shown; later changes to

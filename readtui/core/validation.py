@@ -1,4 +1,4 @@
-"""``readtui validate``: check checklist and assessment files (no Textual)."""
+"""``readtui validate``: check checklist and assessment files."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The outputs of ``readtui compare``: a terminal table, a markdown handout, CSV and JSON (no Textual).
+"""The outputs of ``readtui compare``: a terminal table, a markdown handout, CSV and JSON.
 
 Every output is made from the same `Comparison`, so their figures agree. Names, titles, notes
 and quotes come from other people's files: the table makes control characters visible, the

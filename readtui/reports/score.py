@@ -1,4 +1,4 @@
-"""The outputs of ``readtui score``: a terminal table, a markdown handout, CSV and JSON (no Textual).
+"""The outputs of ``readtui score``: a terminal table, a markdown handout, CSV and JSON.
 
 Every output is made from the same `Scores` (`readtui.core.scoring.load_scores`), so their figures
 agree; undefined figures (nothing scored) are — in the table and markdown, empty in CSV and null in

@@ -1,4 +1,4 @@
-"""Text helpers of the reports: figures, answers and other people's text as lines (no Textual).
+"""Text helpers of the reports: figures, answers and other people's text as lines.
 
 Names, titles, notes and quotes come from other people's files: `fit` and `wrap` make control
 characters visible, `md` escapes what would change markdown's structure.
