@@ -24,7 +24,6 @@ from typing import Any
 
 from readtui.core.assessment import ESSAY, Answers, Assessment, Highlight, KeyInfo
 from readtui.core.checklist import Checklist, MultiItem, ScaleItem, Section
-from readtui.core.corpus import load_learners
 
 MATCH = "match"
 NEAR = "near"
@@ -332,6 +331,8 @@ class Scores:
 def load_scores(key_path: Path, specs: list[str], checklist_spec: str | None = None) -> Scores:
     """Load and check the key and the learners' files (files, directories or globs, see
     `load_learners`) and score every learner's first tries; raise ReadtuiErrors naming every problem."""
+    from readtui.core.corpus import load_learners  # only `readtui score` loads files; `train` starts without it
+
     files = load_learners(key_path, specs, checklist_spec)
     names = Counter(learner.reader.name for _, learner in files.learners)
     learners = [
