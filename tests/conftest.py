@@ -430,3 +430,10 @@ title = "S"
   min = 1
   max = 5
 """
+
+
+def lines_wider_than(width: int, text: str, paths: list[Path]) -> list[str]:
+    """The lines of a report wider than ``width``, except a path alone on its line (reports keep a
+    path longer than a line whole, so a long temp directory must not fail a width check)."""
+    whole = {str(path) for path in paths} | {f"{path}:" for path in paths}
+    return [line for line in text.splitlines() if len(line) > width and line.strip() not in whole]

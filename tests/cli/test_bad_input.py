@@ -481,7 +481,7 @@ def test_format_versions_never_crash_and_newer_ones_say_so(tmp_path: Path, versi
         result = cli("validate", path)
         assert_refused(result, path, "format: ")
         assert ("made by a newer readtui" in result.stderr) is says_newer, result.stderr
-        assert len(result.stderr) < 300, "a long version is cut"
+        assert len(result.stderr.replace(str(path), "")) < 300, "a long version is cut (the path is not counted)"
 
 
 def test_validate_summary_shows_escapes_from_a_file_as_pictures(files: SimpleNamespace) -> None:

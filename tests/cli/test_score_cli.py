@@ -15,6 +15,7 @@ from readtui.cli import main
 from readtui.core.scoring import MATCH, MISS, NEAR, UNANSWERED
 from readtui.core.storage import file_sha256
 from readtui.reports.text import md
+from tests.conftest import lines_wider_than
 from tests.score_class import save, scoring_checklist, squeezed, table_rows, write_class, write_key
 
 
@@ -64,8 +65,7 @@ def test_score_ranks_a_class_in_every_format(tmp_path: Path) -> None:
         ["verdict", "1", "of", "3", "67%"],
         ["rating", "1", "of", "3", "67%"],
     ]
-    paths = [str(key), *(f"{learner}:" for learner in learners)]  # long paths stay whole, on a line of their own
-    assert [line for line in text.splitlines() if len(line) > 80 and line.strip() not in paths] == []
+    assert lines_wider_than(80, text, [key, *learners]) == []
 
     rows = list(csv.DictReader(io.StringIO(score(key, *learners, "--format", "csv").stdout)))
     assert list(rows[0]) == [

@@ -30,7 +30,7 @@ from readtui.core.scoring import (
 from readtui.core.scoring import span_tally as tally_spans
 from readtui.core.storage import load_assessment, load_checklist
 from readtui.reports.score import csv_columns, render_scores
-from tests.conftest import write_checklist
+from tests.conftest import lines_wider_than, write_checklist
 from tests.score_class import (
     PERFECT,
     paragraph,
@@ -247,7 +247,7 @@ def test_many_sections_fit_80_columns(tmp_path: Path) -> None:
     key = save(tmp_path / "key.toml", "Teacher", [paragraph(1, answers)], {}, checklist_id="wide")
     learner = save(tmp_path / "one.toml", "Lee", [paragraph(1, {**answers, "q12": "n"})], {}, checklist_id="wide")
     text = render_scores(load_scores(key, [str(learner)]), "table")
-    assert max(len(line) for line in text.splitlines()) <= 80
+    assert lines_wider_than(80, text, [key, learner]) == []
     assert text.count("First-try credit per section") == 2  # the sections in two blocks
     assert "Section number 12" in text  # legend of the cut titles
     assert [line.split()[-2:] for line in text.splitlines() if line.startswith(" 1  Lee")] == [["92%", "11/12"]] * 2
