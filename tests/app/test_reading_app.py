@@ -653,6 +653,25 @@ async def test_highlight_colours_are_readable_in_every_bundled_theme(tmp_path: P
         await quit_app(app, pilot)
 
 
+async def test_selection_caret_and_current_cell_are_reversed_in_every_bundled_theme(tmp_path: Path) -> None:
+    """Reverse video shows in any theme and colour depth; Textual's visual style drops it, so the
+    line widgets must keep it (the real-terminal check: tests/terminal/test_visible_styles.py)."""
+    from readtui.tui.widgets.lines import component_style
+    from readtui.tui.widgets.progress import ProgressStrip
+
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test() as pilot:
+        view, strip = app.screen.query_one(ParagraphView), app.screen.query_one(ProgressStrip)
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause()
+            assert component_style(view, "paragraph--selection").reverse, theme
+            caret = component_style(view, "paragraph--caret")
+            assert caret.reverse and caret.underline, theme  # told apart from the selection it ends
+            assert component_style(strip, "progress--current").reverse, theme
+        await quit_app(app, pilot)
+
+
 async def test_a_long_essay_is_hashed_after_the_first_frame_and_saved_with_its_sha256(tmp_path: Path) -> None:
     from readtui.core.essay import load_essay
 

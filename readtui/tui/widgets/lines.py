@@ -18,10 +18,14 @@ def component_style(widget: Widget, component: str) -> Style:
 
     The full style is used, so that translucent colours (such as `$text-muted`) are blended
     against the real background; a component that sets no background of its own leaves the
-    background of what it is laid over (a cursor line, say) showing through.
+    background of what it is laid over (a cursor line, say) showing through. `text-style:
+    reverse` is kept, so a selection or a current cell shows in any theme and colour depth.
     """
     style = widget.get_visual_style(component)
-    if widget.get_component_styles(component).has_rule("background"):
+    styles = widget.get_component_styles(component)
+    if styles.text_style.reverse:
+        style = replace(style, reverse=True)  # get_visual_style drops it (Textual 8.2.8)
+    if styles.has_rule("background"):
         return style
     return replace(style, background=None)
 

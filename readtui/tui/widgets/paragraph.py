@@ -111,7 +111,7 @@ class ParagraphView(LineView, can_focus=True):
         & > .paragraph--mark-4 { background: $secondary 45%; color: auto 90%; }
         & > .paragraph--overlap { text-style: bold underline; }
         & > .paragraph--selection { text-style: reverse; }
-        & > .paragraph--caret { text-style: reverse bold; }
+        & > .paragraph--caret { text-style: reverse bold underline; }
     }
     """
 

@@ -1,0 +1,149 @@
+"""What the eye must see, read back from a real terminal (tmux `capture-pane -e`), in 256 colours
+and in truecolor: the selection, the caret and the current cell of the progress strip are drawn in
+reverse video, over plain text and over a highlight alike."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+
+from readtui.core.essay import sample_essay_path
+from tests.conftest import phrase, write_assessment
+from tests.terminal.conftest import READTUI, needs_command
+
+pytestmark = [
+    needs_command,
+    pytest.mark.terminal,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+HIGHLIGHTED = "rub salt"
+"""Words of ¶ 4 ("Israeli media rub salt into …") that the file marks as loaded."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    char: str
+    reverse: bool = False
+    bold: bool = False
+    underline: bool = False
+    background: str = ""
+
+
+def cells(line: str) -> list[Cell]:
+    """A captured line as cells with the SGR attributes in force (enough of SGR for these checks)."""
+    found, state = [], Cell("")
+    position = 0
+    for match in SGR.finditer(line + "\x1b[m"):
+        found += [replace(state, char=char) for char in line[position : match.start()]]
+        position = match.end()
+        params = [p for p in re.split("[;:]", match.group(1))] or ["0"]
+        i = 0
+        while i < len(params):
+            code = int(params[i] or 0)
+            if code == 0:
+                state = Cell("")
+            elif code in (1, 22):
+                state = replace(state, bold=code == 1)
+            elif code in (4, 24):
+                state = replace(state, underline=code == 4)
+            elif code in (7, 27):
+                state = replace(state, reverse=code == 7)
+            elif code == 49:
+                state = replace(state, background="")
+            elif code in (38, 48):
+                size = 3 if params[i + 1] == "5" else 5
+                if code == 48:
+                    state = replace(state, background=";".join(params[i + 1 : i + size]))
+                i += size - 1
+            i += 1
+    return found
+
+
+def text_of(row: list[Cell]) -> str:
+    return "".join(cell.char for cell in row)
+
+
+class Terminal:
+    """readtui in a private tmux server, driven by keys and read back with its SGR attributes."""
+
+    def __init__(self, tmp_path: Path, env: dict[str, str], *args: str) -> None:
+        self.socket = f"readtui-test-{os.getpid()}-{time.monotonic_ns()}"
+        environment = " ".join(f"{key}={value}" for key, value in env.items())
+        command = f"cd {tmp_path} && exec env {environment} {READTUI} {' '.join(args)}"
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command)
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True).stdout
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "t", key)
+            time.sleep(0.15)
+
+    def screen(self) -> list[list[Cell]]:
+        return [cells(line) for line in self.tmux("capture-pane", "-e", "-p", "-t", "t").splitlines()]
+
+    def wait_for(self, text: str, seconds: float = 20) -> list[list[Cell]]:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if any(text in text_of(row) for row in screen):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared:\n" + "\n".join(text_of(row) for row in self.screen()))
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+COLOURS = {
+    "256-colour": {"TERM": "xterm-256color", "COLORTERM": ""},
+    "truecolor": {"TERM": "xterm-256color", "COLORTERM": "truecolor"},
+}
+
+
+@pytest.mark.parametrize("colours", list(COLOURS))
+def test_selection_caret_and_current_cell_are_visible(tmp_path: Path, critical_checklist, colours: str) -> None:
+    essay = sample_essay_path()
+    out = write_assessment(
+        tmp_path / "a.toml", essay, critical_checklist, "eye", {4: {}}, highlight={4: [phrase(essay, 4, HIGHLIGHTED)]}
+    )
+    env = {
+        **COLOURS[colours],
+        "READTUI_DATA_DIR": str(tmp_path / "data"),
+        "READTUI_CONFIG": str(tmp_path / "config.toml"),
+        "READTUI_READER": "eye",
+    }
+    terminal = Terminal(tmp_path, env, "--out", str(out))
+    try:
+        terminal.wait_for("¶ 1 / 6")
+        terminal.keys("g", "4", "Enter")
+        terminal.wait_for("¶ 4 / 6")
+        terminal.keys("v", "w", "w", "w")  # select "Israeli media rub": over the start of the highlight
+        time.sleep(0.5)
+        screen = terminal.screen()
+    finally:
+        terminal.close()
+    row = next(row for row in screen if "Israeli media" in text_of(row))
+    start = text_of(row).index("Israeli media")
+    selected = row[start : start + len("Israeli media ru")]
+    assert all(cell.reverse for cell in selected), [c for c in selected if not c.reverse]
+    caret = row[start + len("Israeli media ru")]
+    assert caret.char == "b" and caret.reverse and caret.underline, caret
+    after = row[start + len("Israeli media rub") :][: len(" salt into the Middle East")]
+    assert not any(cell.reverse for cell in after), "only the selection is reversed"
+    highlighted_only = after[1 : len(" salt")]  # the rest of the highlight, outside the selection
+    assert all(cell.background for cell in highlighted_only), "the highlight keeps its colour beside the selection"
+
+    strip = next(row for row in screen if "/6 done" in text_of(row))
+    marks = [cell for cell in strip if cell.char in "·▪■⚑"]
+    assert [cell.reverse for cell in marks[:6]] == [False, False, False, True, False, False], "¶ 4 is current"
