@@ -18,6 +18,7 @@ A learner's first tries make a `Scorecard`; ``readtui score`` ranks a class of l
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,14 +240,19 @@ def section_of(checklist: Checklist) -> dict[str, str]:
     return {item.id: section.id for section in checklist.section for item in section.item}
 
 
-def scorecard(key: Assessment, learner: Assessment, checklist: Checklist) -> Scorecard:
-    """Score every paragraph and the essay as a whole, at the first try."""
+def scorecard(
+    key: Assessment, learner: Assessment, checklist: Checklist, *, only: Collection[int | None] | None = None
+) -> Scorecard:
+    """Score every paragraph and the essay as a whole at the first try (with ``only``: just those
+    targets, paragraph indexes or ESSAY)."""
     card = Scorecard(learner.reader.name)
     sections = section_of(checklist)
     key_records = {r.index: r for r in key.paragraph if not r.stale}
     learner_records = {r.index: r for r in learner.paragraph if not r.stale}
     # Only paragraphs with a record can score: the count in the key is not trusted to be small.
     present = sorted(i for i in key_records.keys() | learner_records.keys() if 1 <= i <= key.essay.paragraphs)
+    if only is not None:
+        present = [index for index in present if index in only]
     for index in present:
         key_record = key_records.get(index)
         for result in compare_answers(checklist, key_record, first_try_answers(learner, index), "paragraph", key.key):
@@ -255,8 +261,9 @@ def scorecard(key: Assessment, learner: Assessment, checklist: Checklist) -> Sco
         key_spans = key_record.highlight if key_record else []
         for label, tally in span_tally(key_spans, mine.highlight if mine else []).items():
             card.spans.setdefault(label, SpanTally()).add(tally)
-    for result in compare_answers(checklist, key.overall, first_try_answers(learner, ESSAY), "essay", key.key):
-        card.add(sections[result.item.id], result)
+    if only is None or ESSAY in only:
+        for result in compare_answers(checklist, key.overall, first_try_answers(learner, ESSAY), "essay", key.key):
+            card.add(sections[result.item.id], result)
     return card
 
 

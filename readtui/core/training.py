@@ -114,6 +114,12 @@ class Trainer:
         if changed - set(record.revised):
             record.revised = sorted(set(record.revised) | changed)
 
-    def scorecard(self) -> Scorecard:
-        """The learner's first-try score so far (unchecked paragraphs count their current answers)."""
-        return scorecard(self.key, self.session.assessment, self.session.checklist)
+    def checked_targets(self) -> list[Target]:
+        """The paragraphs (and the essay, ESSAY) whose feedback has been shown, in order."""
+        return [record.target for record in self.training.paragraph if record.feedback]
+
+    def scorecard(self, *, so_far: bool = False) -> Scorecard:
+        """The learner's first-try score: of everything (unchecked paragraphs count their current
+        answers), or ``so_far``, of the paragraphs checked against the key."""
+        only = set(self.checked_targets()) if so_far else None
+        return scorecard(self.key, self.session.assessment, self.session.checklist, only=only)

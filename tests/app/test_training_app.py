@@ -77,10 +77,15 @@ async def test_score_screen_counts_first_tries(tmp_path: Path, small_essay_file:
         await pilot.press("3", "c", "a", "2")  # right first, then revised to a wrong answer
         await pilot.press("n", "n", "n")  # to ¶2, its feedback (nothing answered), to ¶3
         await pilot.press("j", "j", "j", "j", "j", "j", "3")  # ¶3 loaded-words 3: within ± 1 of 4
-        await pilot.press("s")
+        await pilot.press("s")  # mid-exercise: only the paragraphs checked so far count
         assert isinstance(app.screen, ScoreScreen)
         text = str(app.screen.query_one("#score").render())
-        assert "learner: 50% at the first try" in text  # ¶1 ✓ and ✗, ¶2 ✗, ¶3 ≈ (counts 1): 2 of 4
+        assert "learner: 33% at the first try" in text  # ¶1 ✓ and ✗, ¶2 ✗: 1 of 3; ¶3 is not checked yet
+        assert "So far: ¶ 1–2 of 4, as checked against the key" in text
+        await pilot.press("escape", "c", "s")  # ¶3 checked: ≈ (within the tolerance, counts 1)
+        text = str(app.screen.query_one("#score").render())
+        assert "learner: 50% at the first try" in text  # 2 of 4
+        assert "So far: ¶ 1–3 of 4" in text
         assert "Highlights: found 0 of the key's 1" in text
         await pilot.press("escape", "q")
         await pilot.pause()
@@ -202,3 +207,10 @@ async def test_adjudication_of_a_multi_item_with_another_combination(
         await pilot.press("q")
         await pilot.pause()
     assert read_toml(key)["paragraph"][0]["answers"] == {"evidence-kinds": ["statistics", "documents"]}
+
+
+def test_checked_paragraphs_are_named_as_ranges() -> None:
+    from readtui.tui.screens.training import paragraph_ranges
+
+    assert paragraph_ranges([5, 1, 2, 3, 7, 8]) == "1–3, 5, 7–8"
+    assert paragraph_ranges([1]) == "1"

@@ -216,17 +216,43 @@ class TrainingScreen(ReadingScreen):
         super().changed()
 
     def action_score(self) -> None:
-        self.app.push_screen(ScoreScreen(self.trainer))
+        self.app.push_screen(ScoreScreen(self.trainer, so_far=True))
 
     def title_right(self) -> Content:
         checked = sum(1 for r in self.trainer.training.paragraph if r.feedback and r.target is not ESSAY)
         return Content(f"training · {checked} checked  ") + super().title_right()
 
 
-def score_content(trainer: Trainer, card: Scorecard, width: int = 1000) -> Content:
-    """The end screen: score per section and per kind, the items missed most, the spans."""
+def paragraph_ranges(indexes: list[int]) -> str:
+    """``[1, 2, 3, 5]`` as ``1–3, 5``."""
+    runs: list[list[int]] = []
+    for index in sorted(indexes):
+        if runs and index == runs[-1][1] + 1:
+            runs[-1][1] = index
+        else:
+            runs.append([index, index])
+    return ", ".join(f"{first}–{last}" if last > first else str(first) for first, last in runs)
+
+
+def scope_line(trainer: Trainer) -> Content:
+    """What a score so far covers: the paragraphs checked against the key, and the rest left out."""
+    checked = trainer.checked_targets()
+    paragraphs = [target for target in checked if target is not ESSAY]
+    count = trainer.session.paragraph_count
+    if not checked:
+        return Content("Nothing checked yet: c on a paragraph compares your answers with the key.")
+    covered = f"¶ {paragraph_ranges(paragraphs)} of {count}" if paragraphs else f"no paragraph of {count}"
+    essay = " and the essay" if ESSAY in checked else ""
+    return Content(f"So far: {covered}{essay}, as checked against the key; the rest counts once you check it.")
+
+
+def score_content(trainer: Trainer, card: Scorecard, width: int = 1000, *, so_far: bool = False) -> Content:
+    """The score screen: per section and per kind, the items missed most, the spans (``so_far``:
+    of the paragraphs checked so far, and saying so)."""
     checklist = trainer.session.checklist
     lines = [Content.styled(f"{card.learner}: {_share(card.total)} at the first try", "bold")]
+    if so_far:
+        lines.append(scope_line(trainer))
     lines.append(
         Content(
             f"{card.total.credit:g} of {card.total.items} items (✓ {card.verdicts[MATCH]} "
@@ -284,15 +310,20 @@ class ScoreScreen(Screen):
             yield Static(id="score", markup=False)
         yield InfoBar(id="keys")
 
-    def __init__(self, trainer: Trainer) -> None:
+    def __init__(self, trainer: Trainer, *, so_far: bool = False) -> None:
         super().__init__()
         self.trainer = trainer
+        self.so_far = so_far
+        """Mid-exercise (s): only the paragraphs checked so far count; at the end (d), all of them."""
 
     def on_mount(self) -> None:
         trainer = self.trainer
-        self.query_one("#title", InfoBar).show(Content.styled("Your score", "bold"))
+        self.query_one("#title", InfoBar).show(
+            Content.styled("Your score so far" if self.so_far else "Your score", "bold")
+        )
         width = self.app.size.width - 6  # padding and scrollbar
-        self.query_one("#score", Static).update(score_content(trainer, trainer.scorecard(), width))
+        card = trainer.scorecard(so_far=self.so_far)
+        self.query_one("#score", Static).update(score_content(trainer, card, width, so_far=self.so_far))
         self.query_one("#keys", InfoBar).show("escape back to the essay · q quit (your file is saved)")
         self.post_message(SessionChanged())
 
