@@ -6,6 +6,8 @@ the commands that do not read or compare stay fast.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from readtui import __version__
@@ -21,8 +23,21 @@ class DefaultToRead(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         first = args[0] if args else None
         if first is None or (first not in self.commands and first not in ("--help", "-h", "--version")):
+            if first is not None:
+                self.refuse_a_misspelt_command(ctx, first)
             args = ["read", *args]
         return super().parse_args(ctx, args)
+
+    def refuse_a_misspelt_command(self, ctx: click.Context, first: str) -> None:
+        """``readtui compre …`` is a typo, not an essay: say which command was meant (a file of
+        that name is read as ever)."""
+        if first.startswith("-") or Path(first).exists():
+            return
+        import difflib
+
+        meant = difflib.get_close_matches(first, list(self.commands), n=1, cutoff=0.75)
+        if meant:
+            ctx.fail(f"no command or file {first!r}: did you mean `readtui {meant[0]}`?")
 
 
 @click.group(

@@ -175,8 +175,6 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
 
         if isinstance(screen, OverallScreen):
             yield SystemCommand("Finish", "Mark the assessment complete", screen.action_finish)
-        yield SystemCommand("Save", "Save the assessment now", self.action_save)
-        yield SystemCommand("Keys", "Show every key", self.action_help)
 
 
 def make_app(prepared: PreparedSession, config: Config | None = None) -> ReadtuiApp:

@@ -7,13 +7,14 @@ import asyncio
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from readtui import __version__
 from readtui.core.config import Config
@@ -138,6 +139,14 @@ class ReadtuiBaseApp(App[ReturnType]):
             # As forwarded, like keys the app hands to the focused widget, so that when it
             # bubbles back up it is not taken for a new key press.
             self.focused._forward_event(events.Key(event.key, event.character))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands, but our help for "Keys" (Textual's keys panel squeezes the screen),
+        and "Save" where there is a file."""
+        yield from (command for command in super().get_system_commands(screen) if command.title != "Keys")
+        if self.saved_path is not None:
+            yield SystemCommand("Save", f"Save {self.saved_path.name} now", self.action_save)
+        yield SystemCommand("Keys", "Show every key, as mapped", self.action_help)
 
     def action_help(self) -> None:
         from readtui.tui.screens.dialogs import HelpDialog

@@ -412,6 +412,25 @@ async def test_command_palette_runs_reading_actions(tmp_path: Path) -> None:
         await quit_app(app, pilot)
 
 
+async def test_the_palette_has_one_keys_command_and_it_opens_the_help(tmp_path: Path) -> None:
+    """Textual's own "Keys" opened a panel that squeezed the reading screen; ours is the help."""
+    from readtui.tui.screens.dialogs import HelpDialog
+
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert titles.count("Keys") == 1 and titles.count("Save") == 1, titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"keys")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpDialog)
+        await pilot.press("escape")
+        await quit_app(app, pilot)
+
+
 async def test_a_file_that_fails_validation_after_the_first_frame_exits_2_untouched(tmp_path: Path) -> None:
     """Files are built without pydantic for the first frame and validated right after it."""
     out = tmp_path / "a.toml"

@@ -495,3 +495,17 @@ def test_reader_name(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("READTUI_READER")
     assert reader_name(None)
     assert reader_name("\x07") == "reader"
+
+
+def test_a_misspelt_command_is_named_not_read_as_an_essay(tmp_path: Path) -> None:
+    result = cli("compre", "a.toml")
+    assert result.exit_code == 2
+    assert "no command or file 'compre': did you mean `readtui compare`?" in result.stderr
+    (tmp_path / "compre").write_text("An essay named like a command\n\nIts one paragraph.\n", encoding="utf-8")
+    read_it = cli("compre", "--help")  # a file of that name is an essay to read, as ever
+    assert read_it.exit_code == 0 and read_it.stdout.startswith("Usage: readtui read")
+
+
+def test_an_essay_that_does_not_exist_is_not_taken_for_a_command() -> None:
+    result = cli("no-such-essay.txt")
+    assert result.exit_code == 2 and "did you mean" not in result.stderr
