@@ -43,6 +43,7 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         self.bad_input: list[ReadtuiError] | None = None
         """Problems found when the input was validated after the first frame (None: not yet)."""
         self.last_input = time.monotonic()
+        self._finish_despite_flags = False
 
     # --- start and stop ------------------------------------------------------------------------
 
@@ -93,7 +94,20 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         return f"{LEGEND}\n\n{super().help_about()}"
 
     def finish(self) -> None:
-        """Mark the assessment complete, or say what is still missing."""
+        """Mark the assessment complete, or say what is still missing; paragraphs still flagged are
+        named first, and a second d finishes anyway."""
+        flagged = self.session.flagged_paragraphs()
+        if flagged and not self._finish_despite_flags and not self.session.unanswered_required():
+            self._finish_despite_flags = True
+            shown = ", ".join(str(index) for index in flagged[:10]) + (" …" if len(flagged) > 10 else "")
+            self.notify(
+                f"¶ {shown} still flagged. Press d again to finish anyway, or p to go back to them.",
+                title="Flagged paragraphs",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            return
         missing = self.session.finish()
         if missing:
             self.notify(

@@ -181,6 +181,42 @@ async def test_finishing_needs_every_required_answer(tmp_path: Path) -> None:
     assert read_toml(out)["session"]["status"] == "complete"
 
 
+async def test_finishing_names_the_paragraphs_still_flagged_and_asks_again(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    app = open_app(None, out)
+    async with app.run_test() as pilot:
+        session = app.session
+        for index in range(1, session.paragraph_count + 1):
+            for item in session.paragraph_items:
+                session.choose(index, item, 1)
+        for item in session.essay_items:
+            if item.required:
+                if item.id in ("main-claim", "summary"):
+                    session.set_answer(None, item.id, f"my {item.id}")
+                else:
+                    session.choose(None, item, 2)
+        await pilot.press("g", "3", "enter", "f", "n", "n", "f", "o")  # ¶ 3 and ¶ 5 flagged
+        await pilot.press("d")
+        assert session.assessment.session.status == "in-progress"
+        assert any(
+            n.title == "Flagged paragraphs" and n.message.startswith("¶ 3, 5 still flagged") for n in app._notifications
+        )
+        await pilot.press("d")
+        await pilot.pause()
+        app.prepared.close()
+    assert read_toml(out)["session"]["status"] == "complete"
+
+
+async def test_g_on_the_overall_screen_goes_to_a_paragraph(tmp_path: Path) -> None:
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test() as pilot:
+        await pilot.press("o", "g", "4", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingScreen)
+        assert app.session.position == 4
+        await quit_app(app, pilot)
+
+
 async def test_markup_and_escapes_in_an_essay_are_shown_literally(tmp_path: Path) -> None:
     essay = tmp_path / "hostile.txt"
     essay.write_text(

@@ -30,6 +30,7 @@ class OverallScreen(AnsweringScreen):
         Binding("p,left", "back", "Back to the paragraphs", id="back"),
         *ANSWER_BINDINGS,
         Binding("d", "finish", "Finish: mark the assessment complete", id="finish"),
+        Binding("g", "goto", "Go to paragraph number…", id="goto"),
         Binding(
             "tab", "app.focus_next", "Move between the checklist and the missing list", id="focus-next", show=False
         ),
@@ -151,6 +152,15 @@ class OverallScreen(AnsweringScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_goto(self) -> None:
+        from readtui.tui.screens.dialogs import GoToDialog
+
+        def chosen(number: int | None) -> None:
+            if number is not None:
+                self.post_message(ParagraphRequested(number))
+
+        self.app.push_screen(GoToDialog(self.session.paragraph_count), chosen)
 
     def action_finish(self) -> None:
         self.post_message(FinishRequested())
