@@ -45,3 +45,16 @@ async def test_the_compare_app_takes_the_users_theme_and_keys_and_has_help(compa
         assert not any("Save now" in description for _, description in app.screen.rows), "nothing to save here"
         await pilot.press("escape", "q")
         assert not app.is_running
+
+
+async def test_the_adjudication_key_bar_fits_80_columns_and_offers_help(tmp_path: Path) -> None:
+    from tests.app.conftest import screen_text
+
+    app = AdjudicateApp(adjudication(tmp_path), tmp_path / "key.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        last = screen_text(app).splitlines()[-1]
+        assert last.strip().endswith("? help · q quit"), last
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpDialog)
+        rows = dict((description, keys) for keys, description in app.screen.rows)
+        assert rows["Undo the decision on this item"] == "⌫"

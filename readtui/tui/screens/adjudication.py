@@ -103,7 +103,7 @@ class AdjudicationScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#keys", InfoBar).show(
-            "1-9/enter pick · x no consensus · e explain · ⌫ undo · n/p next/prev · o next open · q quit"
+            "1-9 pick · x no consensus · e explain · o next open · n/p · ? help · q quit"  # fits 80 columns
         )
         self.show()
 
