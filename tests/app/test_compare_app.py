@@ -57,7 +57,9 @@ async def test_enter_opens_the_readers_side_by_side(comparison) -> None:
         screen = app.screen
         assert isinstance(screen, ReadersScreen)
         row = comparison.contested[0]
-        assert str(screen.query_one("#title").left).startswith(f"¶ {row.index} of 6 · Rapprochement")
+        title = screen.query_one("#title")
+        assert str(title.left).startswith(f"¶ {row.index} · Rapprochement")
+        assert str(title.right).startswith("1 of 6 most contested first")  # what n and p follow
         answers = screen.query_one("#answers", DataTable)
         assert [str(c.label) for c in answers.columns.values()] == ["item", "Ana [b]", "Ben", "Chloé"]
         # the cursor starts on the item the map's cursor was on
@@ -74,7 +76,8 @@ async def test_enter_opens_the_readers_side_by_side(comparison) -> None:
         assert "marked loaded-word" in notes
         await pilot.press("n")
         second = comparison.contested[1]
-        assert str(screen.query_one("#title").left).startswith(f"¶ {second.index} of 6")
+        assert str(title.left).startswith(f"¶ {second.index} · ")
+        assert str(title.right).startswith("2 of 6 most contested first")
         await pilot.press("escape")
         assert isinstance(app.screen, MapScreen)
 

@@ -16,6 +16,8 @@ from readtui.core.errors import visible_controls
 from readtui.reports.text import answer_text, fmt, percent, split_items
 from readtui.tui.widgets.bars import InfoBar
 
+ORDER_NAMES = {True: "most contested first", False: "in paragraph order"}
+"""The map's two orders (by contention or not), which n and p follow on a paragraph's screen."""
 SHADE_VARIABLES = ("success", "warning", "warning", "error", "error")
 """Theme colour of a map cell by the share of reader pairs that differ: none, then rising quarters."""
 
@@ -97,7 +99,7 @@ class MapScreen(Screen):
     def action_sort(self) -> None:
         self.by_contention = not self.by_contention
         self.fill()
-        self.notify("Most contested first" if self.by_contention else "In paragraph order", timeout=2)
+        self.notify(self.order_name.capitalize(), timeout=2)
 
     def current(self) -> tuple[ParagraphRow, int | None]:
         """The row under the cursor and its item column (None on the first two columns)."""
@@ -130,7 +132,11 @@ class MapScreen(Screen):
     def action_open(self) -> None:
         if self.comparison.rows:
             row, column = self.current()
-            self.app.push_screen(ReadersScreen(self.comparison, self.rows(), row, column))
+            self.app.push_screen(ReadersScreen(self.comparison, self.rows(), self.order_name, row, column))
+
+    @property
+    def order_name(self) -> str:
+        return ORDER_NAMES[self.by_contention]
 
     def on_data_table_cell_selected(self, _event: DataTable.CellSelected) -> None:
         self.action_open()
@@ -159,10 +165,14 @@ class ReadersScreen(Screen):
         Binding("escape,q,m", "app.pop_screen", "Back to the map", id="back"),
     ]
 
-    def __init__(self, comparison: Comparison, order: list[ParagraphRow], row: ParagraphRow, column: int | None):
+    def __init__(
+        self, comparison: Comparison, order: list[ParagraphRow], order_name: str, row: ParagraphRow, column: int | None
+    ):
         super().__init__()
         self.comparison = comparison
         self.order = order
+        self.order_name = order_name
+        """How the map is sorted ("most contested first"), which n and p follow."""
         self.position = order.index(row)
         self.column = column
         self.items = [i for i in [*comparison.input.items, *comparison.input.text_items] if i.scope == "paragraph"]
@@ -199,8 +209,9 @@ class ReadersScreen(Screen):
         comparison = self.comparison
         essay = comparison.input.essays[row.essay]
         self.query_one("#title", InfoBar).show(
-            _plain(f"¶ {row.index} of {essay.paragraphs} · {essay.title}"),
-            right=f"{split_items(row.split_items)} · {percent(row.contention)} of pairs differ",
+            _plain(f"¶ {row.index} · {essay.title}"),
+            right=f"{self.position + 1} of {len(self.order)} {self.order_name} · {split_items(row.split_items)} · "
+            f"{percent(row.contention)} of pairs differ",
         )
         self.query_one("#text", Static).update(_plain(essay.paragraph_text(row.index)))
         split = {comparison.map_items[c].key for c, d in enumerate(row.disagreeing) if d}
