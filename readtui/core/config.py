@@ -1,4 +1,4 @@
-"""The user's config file: key remapping and theme (no pydantic until it is validated)."""
+"""The user's config file: key remapping, theme and auto-advance (no pydantic until it is validated)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from readtui.core.storage import parse_toml
 
 @dataclass(kw_only=True)
 class Config:
-    """``config.toml``: ``theme = "nord"`` and ``[keymap]`` with ``binding-id = "keys"``."""
+    """``config.toml``: ``theme = "nord"``, ``auto_advance = true`` and ``[keymap]`` with
+    ``binding-id = "keys"``."""
 
     __pydantic_config__ = FORBID_EXTRA
     theme: str | None = None
+    auto_advance: bool = False
+    """After a choice, move to the next item still unanswered (tick-all-that-apply items stay)."""
     keymap: dict[str, str] = field(default_factory=dict)
 
 

@@ -19,6 +19,7 @@ from readtui.core.launch import PreparedSession
 from readtui.tui.autosave import AutoSaver
 from readtui.tui.base import ReadtuiBaseApp
 from readtui.tui.messages import FinishRequested, OverallRequested, ParagraphRequested, SessionChanged
+from readtui.tui.screens.answering import AnsweringScreen
 from readtui.tui.screens.reading import ReadingScreen
 from readtui.tui.widgets.progress import LEGEND
 
@@ -52,9 +53,11 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         if self.prepared.trainer is not None:
             from readtui.tui.screens.training import TrainingScreen
 
-            self.push_screen(TrainingScreen(self.session, essay_name, self.prepared.trainer))
+            self.push_screen(
+                TrainingScreen(self.session, essay_name, self.prepared.trainer, auto_advance=self.config.auto_advance)
+            )
         else:
-            self.push_screen(ReadingScreen(self.session, essay_name))
+            self.push_screen(ReadingScreen(self.session, essay_name, auto_advance=self.config.auto_advance))
         for notice in self.prepared.notices:
             self.notify(notice, title="Resumed", timeout=10, markup=False)
         self.set_interval(1.0, self._count_reading_time)
@@ -152,7 +155,7 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
     def on_overall_requested(self, message: OverallRequested) -> None:
         from readtui.tui.screens.overall import OverallScreen  # not needed for the first frame
 
-        self.push_screen(OverallScreen(self.session))
+        self.push_screen(OverallScreen(self.session, auto_advance=self.config.auto_advance))
 
     def on_paragraph_requested(self, message: ParagraphRequested) -> None:
         while not isinstance(self.screen, ReadingScreen) and len(self.screen_stack) > 1:
@@ -162,6 +165,15 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
 
     def on_finish_requested(self, message: FinishRequested) -> None:
         self.finish()
+
+    def toggle_auto_advance(self) -> None:
+        """Turn auto-advance on or off for this session (config.toml's ``auto_advance`` sets the default)."""
+        self.config.auto_advance = not self.config.auto_advance
+        for screen in self.screen_stack:
+            if isinstance(screen, AnsweringScreen):
+                screen.auto_advance = self.config.auto_advance
+        state = "on: a choice moves to the next unanswered item" if self.config.auto_advance else "off"
+        self.notify(f"Auto-advance {state}.", timeout=3, markup=False)
 
     # --- reading time --------------------------------------------------------------------------------
 
@@ -189,6 +201,12 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
 
         if isinstance(screen, OverallScreen):
             yield SystemCommand("Finish", "Mark the assessment complete", screen.action_finish)
+        state = "off" if self.config.auto_advance else "on"
+        yield SystemCommand(
+            f"Auto-advance {state}",
+            f"Turn {state} moving to the next unanswered item after a choice",
+            self.toggle_auto_advance,
+        )
 
 
 def make_app(prepared: PreparedSession, config: Config | None = None) -> ReadtuiApp:

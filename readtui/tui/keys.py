@@ -6,11 +6,12 @@ from textual.content import Content
 from textual.screen import Screen
 
 HINTS = [
-    ("next", "next ¶"),
+    ("next", "next"),
     ("previous", "prev"),
     ("check", "check"),
     ("answer-again", "answer again"),
     ("choose-1", "1-9 answer"),
+    ("item-down", "item"),
     ("unsure", "unsure"),
     ("note", "note"),
     ("flag", "flag"),
@@ -20,6 +21,8 @@ HINTS = [
     ("quit", "quit"),
 ]
 """The bindings the key bar shows, by id, in this order, with their short labels."""
+ARROWS = {"item-down": "↓", "item-up": "↑"}
+"""Shown for moving between items whenever they are among the keys (not j and k)."""
 CHOOSE_HELP = "choose option n (scale: value n; multi: tick/untick; 0: none of these)"
 EDITING_HINTS = "typing: enter or escape when done · ctrl+s save · ctrl+q quit"
 
@@ -45,8 +48,9 @@ def key_rows(screen: Screen) -> list[tuple[str, str]]:
     ]
 
 
-def key_hints(screen: Screen, *, editing: bool = False) -> Content:
-    """The one-line key bar of ``screen``, showing the keys as currently mapped."""
+def key_hints(screen: Screen, *, editing: bool = False, omit: frozenset[str] = frozenset()) -> Content:
+    """The one-line key bar of ``screen``, showing the keys as currently mapped (less the hints
+    whose binding ids are in ``omit``)."""
     if editing:
         return Content(EDITING_HINTS)
     app = screen.app
@@ -55,11 +59,13 @@ def key_hints(screen: Screen, *, editing: bool = False) -> Content:
         binding = active.binding
         if binding.id:
             display = app.get_key_display(binding)
-            if len(display) < len(keys_by_id.get(binding.id, display + " ")):
+            shortest = keys_by_id.get(binding.id, display + " ")
+            if len(display) < len(shortest) or (binding.id in ARROWS and display == ARROWS[binding.id]):
                 keys_by_id[binding.id] = display
+    keys_by_id["item-down"] = keys_by_id.get("item-down", "") + keys_by_id.get("item-up", "")  # "↓↑ item"
     parts = []
     for binding_id, label in HINTS:
-        if binding_id in keys_by_id:
+        if keys_by_id.get(binding_id) and binding_id not in omit:
             key = "" if binding_id == "choose-1" else keys_by_id[binding_id]
             parts.append(Content.styled(key, "bold") + Content(f" {label}" if key else label))
     return Content("  ").join(parts)

@@ -252,6 +252,50 @@ async def test_keys_can_be_remapped_in_config(tmp_path: Path) -> None:
         await quit_app(app, pilot)
 
 
+async def test_the_key_bar_shows_how_to_move_between_items_and_the_help_which_item(tmp_path: Path) -> None:
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        bar = key_hints(app.screen).plain
+        assert "↓↑ item" in bar and len(bar) <= 78, bar  # fits 80 columns with the bar's padding
+        help_text = str(app.screen.query_one("#item-help").render())
+        assert help_text.startswith("Item 1 of 12. ")
+        await pilot.press("j", "j")
+        assert str(app.screen.query_one("#item-help").render()).startswith("Item 3 of 12. ")
+        await quit_app(app, pilot)
+
+
+async def test_auto_advance_moves_to_the_next_unanswered_item_after_a_choice(tmp_path: Path) -> None:
+    app = open_app(None, tmp_path / "a.toml", Config(auto_advance=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = app.screen.query_one(ChecklistView)
+        await pilot.press("2")  # claims-supported: partly, then on to evidence-kinds
+        assert app.session.answers(1).answers == {"claims-supported": "partly"}
+        assert view.current_item.id == "evidence-kinds"
+        await pilot.press("1", "3")  # a tick-all-that-apply item: ticking stays on it
+        assert app.session.answers(1).answers["evidence-kinds"] == ["statistics", "example"]
+        assert view.current_item.id == "evidence-kinds"
+        await pilot.press("k", "1")  # changing an answer moves past the answered items to the next open one
+        assert view.current_item.id == app.session.checklist.items_in("paragraph")[0][1][2].id
+        await quit_app(app, pilot)
+
+
+async def test_auto_advance_is_off_by_default_and_toggled_from_the_palette(tmp_path: Path) -> None:
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = app.screen.query_one(ChecklistView)
+        await pilot.press("2", "3")  # the same item, answered again
+        assert view.cursor == 0 and app.session.answers(1).answers == {"claims-supported": "no"}
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"auto-advance on")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("1")
+        assert view.current_item.id == "evidence-kinds"
+        await quit_app(app, pilot)
+
+
 async def test_help_lists_every_screen_key(tmp_path: Path) -> None:
     app = open_app(None, tmp_path / "a.toml")
     async with app.run_test(size=(120, 40)) as pilot:

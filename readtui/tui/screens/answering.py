@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from readtui.core.checklist import MAX_QUICK_CHOICES, TextItem
+from readtui.core.checklist import MAX_QUICK_CHOICES, MultiItem, TextItem
 from readtui.core.session import ReadingSession, Target
 from readtui.tui.keys import key_hints
 from readtui.tui.messages import SessionChanged
@@ -39,9 +39,11 @@ class AnsweringScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     """Below 80 columns the panes stack (the `-narrow` class in each screen's .tcss)."""
 
-    def __init__(self, session: ReadingSession) -> None:
+    def __init__(self, session: ReadingSession, *, auto_advance: bool = False) -> None:
         super().__init__()
         self.session = session
+        self.auto_advance = auto_advance
+        """After a choice, move to the next item still unanswered (not after ticking a multi item)."""
 
     # --- what subclasses provide -------------------------------------------------------------
 
@@ -79,7 +81,12 @@ class AnsweringScreen(Screen):
 
     def show_help_for(self, item: Any | None) -> None:
         """Show the focused item's help text, always visible under the checklist."""
-        help_text = Content("") if item is None else Content(item.help or item.prompt)
+        if item is None:
+            help_text = Content("")
+        else:
+            view = self.checklist_view
+            where = Content.styled(f"Item {view.cursor + 1} of {len(view.items)}. ", "bold")
+            help_text = where + Content(item.help or item.prompt)
         self.query_one("#item-help", Static).update(help_text, layout=False)
 
     def on_checklist_view_option_clicked(self, message: ChecklistView.OptionClicked) -> None:
@@ -101,6 +108,16 @@ class AnsweringScreen(Screen):
             self.action_edit()
         elif self.session.choose(self.target, item, digit):
             self.changed()
+            if self.auto_advance and not isinstance(item, MultiItem):
+                self.advance()
+
+    def advance(self) -> None:
+        """Move the cursor to the next item (after this one) that is still unanswered, if any."""
+        view, record = self.checklist_view, self.session.answers(self.target)
+        later = (n for n in range(view.cursor + 1, len(view.items)) if not record.is_answered(view.items[n].id))
+        following = next(later, None)
+        if following is not None:
+            self.action_cursor(following - view.cursor)
 
     def action_unsure(self) -> None:
         item = self.checklist_view.current_item
@@ -174,4 +191,8 @@ class AnsweringScreen(Screen):
         self.show_keys()
 
     def show_keys(self) -> None:
-        self.query_one("#keys", InfoBar).show(key_hints(self, editing=self.editing))
+        self.query_one("#keys", InfoBar).show(key_hints(self, editing=self.editing, omit=self.hints_not_shown()))
+
+    def hints_not_shown(self) -> frozenset[str]:
+        """Binding ids whose hints would mislead in the current state."""
+        return frozenset()

@@ -41,8 +41,8 @@ class ReadingScreen(AnsweringScreen):
         Binding("m", "highlights", "This paragraph's highlights: jump, note, label, delete", id="highlights"),
     ]
 
-    def __init__(self, session: ReadingSession, essay_name: str) -> None:
-        super().__init__(session)
+    def __init__(self, session: ReadingSession, essay_name: str, *, auto_advance: bool = False) -> None:
+        super().__init__(session, auto_advance=auto_advance)
         self.essay_name = essay_name
         """The essay's file name: the title when the essay has none."""
 

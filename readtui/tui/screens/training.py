@@ -132,8 +132,10 @@ class TrainingScreen(ReadingScreen):
         Binding("s", "score", "Your score so far", id="score"),
     ]
 
-    def __init__(self, session: ReadingSession, essay_name: str, trainer: Trainer) -> None:
-        super().__init__(session, essay_name)
+    def __init__(
+        self, session: ReadingSession, essay_name: str, trainer: Trainer, *, auto_advance: bool = False
+    ) -> None:
+        super().__init__(session, essay_name, auto_advance=auto_advance)
         self.trainer = trainer
 
     def compose_checklist_pane(self) -> ComposeResult:
@@ -171,6 +173,9 @@ class TrainingScreen(ReadingScreen):
             self.query_one("#feedback-scroll").scroll_home(animate=False)
         self.refresh_bindings()
         self.show_keys()
+
+    def hints_not_shown(self) -> frozenset[str]:
+        return frozenset({"item-down"}) if self.showing_feedback else frozenset()  # j and k scroll the feedback
 
     def on_resize(self) -> None:
         if self.showing_feedback:
