@@ -296,6 +296,24 @@ async def test_auto_advance_is_off_by_default_and_toggled_from_the_palette(tmp_p
         await quit_app(app, pilot)
 
 
+async def test_a_long_paragraph_scrolls_from_the_keyboard(tmp_path: Path) -> None:
+    essay = tmp_path / "long.txt"
+    sentence = "The argument goes on with claims that nobody has checked and figures nobody sourced. "
+    essay.write_text(f"Long\n\nBy: Someone\n\n{sentence * 40}\n\nA short second paragraph.\n", encoding="utf-8")
+    app = open_app(essay, tmp_path / "a.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.screen.query_one(ParagraphView)
+        assert view.max_scroll_y > 0 and view.scroll_y == 0
+        await pilot.press("pagedown")
+        assert view.scroll_y == view.scrollable_content_region.height - 1  # a page, less a line to keep the place
+        await pilot.press("shift+down", "pageup", "shift+up")
+        assert view.scroll_y == 0
+        assert app.session.position == 1 and app.screen.checklist_view.cursor == 0, "nothing else moved"
+        rows = dict((description, keys) for keys, description in key_rows(app.screen))
+        assert rows["Scroll a long paragraph down"] == "pgdn shift+↓"
+        await quit_app(app, pilot)
+
+
 async def test_help_lists_every_screen_key(tmp_path: Path) -> None:
     app = open_app(None, tmp_path / "a.toml")
     async with app.run_test(size=(120, 40)) as pilot:

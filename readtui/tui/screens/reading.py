@@ -39,6 +39,8 @@ class ReadingScreen(AnsweringScreen):
         Binding("o", "overall", "Overall questions and what is still missing", id="overall", show=False),
         Binding("v", "select", "Select words to highlight (or tab to the paragraph)", id="select"),
         Binding("m", "highlights", "This paragraph's highlights: jump, note, label, delete", id="highlights"),
+        Binding("pagedown,shift+down", "scroll_paragraph(1)", "Scroll a long paragraph down", id="scroll-down"),
+        Binding("pageup,shift+up", "scroll_paragraph(-1)", "Scroll a long paragraph up", id="scroll-up"),
     ]
 
     def __init__(self, session: ReadingSession, essay_name: str, *, auto_advance: bool = False) -> None:
@@ -144,6 +146,11 @@ class ReadingScreen(AnsweringScreen):
     def action_previous(self) -> None:
         if self.session.position > 1:
             self.go_to(self.session.position - 1)
+
+    def action_scroll_paragraph(self, pages: int) -> None:
+        """Scroll the paragraph by a page less a line (its scrollbar shows where you are)."""
+        view = self.query_one(ParagraphView)
+        view.scroll_relative(y=pages * max(view.scrollable_content_region.height - 1, 1), animate=False)
 
     def action_flag(self) -> None:
         self.session.toggle_flag(self.session.position)
