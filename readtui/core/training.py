@@ -8,11 +8,11 @@ only read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from readtui.core.assessment import ESSAY, Answers, Assessment, Highlight, Training, TrainingRecord
-from readtui.core.scoring import ItemResult, Scorecard, compare_answers, scorecard, span_matches
+from readtui.core.scoring import ItemResult, Scorecard, compare_answers, keyed_items, scorecard, span_matches
 from readtui.core.session import ReadingSession, Target
 
 
@@ -28,6 +28,8 @@ class Feedback:
     """The key's highlights, and whether the learner marked each (overlapping, same label)."""
     extra: list[Highlight]
     """The learner's highlights that overlap none of the key's with their label."""
+    open_items: list[Any] = field(default_factory=list)
+    """Items the key neither answers nor sets aside (a tie left open, say): not scored here."""
 
     @property
     def credit(self) -> tuple[float, int]:
@@ -98,7 +100,12 @@ class Trainer:
         highlights = getattr(key_record, "highlight", []) if key_record else []
         mine = self.session.answers(target).highlight if target is not ESSAY else []
         extra = [h for h, found in span_matches(mine, highlights) if not found]
-        return Feedback(self._results(target, first_try), now, span_matches(highlights, mine), extra)
+        scope = self._scope(target)
+        keyed = {item.id for item in keyed_items(self.session.checklist, key_record, scope)}
+        in_scope = [item for _, items in self.session.checklist.items_in(scope) for item in items]
+        open_items = [item for item in in_scope if item.id not in keyed and item.kind != "text"]
+        results = self._results(target, first_try)
+        return Feedback(results, now, span_matches(highlights, mine), extra, open_items)
 
     def note_changes(self, target: Target) -> None:
         """After the feedback, an item answered differently from the first try is revised."""

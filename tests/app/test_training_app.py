@@ -214,3 +214,23 @@ def test_checked_paragraphs_are_named_as_ranges() -> None:
 
     assert paragraph_ranges([5, 1, 2, 3, 7, 8]) == "1–3, 5, 7–8"
     assert paragraph_ranges([1]) == "1"
+
+
+async def test_feedback_names_the_items_the_key_leaves_open(
+    tmp_path: Path, small_essay_file: Path, key_file: Path
+) -> None:
+    """¶ 2's key answers only claims-supported: the other choice, scale and multi items are named as
+    not scored, so '1 of 1' does not read as a whole paragraph."""
+    app = open_training(small_essay_file, key_file, tmp_path / "learner.toml")
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.press("n", "n", "n")  # check ¶1, on to ¶2, check it
+        feedback = feedback_text(app)
+        items = app.session.checklist.items
+        open_items = [i for i in app.session.paragraph_items if i.id != "claims-supported" and i.kind != "text"]
+        assert f"Not scored: the key gives no answer for {len(open_items)} items" in feedback
+        for item in open_items:
+            assert f"? {item.prompt}" in feedback
+        assert f"? {items['claims-supported'].prompt}" not in feedback
+        await pilot.press("q")
+        await pilot.pause()
+    app.prepared.close()

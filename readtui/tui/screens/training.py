@@ -100,6 +100,14 @@ def feedback_content(trainer: Trainer, index: int, feedback: Feedback, width: in
     for result in feedback.items:
         tolerance = key.tolerance_for(result.item.id) if key else 0
         lines += feedback_lines(result, feedback.now.get(result.item.id), tolerance)
+    if feedback.open_items:
+        marker, style = MARKERS[NO_CONSENSUS]
+        lines.append(Content(""))
+        count = len(feedback.open_items)
+        lines.append(Content.styled(f"Not scored: the key gives no answer for {count} item{'s' * (count > 1)}", "bold"))
+        lines.append(Content.styled("(left open, e.g. where the readers it came from tied)", "italic"))
+        for item in feedback.open_items:
+            lines.append(Content.styled(f"{marker} ", style) + Content(visible_controls(item.prompt)))
     if feedback.spans:
         labels = trainer.session.checklist.labels
         found = sum(1 for _, hit in feedback.spans if hit)
