@@ -335,15 +335,23 @@ def _is_header_block(lines: list[str]) -> bool:
 def _find_header(blocks: list[str]) -> tuple[dict[str, str], int]:
     """The title, author, date and subtitle in the leading header blocks, and how many blocks those are."""
     lines: list[str] = []
-    header_blocks = 0
+    header_blocks = titled_blocks = 0
+    after_by_line = False
     for block in blocks[:MAX_HEADER_BLOCKS]:
         # Three splits suffice: a block of at most two lines, plus a blank line at an edge of the
         # text, splits into at most four pieces; a longer block still yields three lines or more.
         block_lines = [line for line in map(normalise_paragraph, block.split("\n", 3)) if line]
         if not _is_header_block(block_lines):
             break
+        plain = [line for line in block_lines if not _is_date_or_by_line(line)]
+        # A title and at most one subtitle; after the by-line only a date: what follows is the
+        # body, however short its first paragraph (an op-ed's one-line opening is text to read).
+        if plain and (titled_blocks == 2 or after_by_line):
+            break
         lines += block_lines
         header_blocks += 1
+        titled_blocks += bool(plain)
+        after_by_line = after_by_line or any(_BY_LINE.match(line) for line in block_lines)
     found = {"date": "", "author": ""}
     rest = []
     for line in lines:

@@ -314,6 +314,22 @@ async def test_a_long_paragraph_scrolls_from_the_keyboard(tmp_path: Path) -> Non
         await quit_app(app, pilot)
 
 
+async def test_a_subtitle_is_shown_above_the_first_paragraph(tmp_path: Path) -> None:
+    essay = tmp_path / "oped.txt"
+    essay.write_text(
+        "The Title\n\nA subtitle that explains\n\nBy Jane Doe\n\nA one-line opening.\n\nThe second paragraph.\n",
+        encoding="utf-8",
+    )
+    app = open_app(essay, tmp_path / "a.toml")
+    async with app.run_test(size=(100, 30)) as pilot:
+        lines = paragraph_lines(app)
+        assert lines.index("A subtitle that explains") < lines.index("A one-line opening.")
+        assert app.session.paragraph_count == 2, "the opening after the by-line is a paragraph"
+        await pilot.press("n")
+        assert "A subtitle that explains" not in paragraph_lines(app)
+        await quit_app(app, pilot)
+
+
 async def test_help_lists_every_screen_key(tmp_path: Path) -> None:
     app = open_app(None, tmp_path / "a.toml")
     async with app.run_test(size=(120, 40)) as pilot:

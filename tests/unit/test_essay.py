@@ -281,10 +281,42 @@ def test_a_line_of_120_characters_may_be_a_title():
     assert parse_essay(f"{'x' * 120}\n\n{OPENING}").title == "x" * 120
 
 
-def test_at_most_four_header_blocks():
+def test_a_title_and_at_most_one_subtitle_the_rest_is_body():
     essay = parse_essay("One\n\nTwo\n\nThree\n\nFour\n\nFive\n\nSix")
-    assert (essay.title, essay.subtitle) == ("One", "Two Three Four")
-    assert essay.paragraphs == ("Five", "Six")
+    assert (essay.title, essay.subtitle) == ("One", "Two")
+    assert essay.paragraphs == ("Three", "Four", "Five", "Six")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Title\n\nBy: Someone",
+        "Title\n\nBy Someone\n\n14 January 2020",
+        "14 January 2020\n\nTitle\n\nBy: Someone",
+        "Title\nBy Someone",
+        "Title\n\nA subtitle\n\nBy Someone",
+        "Title",
+        "",
+    ],
+)
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "It is one short sentence.",
+        "One sentence of about eighty-five characters, the kind an op-ed opens with, alone.",
+        "Why?",
+    ],
+)
+def test_nothing_of_the_body_disappears_into_the_header(header: str, opening: str) -> None:
+    """An op-ed's one-sentence opening after the by-line is text to read, not a subtitle: every
+    body paragraph, and any subtitle, is somewhere the reader sees it."""
+    body = [opening, opening.replace("sentence", "line"), "A longer paragraph. It has two sentences."]
+    essay = parse_essay("\n\n".join([header, *body]) if header else "\n\n".join(body))
+    shown = [essay.title, essay.subtitle, *essay.paragraphs]  # the title bar shows the title, ¶ 1 the subtitle
+    for paragraph in body:
+        assert paragraph in shown, (header, shown)
+    if "By" in header:
+        assert essay.paragraphs[: len(body)] == tuple(body), "after the by-line, all is body"
 
 
 def test_no_header_when_the_first_block_is_body():

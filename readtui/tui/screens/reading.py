@@ -93,6 +93,7 @@ class ReadingScreen(AnsweringScreen):
             f"¶ {index} / {session.paragraph_count}",
             session.text(index),
             note=record.note,
+            lead=session.essay.subtitle if index == 1 else "",
             badges=badges,
             marks=marks,
             scroll_home=scroll_home,

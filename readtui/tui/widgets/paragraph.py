@@ -93,6 +93,7 @@ class ParagraphView(LineView, can_focus=True):
         "paragraph--heading",
         "paragraph--flag",
         "paragraph--note",
+        "paragraph--lead",
         "paragraph--overlap",
         "paragraph--selection",
         "paragraph--caret",
@@ -104,6 +105,7 @@ class ParagraphView(LineView, can_focus=True):
         & > .paragraph--heading { color: $text-muted; text-style: bold; }
         & > .paragraph--flag { color: $warning; text-style: bold; }
         & > .paragraph--note { color: $text-muted; text-style: italic; }
+        & > .paragraph--lead { text-style: italic bold; }
         & > .paragraph--mark-0 { background: $error 35%; color: auto 90%; }
         & > .paragraph--mark-1 { background: $warning 35%; color: auto 90%; }
         & > .paragraph--mark-2 { background: $success 35%; color: auto 90%; }
@@ -120,6 +122,8 @@ class ParagraphView(LineView, can_focus=True):
         self.heading = ""
         self.text = ""
         self.note = ""
+        self.lead = ""
+        """Shown before the text: the essay's subtitle, above ¶ 1."""
         self.badges: list[str] = []
         self.marks: list[tuple[int, int, int]] = []
         self.caret: int | None = None
@@ -142,18 +146,20 @@ class ParagraphView(LineView, can_focus=True):
         text: str,
         *,
         note: str = "",
+        lead: str = "",
         badges: list[str] | None = None,
         marks: list[tuple[int, int, int]] | None = None,
         scroll_home: bool = True,
     ) -> None:
         """Show a paragraph (with a heading such as "¶ 3 / 6") and redraw.
 
-        ``marks`` are highlights as (start, end, colour) in code points of ``text``.
+        ``lead`` comes before the text (the essay's subtitle, above ¶ 1); ``marks`` are highlights
+        as (start, end, colour) in code points of ``text``.
         """
         if text != self.text:
             self.caret = 0 if self.caret is not None else None
             self.anchor = None
-        self.heading, self.text, self.note, self.badges = heading, text, note, badges or []
+        self.heading, self.text, self.note, self.lead, self.badges = heading, text, note, lead, badges or []
         self.marks = marks or []
         if scroll_home:
             self.scroll_to(y=0, animate=False, immediate=True)
@@ -168,6 +174,9 @@ class ParagraphView(LineView, can_focus=True):
         for badge in self.badges:
             heading = heading + Content("  ") + Content.styled(badge, self.style_of("paragraph--flag"))
         lines = [heading, Content("")]
+        if self.lead:
+            lines += wrap_text(visible_controls(self.lead), width, self.style_of("paragraph--lead"))
+            lines.append(Content(""))
         self._text_row = len(lines)
         self._ranges = wrap_offsets(self.text, width)
         marked = self._marked_text()
