@@ -35,10 +35,11 @@ from readtui.core.compare import (
     VariableStats,
     cohen_kappa,
     compare,
+    span_agreement,
 )
 from readtui.core.corpus import ComparisonInput, load_comparison
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
-from readtui.core.storage import AssessmentWriter
+from readtui.core.storage import AssessmentWriter, load_assessment
 from tests.conftest import sha, write_checklist
 from tests.reference_stats import pairable_units, reference_agreement, reference_alpha, reference_kappa
 
@@ -628,3 +629,83 @@ def test_essay_scope_item_with_one_essay(tmp_path: Path, verdicts: tuple[int, ..
     )
     assert (verdict.units, verdict.pairable, verdict.readers) == (1, 3, 3)
     assert verdict.agreement == pytest.approx(agreement)  # (2, 4, 4): of the 3 pairs of answers, only B–C agree
+
+
+# --- 8. stale parts ----------------------------------------------------------------------------
+
+
+def figures(comparison: Comparison) -> dict[str, Any]:
+    """Every figure of a comparison, as plain values that compare equal when the figures do."""
+    data = comparison.input
+    return {
+        "items": [
+            (s.key, s.units, s.readers, s.pairable, s.agreement, s.alpha, s.kappa, s.dominant, s.unsure_rate)
+            for s in [*comparison.items, comparison.overall]
+        ],
+        "pairs": comparison.pairs,
+        "map": [(row.index, row.disagreeing, row.pairs) for row in comparison.rows],
+        "spans": comparison.spans,
+        "spans by paragraph": [span_agreement(data, only=(0, index)) for index in range(1, 5)],
+    }
+
+
+def test_stale_records_and_highlights_change_no_figure(tmp_path: Path) -> None:
+    """What a reader wrote about an earlier version of a paragraph (a stale record, or a stale
+    highlight in a live one) counts in no figure: alpha, kappa, the map, span agreement."""
+    checklist = agreement_checklist(tmp_path)
+    sheets: dict[str, Sheet] = {
+        "A": {
+            index: {"category": c, "rating": r, "sourced": s}
+            for index, (c, r, s) in enumerate([("1", 2, "yes"), ("2", 4, "no"), ("3", 3, "yes")], start=1)
+        },
+        "B": {
+            index: {"category": c, "rating": r, "sourced": s}
+            for index, (c, r, s) in enumerate(
+                [("1", 3, "yes"), ("2", 4, "yes"), ("4", 3, "yes"), ("5", 1, "no")], start=1
+            )
+        },
+    }
+    marks = {"A": {1: [(0, 10)], 2: [(5, 15)]}, "B": {1: [(0, 10), (60, 70)], 2: [(20, 30)], 4: [(0, 5)]}}
+    for directory in ("live", "with-stale"):
+        (tmp_path / directory).mkdir()
+        for reader in "AB":
+            write_assessment(
+                tmp_path / directory / f"{reader}.toml", reader, sheets[reader], paragraphs=4, highlights=marks[reader]
+            )
+    # A's file as it is after the essay changed: the old ¶ 1 and ¶ 4 kept as stale records (¶ 1's
+    # with answers unlike the live ones, a highlight where B has one, ¶ 4's where A has no live
+    # record), and a highlight in the live ¶ 2 whose quote was not found again.
+    path = tmp_path / "with-stale" / "A.toml"
+    assessment = load_assessment(path)
+    old = {"category": "5", "rating": 5, "sourced": "no"}
+    for index, span in ((1, (60, 70)), (4, (0, 5))):
+        assessment.paragraph.append(
+            ParagraphRecord(
+                index=index,
+                sha256=sha(f"old {index}"),
+                chars=PARAGRAPH_CHARS,
+                answers=dict(old),
+                highlight=[Highlight(start=span[0], end=span[1], label="loaded-word", quote="x" * (span[1] - span[0]))],
+                stale=True,
+            )
+        )
+    assessment.paragraph[1].highlight.append(
+        Highlight(start=20, end=30, label="loaded-word", quote="x" * 10, stale=True)
+    )
+    AssessmentWriter().save(path, assessment)
+    assert [(r.index, r.stale) for r in load_assessment(path).paragraph] == [
+        (1, False),
+        (1, True),
+        (2, False),
+        (3, False),
+        (4, True),
+    ]
+
+    live, with_stale = (
+        compare(load(sorted((tmp_path / d).glob("*.toml")), checklist), bootstrap=200) for d in ("live", "with-stale")
+    )
+    assert figures(with_stale) == figures(live)
+    # the figures are defined, so that their being equal means something
+    category = stats(live, "category")
+    assert None not in (category.alpha.value, category.alpha.ci, category.kappa.value)
+    assert [span.exact for span in live.spans] == [1]
