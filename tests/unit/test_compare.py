@@ -468,6 +468,92 @@ def test_bootstrap_off(correlated: ComparisonInput) -> None:
     assert stats(result, "rating").alpha.value == stats(compare(correlated, bootstrap=50), "rating").alpha.value
 
 
+ANSWERS = {"category": CATEGORIES, "sourced": ["yes", "no"], "rating": [1, 2, 3, 4, 5]}
+"""The items the clustered readers answer, with their answers."""
+
+
+def clustered_sheets(paragraphs: int = 40, seed: int = 3) -> dict[str, Sheet]:
+    """Two readers who, paragraph by paragraph, agree on every item or on none (60% agree): the
+    items of a paragraph are perfectly correlated, as whole-paragraph resampling must respect."""
+    rng = random.Random(seed)
+    sheets: dict[str, Sheet] = {"A": {}, "B": {}}
+    for index in range(1, paragraphs + 1):
+        agree = rng.random() < 0.6
+        first = {item: rng.choice(answers) for item, answers in ANSWERS.items()}
+        sheets["A"][index] = first
+        sheets["B"][index] = {
+            item: value if agree else rng.choice([a for a in ANSWERS[item] if a != value])
+            for item, value in first.items()
+        }
+    return sheets
+
+
+def coincidence_units(sheets: dict[str, Sheet], cells: list[tuple[int, list[str]]]) -> tuple[Any, int]:
+    """Krippendorff's coincidence matrix (flattened) of each resampling unit, a (paragraph, items)
+    cell, over values that are (item, answer) pairs, so that answers to different items never
+    coincide; and the number of values. Written from the definition, independently of readtui."""
+    import numpy as np
+
+    values = {(item, answer): n for n, (item, answer) in enumerate((i, a) for i in ANSWERS for a in ANSWERS[i])}
+    rows = []
+    for index, items in cells:
+        o = np.zeros((len(values), len(values)))
+        for item in items:
+            given = [values[item, sheet[index][item]] for sheet in sheets.values() if item in sheet.get(index, {})]
+            for a, b in combinations(range(len(given)), 2):
+                o[given[a], given[b]] += 1 / (len(given) - 1)
+                o[given[b], given[a]] += 1 / (len(given) - 1)
+        rows.append(o.ravel())
+    return np.array(rows), len(values)
+
+
+def percentile_interval(units: Any, size: int, level: float, samples: int = 20_000) -> tuple[float, float]:
+    """The percentile bootstrap interval of nominal alpha at ``level``, resampling ``units`` (rows of
+    ``coincidence_units``) with replacement; alpha = 1 − (n − 1) Σ_c≠k o_ck / Σ_c≠k n_c n_k."""
+    import numpy as np
+
+    rng = np.random.default_rng(2024)
+    weights = rng.multinomial(len(units), np.full(len(units), 1 / len(units)), size=samples)
+    o = (weights @ units).reshape(samples, size, size)
+    marginals, apart = o.sum(axis=2), 1 - np.eye(size)
+    expected = (marginals[:, :, None] * marginals[:, None, :] * apart).sum(axis=(1, 2))
+    alphas = 1 - (marginals.sum(axis=1) - 1) * (o * apart).sum(axis=(1, 2)) / expected
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(alphas, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+@pytest.fixture
+def clustered(tmp_path: Path) -> tuple[dict[str, Sheet], Comparison]:
+    """``clustered_sheets`` compared with 20,000 resamples (so that the interval's sampling noise is
+    about 0.002, well under the tolerances below)."""
+    sheets = clustered_sheets()
+    paths = [write_assessment(tmp_path / f"{r}.toml", r, sheet, paragraphs=40) for r, sheet in sheets.items()]
+    return sheets, compare(load(paths, agreement_checklist(tmp_path)), bootstrap=20_000, seed=1)
+
+
+def test_bootstrap_interval_is_the_95_percent_percentile_interval(
+    clustered: tuple[dict[str, Sheet], Comparison],
+) -> None:
+    """The interval is the 2.5th to 97.5th percentile of the resampled alphas (not 90% or another level)."""
+    sheets, comparison = clustered
+    units, size = coincidence_units(sheets, [(index, ["category"]) for index in range(1, 41)])
+    expected, narrower = percentile_interval(units, size, 0.95), percentile_interval(units, size, 0.90)
+    assert min(narrower[0] - expected[0], expected[1] - narrower[1]) > 0.02  # the data tell the levels apart
+    assert stats(comparison, "category").alpha.ci == pytest.approx(expected, abs=0.01)
+
+
+def test_pooled_bootstrap_resamples_whole_paragraphs(clustered: tuple[dict[str, Sheet], Comparison]) -> None:
+    """A resampled paragraph brings all its items along, as docs/compare.md says: with items that
+    agree or disagree together, resampling (item, paragraph) cells would give a far narrower interval."""
+    sheets, comparison = clustered
+    paragraphs = coincidence_units(sheets, [(index, list(ANSWERS)) for index in range(1, 41)])
+    cells = coincidence_units(sheets, [(index, [item]) for index in range(1, 41) for item in ANSWERS])
+    expected, by_cell = percentile_interval(*paragraphs, 0.95), percentile_interval(*cells, 0.95)
+    assert (expected[1] - expected[0]) - (by_cell[1] - by_cell[0]) > 0.1  # the data tell the two apart
+    assert comparison.overall.alpha.ci == pytest.approx(expected, abs=0.01)
+
+
 # --- 5. checks before figures ----------------------------------------------------------------
 
 
