@@ -300,7 +300,7 @@ def valid_data(path: Path, checklist) -> dict:
 
 
 class FaultyOs:
-    """``os`` as `readtui.core.storage` sees it, except that ``function`` fails with ``code`` on files
+    """``os`` as a readtui module (`storage`, `files`) sees it, except that ``function`` fails with ``code`` on files
     in ``directory`` (named, or open as a descriptor) until ``healed``."""
 
     def __init__(self, function: str, code: int, directory: Path) -> None:

@@ -35,10 +35,11 @@ from readtui.core.compare import (
     VariableStats,
     cohen_kappa,
     compare,
+    span_agreement,
 )
 from readtui.core.corpus import ComparisonInput, load_comparison
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
-from readtui.core.storage import AssessmentWriter
+from readtui.core.storage import AssessmentWriter, load_assessment
 from tests.conftest import sha, write_checklist
 from tests.reference_stats import pairable_units, reference_agreement, reference_alpha, reference_kappa
 
@@ -467,6 +468,92 @@ def test_bootstrap_off(correlated: ComparisonInput) -> None:
     assert stats(result, "rating").alpha.value == stats(compare(correlated, bootstrap=50), "rating").alpha.value
 
 
+ANSWERS = {"category": CATEGORIES, "sourced": ["yes", "no"], "rating": [1, 2, 3, 4, 5]}
+"""The items the clustered readers answer, with their answers."""
+
+
+def clustered_sheets(paragraphs: int = 40, seed: int = 3) -> dict[str, Sheet]:
+    """Two readers who, paragraph by paragraph, agree on every item or on none (60% agree): the
+    items of a paragraph are perfectly correlated, as whole-paragraph resampling must respect."""
+    rng = random.Random(seed)
+    sheets: dict[str, Sheet] = {"A": {}, "B": {}}
+    for index in range(1, paragraphs + 1):
+        agree = rng.random() < 0.6
+        first = {item: rng.choice(answers) for item, answers in ANSWERS.items()}
+        sheets["A"][index] = first
+        sheets["B"][index] = {
+            item: value if agree else rng.choice([a for a in ANSWERS[item] if a != value])
+            for item, value in first.items()
+        }
+    return sheets
+
+
+def coincidence_units(sheets: dict[str, Sheet], cells: list[tuple[int, list[str]]]) -> tuple[Any, int]:
+    """Krippendorff's coincidence matrix (flattened) of each resampling unit, a (paragraph, items)
+    cell, over values that are (item, answer) pairs, so that answers to different items never
+    coincide; and the number of values. Written from the definition, independently of readtui."""
+    import numpy as np
+
+    values = {(item, answer): n for n, (item, answer) in enumerate((i, a) for i in ANSWERS for a in ANSWERS[i])}
+    rows = []
+    for index, items in cells:
+        o = np.zeros((len(values), len(values)))
+        for item in items:
+            given = [values[item, sheet[index][item]] for sheet in sheets.values() if item in sheet.get(index, {})]
+            for a, b in combinations(range(len(given)), 2):
+                o[given[a], given[b]] += 1 / (len(given) - 1)
+                o[given[b], given[a]] += 1 / (len(given) - 1)
+        rows.append(o.ravel())
+    return np.array(rows), len(values)
+
+
+def percentile_interval(units: Any, size: int, level: float, samples: int = 20_000) -> tuple[float, float]:
+    """The percentile bootstrap interval of nominal alpha at ``level``, resampling ``units`` (rows of
+    ``coincidence_units``) with replacement; alpha = 1 − (n − 1) Σ_c≠k o_ck / Σ_c≠k n_c n_k."""
+    import numpy as np
+
+    rng = np.random.default_rng(2024)
+    weights = rng.multinomial(len(units), np.full(len(units), 1 / len(units)), size=samples)
+    o = (weights @ units).reshape(samples, size, size)
+    marginals, apart = o.sum(axis=2), 1 - np.eye(size)
+    expected = (marginals[:, :, None] * marginals[:, None, :] * apart).sum(axis=(1, 2))
+    alphas = 1 - (marginals.sum(axis=1) - 1) * (o * apart).sum(axis=(1, 2)) / expected
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(alphas, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+@pytest.fixture
+def clustered(tmp_path: Path) -> tuple[dict[str, Sheet], Comparison]:
+    """``clustered_sheets`` compared with 20,000 resamples (so that the interval's sampling noise is
+    about 0.002, well under the tolerances below)."""
+    sheets = clustered_sheets()
+    paths = [write_assessment(tmp_path / f"{r}.toml", r, sheet, paragraphs=40) for r, sheet in sheets.items()]
+    return sheets, compare(load(paths, agreement_checklist(tmp_path)), bootstrap=20_000, seed=1)
+
+
+def test_bootstrap_interval_is_the_95_percent_percentile_interval(
+    clustered: tuple[dict[str, Sheet], Comparison],
+) -> None:
+    """The interval is the 2.5th to 97.5th percentile of the resampled alphas (not 90% or another level)."""
+    sheets, comparison = clustered
+    units, size = coincidence_units(sheets, [(index, ["category"]) for index in range(1, 41)])
+    expected, narrower = percentile_interval(units, size, 0.95), percentile_interval(units, size, 0.90)
+    assert min(narrower[0] - expected[0], expected[1] - narrower[1]) > 0.02  # the data tell the levels apart
+    assert stats(comparison, "category").alpha.ci == pytest.approx(expected, abs=0.01)
+
+
+def test_pooled_bootstrap_resamples_whole_paragraphs(clustered: tuple[dict[str, Sheet], Comparison]) -> None:
+    """A resampled paragraph brings all its items along, as docs/compare.md says: with items that
+    agree or disagree together, resampling (item, paragraph) cells would give a far narrower interval."""
+    sheets, comparison = clustered
+    paragraphs = coincidence_units(sheets, [(index, list(ANSWERS)) for index in range(1, 41)])
+    cells = coincidence_units(sheets, [(index, [item]) for index in range(1, 41) for item in ANSWERS])
+    expected, by_cell = percentile_interval(*paragraphs, 0.95), percentile_interval(*cells, 0.95)
+    assert (expected[1] - expected[0]) - (by_cell[1] - by_cell[0]) > 0.1  # the data tell the two apart
+    assert comparison.overall.alpha.ci == pytest.approx(expected, abs=0.01)
+
+
 # --- 5. checks before figures ----------------------------------------------------------------
 
 
@@ -628,3 +715,83 @@ def test_essay_scope_item_with_one_essay(tmp_path: Path, verdicts: tuple[int, ..
     )
     assert (verdict.units, verdict.pairable, verdict.readers) == (1, 3, 3)
     assert verdict.agreement == pytest.approx(agreement)  # (2, 4, 4): of the 3 pairs of answers, only B–C agree
+
+
+# --- 8. stale parts ----------------------------------------------------------------------------
+
+
+def figures(comparison: Comparison) -> dict[str, Any]:
+    """Every figure of a comparison, as plain values that compare equal when the figures do."""
+    data = comparison.input
+    return {
+        "items": [
+            (s.key, s.units, s.readers, s.pairable, s.agreement, s.alpha, s.kappa, s.dominant, s.unsure_rate)
+            for s in [*comparison.items, comparison.overall]
+        ],
+        "pairs": comparison.pairs,
+        "map": [(row.index, row.disagreeing, row.pairs) for row in comparison.rows],
+        "spans": comparison.spans,
+        "spans by paragraph": [span_agreement(data, only=(0, index)) for index in range(1, 5)],
+    }
+
+
+def test_stale_records_and_highlights_change_no_figure(tmp_path: Path) -> None:
+    """What a reader wrote about an earlier version of a paragraph (a stale record, or a stale
+    highlight in a live one) counts in no figure: alpha, kappa, the map, span agreement."""
+    checklist = agreement_checklist(tmp_path)
+    sheets: dict[str, Sheet] = {
+        "A": {
+            index: {"category": c, "rating": r, "sourced": s}
+            for index, (c, r, s) in enumerate([("1", 2, "yes"), ("2", 4, "no"), ("3", 3, "yes")], start=1)
+        },
+        "B": {
+            index: {"category": c, "rating": r, "sourced": s}
+            for index, (c, r, s) in enumerate(
+                [("1", 3, "yes"), ("2", 4, "yes"), ("4", 3, "yes"), ("5", 1, "no")], start=1
+            )
+        },
+    }
+    marks = {"A": {1: [(0, 10)], 2: [(5, 15)]}, "B": {1: [(0, 10), (60, 70)], 2: [(20, 30)], 4: [(0, 5)]}}
+    for directory in ("live", "with-stale"):
+        (tmp_path / directory).mkdir()
+        for reader in "AB":
+            write_assessment(
+                tmp_path / directory / f"{reader}.toml", reader, sheets[reader], paragraphs=4, highlights=marks[reader]
+            )
+    # A's file as it is after the essay changed: the old ¶ 1 and ¶ 4 kept as stale records (¶ 1's
+    # with answers unlike the live ones, a highlight where B has one, ¶ 4's where A has no live
+    # record), and a highlight in the live ¶ 2 whose quote was not found again.
+    path = tmp_path / "with-stale" / "A.toml"
+    assessment = load_assessment(path)
+    old = {"category": "5", "rating": 5, "sourced": "no"}
+    for index, span in ((1, (60, 70)), (4, (0, 5))):
+        assessment.paragraph.append(
+            ParagraphRecord(
+                index=index,
+                sha256=sha(f"old {index}"),
+                chars=PARAGRAPH_CHARS,
+                answers=dict(old),
+                highlight=[Highlight(start=span[0], end=span[1], label="loaded-word", quote="x" * (span[1] - span[0]))],
+                stale=True,
+            )
+        )
+    assessment.paragraph[1].highlight.append(
+        Highlight(start=20, end=30, label="loaded-word", quote="x" * 10, stale=True)
+    )
+    AssessmentWriter().save(path, assessment)
+    assert [(r.index, r.stale) for r in load_assessment(path).paragraph] == [
+        (1, False),
+        (1, True),
+        (2, False),
+        (3, False),
+        (4, True),
+    ]
+
+    live, with_stale = (
+        compare(load(sorted((tmp_path / d).glob("*.toml")), checklist), bootstrap=200) for d in ("live", "with-stale")
+    )
+    assert figures(with_stale) == figures(live)
+    # the figures are defined, so that their being equal means something
+    category = stats(live, "category")
+    assert None not in (category.alpha.value, category.alpha.ci, category.kappa.value)
+    assert [span.exact for span in live.spans] == [1]

@@ -17,8 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import readtui.core.essay as essay_module
+import readtui.core.files as files_module
 from readtui.core.errors import ReadtuiError
 from readtui.core.essay import Essay, decode_essay, load_essay, normalise_paragraph, parse_essay, sample_essay_path
+from tests.conftest import FaultyOs
 
 # Two sentences, so never taken for a header block: tests of the body start with it.
 OPENING = "This opening paragraph is plainly body text. It has two sentences."
@@ -565,24 +567,21 @@ def test_broken_symlink(tmp_path):
     assert load_error(tmp_path / "link.txt").message == "broken symlink (its target does not exist)"
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can read anything")
-def test_unreadable_file(tmp_path):
+@pytest.mark.parametrize("refused_by", ["the file's mode", "the system (injected)"])
+def test_unreadable_file(tmp_path, monkeypatch, refused_by):
+    """An essay the reader may not read is one line naming it and the system's reason. Root reads
+    anything, so there (and always, in the second case) EACCES is raised where files.py opens the file."""
     path = write(tmp_path, "essay.txt", OPENING)
-    path.chmod(0)
+    if refused_by == "the file's mode":
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            pytest.skip("root can read anything")
+        path.chmod(0)
+    else:
+        monkeypatch.setattr(files_module, "os", FaultyOs("open", errno.EACCES, tmp_path))
     try:
-        assert load_error(path).message == "cannot read: Permission denied"
+        assert str(load_error(path)) == f"{path}: cannot read: Permission denied"
     finally:
         path.chmod(0o644)
-
-
-def test_read_failure_gives_strerror(tmp_path, monkeypatch):
-    path = write(tmp_path, "essay.txt", OPENING)
-
-    def refuse(*args, **kwargs):
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
-
-    monkeypatch.setattr(os, "open", refuse)
-    assert load_error(path).message == f"cannot read: {os.strerror(errno.EACCES)}"
 
 
 def test_file_inside_a_file(tmp_path):

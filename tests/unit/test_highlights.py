@@ -140,6 +140,17 @@ def tamper(path: Path, old: str, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
 
 
+def test_validate_refuses_a_zero_width_highlight(tmp_path: Path, critical_checklist) -> None:
+    """A highlight of no characters (end == start, empty quote) is a problem naming where it is, not a mark."""
+    session = sample_session(critical_checklist)
+    start = session.text(4).index(PHRASE)
+    session.add_highlight(4, start, start + len(PHRASE), "loaded-word")
+    path = saved(tmp_path, session)
+    tamper(path, f"end = {start + len(PHRASE)}", f"end = {start}")
+    tamper(path, f'quote = "{PHRASE}"', 'quote = ""')
+    assert problems(path) == [f"{path}: paragraph[1].highlight[1]: end ({start}) must be greater than start ({start})"]
+
+
 def test_validate_catches_tampered_offsets_and_unknown_labels(tmp_path: Path, critical_checklist) -> None:
     session = sample_session(critical_checklist)
     text = session.text(4)

@@ -155,6 +155,28 @@ def test_extra_spans_count_where_the_key_has_no_record(tmp_path: Path) -> None:
     assert total == SpanTally(found=1, missed=0, matching=1, extra=1)
 
 
+@pytest.mark.parametrize("stale_first", [False, True], ids=["stale-after-live", "stale-before-live"])
+def test_a_stale_record_never_replaces_the_live_one(tmp_path: Path, stale_first: bool) -> None:
+    """Answers and spans kept from an earlier version of a paragraph (stale) are not scored: the
+    live record of the same paragraph is, in whichever order the file holds them."""
+    key = save(tmp_path / "key.toml", "Teacher", [paragraph(1, PERFECT[1], spans=((0, 5),))], PERFECT[0])
+    live = paragraph(1, PERFECT[1], spans=((0, 5),))
+    stale = paragraph(1, {"claim": "fact", "strength": 1, "fallacies": ["c"]}, spans=((50, 60),), stale=True)
+    learner = load_assessment(save(tmp_path / "l.toml", "L", [live, stale], {}))
+    assert [r.stale for r in learner.paragraph] == [False, True]  # as the writer orders them
+    if stale_first:
+        learner.paragraph.reverse()  # as a file edited by hand may hold them
+    card = scorecard(load_assessment(key), learner, load_checklist(scoring_checklist(tmp_path)))
+    assert {item: (t.credit, t.items) for item, t in card.by_item.items()} == {
+        "claim": (1.0, 1),
+        "strength": (1.0, 1),
+        "fallacies": (1.0, 1),
+        "verdict": (0.0, 1),  # the essay as a whole: unanswered
+        "rating": (0.0, 1),
+    }
+    assert card.span_total == SpanTally(found=1, missed=0, matching=1, extra=0)
+
+
 # --- 3. first tries -------------------------------------------------------------------------------
 
 
