@@ -802,6 +802,8 @@ async def test_selection_caret_and_current_cell_are_reversed_in_every_bundled_th
             caret = component_style(view, "paragraph--caret")
             assert caret.reverse and caret.underline, theme  # told apart from the selection it ends
             assert component_style(strip, "progress--current").reverse, theme
+            for component in ("paragraph--mark-0", "paragraph--heading", "paragraph--selection"):
+                assert view.style_of(component) == component_style(view, component), "the cache follows the theme"
         await quit_app(app, pilot)
 
 

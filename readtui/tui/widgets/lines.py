@@ -52,14 +52,19 @@ class LineView(ScrollView, inherit_bindings=False):
         self._strips: dict[int, Strip] = {}
         self._built_for_width = -1
         self._base_style: tuple[Style, RichStyle] | None = None
+        self._component_style_cache: dict[str, Style] = {}
 
     def build_lines(self, width: int) -> list[Content]:
         """The lines to show at ``width`` cells."""
         raise NotImplementedError
 
     def style_of(self, component: str) -> Style:
-        """A component class's style (`COMPONENT_CLASSES`), for spans of `Content`."""
-        return component_style(self, component)
+        """A component class's style (`COMPONENT_CLASSES`), for spans of `Content`; kept until the
+        styles change (a page turn asks for dozens)."""
+        style = self._component_style_cache.get(component)
+        if style is None:
+            style = self._component_style_cache[component] = component_style(self, component)
+        return style
 
     @property
     def line_width(self) -> int:
@@ -107,6 +112,7 @@ class LineView(ScrollView, inherit_bindings=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._base_style = None
+        self._component_style_cache.clear()
         if self.is_mounted:
             self.call_later(self.rebuild)
 
