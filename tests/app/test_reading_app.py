@@ -830,7 +830,7 @@ async def test_enter_on_a_missing_paragraph_goes_there_at_its_first_missing_item
         assert isinstance(app.screen, OverallScreen)
         await pilot.press("tab", "tab")  # past the summary, to the list of what is missing
         assert app.focused is app.screen.query_one("#missing")
-        await pilot.press("down", "enter")  # its first row: ¶ 1
+        await pilot.press("enter")  # its first row, ¶ 1: highlighted already, no arrow needed
         await pilot.pause()
         assert isinstance(app.screen, ReadingScreen)
         assert app.session.position == 1

@@ -135,8 +135,8 @@ class OverallScreen(AnsweringScreen):
         missing_list = self.query_one("#missing", OptionList)
         highlighted = missing_list.highlighted
         missing_list.set_options(options)
-        if options and highlighted is not None:
-            missing_list.highlighted = min(highlighted, len(options) - 1)
+        if options:  # a row is always highlighted, so enter on the list goes there without an arrow first
+            missing_list.highlighted = 0 if highlighted is None else min(highlighted, len(options) - 1)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         target = event.option.id
