@@ -324,12 +324,7 @@ def main() -> int:
         def add(name, kind, launches, markers, *, side=None, floor=None, essay=None, resume=None, key_marker=None):
             outdir = outs / name
             outdir.mkdir()
-            if floor:
-                cmd, tag = ["sh", str(floor_launcher), str(outdir), str(tools / floor)], str(tools / floor)
-            else:
-                cmd = ["sh", str(launcher[side]), str(outdir), str(essay) if essay else "-"]
-                cmd += [str(resume)] if resume else []
-                tag = str(outdir)
+            cmd, tag = bench.launch_command(outdir, tools, floor_launcher, floor, launcher.get(side), essay, resume)
             series[name] = bench.Series(
                 name,
                 kind,

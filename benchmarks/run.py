@@ -279,6 +279,23 @@ class Series:
 LINGER_WAIT = 2.0
 
 
+def launch_command(
+    outdir: Path,
+    tools: Path,
+    floor_launcher: Path,
+    floor: str | None,
+    launcher: Path | None,
+    essay: Path | None,
+    resume: Path | None,
+) -> tuple[list[str], str]:
+    """The command of one launch of a series (a floor app, or readtui on ``essay`` resuming
+    ``resume``), and the string that finds its process again."""
+    if floor:
+        return ["sh", str(floor_launcher), str(outdir), str(tools / floor)], str(tools / floor)
+    cmd = ["sh", str(launcher), str(outdir), str(essay) if essay else "-"]
+    return cmd + ([str(resume)] if resume else []), str(outdir)
+
+
 def ttfp_call(
     tools: Path, python: Path, s: Series, cwd: Path, json_out: Path, timeout: float, presses: int | None = None
 ) -> dict:
@@ -597,13 +614,7 @@ def main() -> int:
         ) -> None:
             outdir = outs / name
             outdir.mkdir()
-            if floor:
-                cmd, tag = ["sh", str(floor_launcher), str(outdir), str(tools / floor)], str(tools / floor)
-            else:
-                cmd = ["sh", str(launcher), str(outdir), str(essay) if essay else "-"] + (
-                    [str(resume)] if resume else []
-                )
-                tag = str(outdir)
+            cmd, tag = launch_command(outdir, tools, floor_launcher, floor, launcher, essay, resume)
             series[name] = Series(
                 name,
                 kind,

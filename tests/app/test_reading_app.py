@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from readtui.core.assessment import ESSAY
 from readtui.core.config import Config
 from readtui.core.errors import ReadtuiError
 from readtui.core.launch import prepare_session
@@ -155,6 +156,19 @@ async def test_click_on_an_option_answers_it(tmp_path: Path) -> None:
         await quit_app(app, pilot)
 
 
+def answer_everything_required(session) -> None:
+    """Every paragraph item and every required essay item of the sample's checklist, answered."""
+    for index in range(1, session.paragraph_count + 1):
+        for item in session.paragraph_items:
+            session.choose(index, item, 1)
+    for item in session.essay_items:
+        if item.required:
+            if item.id in ("main-claim", "summary"):
+                session.set_answer(ESSAY, item.id, f"my {item.id}")
+            else:
+                session.choose(ESSAY, item, 2)
+
+
 async def test_finishing_needs_every_required_answer(tmp_path: Path) -> None:
     out = tmp_path / "a.toml"
     app = open_app(None, out)
@@ -165,15 +179,7 @@ async def test_finishing_needs_every_required_answer(tmp_path: Path) -> None:
         await pilot.press("d")
         assert session.assessment.session.status == "in-progress"
         assert app.is_running
-        for index in range(1, session.paragraph_count + 1):
-            for item in session.paragraph_items:
-                session.choose(index, item, 1)
-        for item in session.essay_items:
-            if item.required:
-                if item.id in ("main-claim", "summary"):
-                    session.set_answer(None, item.id, f"my {item.id}")
-                else:
-                    session.choose(None, item, 2)
+        answer_everything_required(session)
         app.screen.refresh_views()
         await pilot.press("d")
         await pilot.pause()
@@ -186,15 +192,7 @@ async def test_finishing_names_the_paragraphs_still_flagged_and_asks_again(tmp_p
     app = open_app(None, out)
     async with app.run_test() as pilot:
         session = app.session
-        for index in range(1, session.paragraph_count + 1):
-            for item in session.paragraph_items:
-                session.choose(index, item, 1)
-        for item in session.essay_items:
-            if item.required:
-                if item.id in ("main-claim", "summary"):
-                    session.set_answer(None, item.id, f"my {item.id}")
-                else:
-                    session.choose(None, item, 2)
+        answer_everything_required(session)
         await pilot.press("g", "3", "enter", "f", "n", "n", "f", "o")  # ¶ 3 and ¶ 5 flagged
         await pilot.press("d")
         assert session.assessment.session.status == "in-progress"
