@@ -836,3 +836,20 @@ async def test_enter_on_a_missing_paragraph_goes_there_at_its_first_missing_item
         first_missing = next(n for n, item in enumerate(view.items) if item.required and n > 0)
         assert view.cursor == first_missing
         await quit_app(app, pilot)
+
+
+async def test_enter_on_the_essay_row_of_the_missing_list_goes_to_its_first_missing_item(tmp_path: Path) -> None:
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.session.set_answer(ESSAY, "main-claim", "It says Iran does not back ISIS.")
+        await pilot.press("o", "tab", "tab")
+        missing = app.screen.query_one("#missing")
+        assert app.focused is missing
+        missing.highlighted = missing.option_count - 1  # the last row: the essay's own items
+        await pilot.press("enter")
+        view = app.screen.query_one(ChecklistView)
+        assert app.focused is view
+        essay = app.session.assessment.overall
+        expected = next(n for n, item in enumerate(view.items) if item.required and not essay.is_answered(item.id))
+        assert expected > 0 and view.cursor == expected
+        await quit_app(app, pilot)

@@ -153,6 +153,16 @@ class AnsweringScreen(Screen):
         elif item is not None and item.steps > MAX_QUICK_CHOICES:
             self.pick_answer(item)
 
+    def ask_paragraph(self, then: Callable[[int], object]) -> None:
+        """Ask for a paragraph number; ``then`` gets it (not called when the dialog is cancelled)."""
+        from readtui.tui.screens.dialogs import GoToDialog
+
+        def chosen(number: int | None) -> None:
+            if number is not None:
+                then(number)
+
+        self.app.push_screen(GoToDialog(self.session.paragraph_count), chosen)
+
     def pick_answer(self, item: Any) -> None:
         """Let the reader pick one of the item's many options (or scale steps)."""
         from readtui.tui.screens.dialogs import PickerDialog

@@ -141,11 +141,9 @@ class OverallScreen(AnsweringScreen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         target = event.option.id
         if target == "essay":
-            missing = {item_id for where, item_id in self.session.unanswered_required() if where is ESSAY}
             view = self.checklist_view
-            first = next((n for n, item in enumerate(view.items) if item.id in missing), 0)
             view.focus()
-            view.move_cursor(to=first)
+            view.move_cursor(to=view.first_missing(self.session.assessment.overall))
             self.show_help_for(view.current_item)
         else:
             self.post_message(ParagraphRequested(int(target), first_missing=True))
@@ -154,13 +152,7 @@ class OverallScreen(AnsweringScreen):
         self.app.pop_screen()
 
     def action_goto(self) -> None:
-        from readtui.tui.screens.dialogs import GoToDialog
-
-        def chosen(number: int | None) -> None:
-            if number is not None:
-                self.post_message(ParagraphRequested(number))
-
-        self.app.push_screen(GoToDialog(self.session.paragraph_count), chosen)
+        self.ask_paragraph(lambda number: self.post_message(ParagraphRequested(number)))
 
     def action_finish(self) -> None:
         self.post_message(FinishRequested())

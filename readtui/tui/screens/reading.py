@@ -132,9 +132,7 @@ class ReadingScreen(AnsweringScreen):
         view.scroll_to(y=0, animate=False, immediate=True)
         self.show_paragraph()
         if first_missing:
-            record = self.session.answers(index)
-            missing = (n for n, item in enumerate(view.items) if item.required and not record.is_answered(item.id))
-            view.move_cursor(to=next(missing, 0))
+            view.move_cursor(to=view.first_missing(self.session.answers(index)))
         self.show_help_for(view.current_item)
         self.post_message(SessionChanged())
 
@@ -158,13 +156,7 @@ class ReadingScreen(AnsweringScreen):
         self.changed()
 
     def action_goto(self) -> None:
-        from readtui.tui.screens.dialogs import GoToDialog
-
-        def chosen(number: int | None) -> None:
-            if number is not None:
-                self.go_to(number)
-
-        self.app.push_screen(GoToDialog(self.session.paragraph_count), chosen)
+        self.ask_paragraph(self.go_to)
 
     def action_overall(self) -> None:
         self.post_message(OverallRequested())

@@ -90,6 +90,10 @@ class ChecklistView(LineView, can_focus=True):
         self.evidence_wanted = evidence_wanted or {}
         self.rebuild()
 
+    def first_missing(self, record: Answers) -> int:
+        """The number of the first required item ``record`` leaves unanswered (0 when none is)."""
+        return next((n for n, item in enumerate(self.items) if item.required and not record.is_answered(item.id)), 0)
+
     def move_cursor(self, delta: int = 0, *, to: int | None = None) -> None:
         """Move the cursor by ``delta`` items, or to item number ``to``."""
         if not self.items:
