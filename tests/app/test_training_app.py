@@ -11,7 +11,8 @@ from readtui.core.launch import prepare_training
 from readtui.core.storage import file_sha256
 from readtui.tui.adjudicate_app import AdjudicateApp
 from readtui.tui.screens.training import ScoreScreen, TrainingScreen
-from tests.conftest import open_training, read_toml, write_assessment
+from readtui.tui.widgets.paragraph import ParagraphView
+from tests.conftest import open_training, phrase, read_toml, write_assessment
 
 
 def feedback_text(app) -> str:
@@ -173,10 +174,56 @@ async def test_feedback_lists_the_keys_highlights_and_the_learners_others(
         app.session.add_highlight(3, text.index("loaded"), text.index("loaded") + 6, "loaded-word")
         await pilot.press("c")
         feedback = feedback_text(app)
-        assert "The key's highlights: you marked 0 of 1" in feedback
+        assert "The key's highlights: you marked 0 of 1\n(underlined in the paragraph: ✓ found, ✗ missed)" in feedback
         assert "✗ Loaded word or phrase: “regime”" in feedback
         assert "Yours that the key does not mark:" in feedback
         assert "· Loaded word or phrase: “loaded”" in feedback
+        await pilot.press("q")
+        await pilot.pause()
+    app.prepared.close()
+
+
+def underlined_words(app) -> dict[str, str]:
+    """The words of the shown paragraph that are underlined in a colour of their own, by colour."""
+    view = app.screen.query_one(ParagraphView)
+    marked = view._marked_text()
+    found: dict[str, str] = {}
+    for span in marked.spans:
+        style = span.style
+        if getattr(style, "underline", False) and style.foreground is not None:
+            found[str(style.foreground)] = marked.plain[span.start : span.end]
+    return found
+
+
+async def test_the_keys_highlights_are_underlined_in_the_paragraph_found_and_missed(
+    tmp_path: Path, small_essay_file: Path, critical_checklist
+) -> None:
+    key = write_assessment(
+        tmp_path / "key.toml",
+        small_essay_file,
+        critical_checklist,
+        "teacher",
+        {3: {"loaded-words": 4}},
+        highlight={3: [phrase(small_essay_file, 3, "loaded words"), phrase(small_essay_file, 3, "regime")]},
+    )
+    app = open_training(small_essay_file, key, tmp_path / "learner.toml")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g", "3", "enter")
+        text = app.session.text(3)
+        app.session.add_highlight(3, text.index("regime"), text.index("regime") + 6, "loaded-word")
+        app.screen.refresh_views()
+        assert underlined_words(app) == {}, "the key stays hidden until the paragraph is checked"
+        await pilot.press("c")
+        await pilot.pause()
+        view = app.screen.query_one(ParagraphView)
+        found_colour = str(view.style_of("paragraph--key-found").foreground)
+        missed_colour = str(view.style_of("paragraph--key-missed").foreground)
+        assert found_colour != missed_colour
+        assert underlined_words(app) == {found_colour: "regime", missed_colour: "loaded words"}
+        assert "key: 1 found, 1 missed" in view.badges
+        await pilot.press("n")  # to ¶ 4, which the key does not mark
+        await pilot.pause()
+        assert app.session.position == 4 and underlined_words(app) == {}
         await pilot.press("q")
         await pilot.pause()
     app.prepared.close()

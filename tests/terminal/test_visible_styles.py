@@ -1,6 +1,7 @@
 """What the eye must see, read back from a real terminal (tmux `capture-pane -e`), in 256 colours
 and in truecolor: the selection, the caret and the current cell of the progress strip are drawn in
-reverse video, over plain text and over a highlight alike."""
+reverse video, over plain text and over a highlight alike; in training, the key's highlights are
+underlined in the paragraph, found and missed in colours of their own."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from readtui.core.essay import sample_essay_path
-from tests.conftest import phrase, write_assessment
+from tests.conftest import ESSAY_TEXT, phrase, write_assessment
 from tests.terminal.conftest import READTUI, needs_command
 
 pytestmark = [
@@ -35,6 +36,7 @@ class Cell:
     reverse: bool = False
     bold: bool = False
     underline: bool = False
+    foreground: str = ""
     background: str = ""
 
 
@@ -57,12 +59,14 @@ def cells(line: str) -> list[Cell]:
                 state = replace(state, underline=code == 4)
             elif code in (7, 27):
                 state = replace(state, reverse=code == 7)
+            elif code == 39:
+                state = replace(state, foreground="")
             elif code == 49:
                 state = replace(state, background="")
             elif code in (38, 48):
                 size = 3 if params[i + 1] == "5" else 5
-                if code == 48:
-                    state = replace(state, background=";".join(params[i + 1 : i + size]))
+                colour = ";".join(params[i + 1 : i + size])
+                state = replace(state, **{"foreground" if code == 38 else "background": colour})
                 i += size - 1
             i += 1
     return found
@@ -147,3 +151,42 @@ def test_selection_caret_and_current_cell_are_visible(tmp_path: Path, critical_c
     strip = next(row for row in screen if "/6 done" in text_of(row))
     marks = [cell for cell in strip if cell.char in "·▪■⚑"]
     assert [cell.reverse for cell in marks[:6]] == [False, False, False, True, False, False], "¶ 4 is current"
+
+
+@pytest.mark.parametrize("colours", list(COLOURS))
+def test_the_keys_highlights_are_underlined_found_and_missed(tmp_path: Path, critical_checklist, colours: str) -> None:
+    essay = tmp_path / "essay.txt"
+    essay.write_text(ESSAY_TEXT, encoding="utf-8")
+    spans = [phrase(essay, 3, "loaded words"), phrase(essay, 3, "regime")]
+    key = write_assessment(
+        tmp_path / "key.toml", essay, critical_checklist, "teacher", {3: {"loaded-words": 4}}, highlight={3: spans}
+    )
+    mine = write_assessment(tmp_path / "mine.toml", essay, critical_checklist, "eye", {3: {}}, highlight={3: spans[1:]})
+    env = {
+        **COLOURS[colours],
+        "READTUI_DATA_DIR": str(tmp_path / "data"),
+        "READTUI_CONFIG": str(tmp_path / "config.toml"),
+        "READTUI_READER": "eye",
+    }
+    terminal = Terminal(tmp_path, env, "train", str(essay), "--key", str(key), "--out", str(mine))
+    try:
+        terminal.wait_for("/4 done")
+        terminal.keys("g", "3", "Enter")
+        terminal.wait_for("¶ 3 / 4")
+        terminal.keys("c")
+        screen = terminal.wait_for("1 found, 1 missed")
+    finally:
+        terminal.close()
+    text = "".join(text_of(row) for row in screen)
+    rows = [cell for row in screen for cell in row]
+    loaded = text.index("loaded", text.index("The third"))
+    regime = text.index("regime.")
+    plain = rows[text.index("The third")]
+    missed = [cell for cell in rows[loaded : loaded + len("loaded")]]
+    found = rows[regime : regime + len("regime")]
+    assert all(cell.underline for cell in missed + found), "the key's spans are underlined"
+    assert len({cell.foreground for cell in missed}) == 1 and len({cell.foreground for cell in found}) == 1
+    assert len({plain.foreground, missed[0].foreground, found[0].foreground}) == 3, (plain, missed[0], found[0])
+    assert found[0].background, "a found span keeps the colour of the reader's own highlight"
+    after = rows[regime + len("regime")]
+    assert after.char == "." and not after.underline

@@ -89,6 +89,10 @@ class ReadingScreen(AnsweringScreen):
             badges.append("⚠ changed since answered")
         colour = {label: n for n, label in enumerate(session.checklist.labels)}
         marks = [(h.start, h.end, colour.get(h.label, len(colour))) for h in record.highlight if not h.stale]
+        key_marks = self.key_marks(index)
+        if key_marks:
+            found = sum(1 for _, _, hit in key_marks if hit)
+            badges.append(f"key: {found} found, {len(key_marks) - found} missed")
         self.query_one(ParagraphView).show(
             f"¶ {index} / {session.paragraph_count}",
             session.text(index),
@@ -96,6 +100,7 @@ class ReadingScreen(AnsweringScreen):
             lead=session.essay.subtitle if index == 1 else "",
             badges=badges,
             marks=marks,
+            key_marks=key_marks,
             scroll_home=scroll_home,
         )
         labels = session.checklist.labels
@@ -106,6 +111,10 @@ class ReadingScreen(AnsweringScreen):
         self.checklist_view.show(record, wanted)
         self.query_one(ProgressStrip).show(index, f"{session.answered_paragraphs()}/{session.paragraph_count} done")
         self.show_title()
+
+    def key_marks(self, index: int) -> list[tuple[int, int, bool]]:
+        """An answer key's highlights to underline in the paragraph: none while reading."""
+        return []
 
     def show_title(self) -> None:
         session = self.session

@@ -113,6 +113,7 @@ def feedback_content(trainer: Trainer, index: int, feedback: Feedback, width: in
         found = sum(1 for _, hit in feedback.spans if hit)
         lines.append(Content(""))
         lines.append(Content.styled(f"The key's highlights: you marked {found} of {len(feedback.spans)}", "bold"))
+        lines.append(Content.styled("(underlined in the paragraph: ✓ found, ✗ missed)", "italic"))
         for highlight, hit in feedback.spans:
             marker, style = MARKERS[MATCH if hit else MISS]
             title = labels[highlight.label].title if highlight.label in labels else highlight.label
@@ -223,6 +224,12 @@ class TrainingScreen(ReadingScreen):
     def go_to(self, index: int, *, first_missing: bool = False) -> None:
         super().go_to(index, first_missing=first_missing)
         self.show_feedback(self.trainer.checked(index))
+
+    def key_marks(self, index: int) -> list[tuple[int, int, bool]]:
+        """Once a paragraph is checked, the key's highlights: found or missed."""
+        if not self.trainer.checked(index):
+            return []
+        return [(h.start, h.end, found) for h, found in self.trainer.feedback(index).spans]
 
     def changed(self) -> None:
         self.trainer.note_changes(self.session.position)

@@ -95,6 +95,8 @@ class ParagraphView(LineView, can_focus=True):
         "paragraph--note",
         "paragraph--lead",
         "paragraph--overlap",
+        "paragraph--key-found",
+        "paragraph--key-missed",
         "paragraph--selection",
         "paragraph--caret",
         *(f"paragraph--mark-{slot}" for slot in range(MARK_COLOURS)),
@@ -112,6 +114,8 @@ class ParagraphView(LineView, can_focus=True):
         & > .paragraph--mark-3 { background: $primary 45%; color: auto 90%; }
         & > .paragraph--mark-4 { background: $secondary 45%; color: auto 90%; }
         & > .paragraph--overlap { text-style: bold underline; }
+        & > .paragraph--key-found { color: $text-success; text-style: bold underline; }
+        & > .paragraph--key-missed { color: $text-error; text-style: bold underline; }
         & > .paragraph--selection { text-style: reverse; }
         & > .paragraph--caret { text-style: reverse bold underline; }
     }
@@ -126,6 +130,8 @@ class ParagraphView(LineView, can_focus=True):
         """Shown before the text: the essay's subtitle, above ¶ 1."""
         self.badges: list[str] = []
         self.marks: list[tuple[int, int, int]] = []
+        self.key_marks: list[tuple[int, int, bool]] = []
+        """An answer key's highlights (training feedback): (start, end, whether the reader found it)."""
         self.caret: int | None = None
         """The caret's offset in the text while in selection mode, else None."""
         self.anchor: int | None = None
@@ -149,18 +155,21 @@ class ParagraphView(LineView, can_focus=True):
         lead: str = "",
         badges: list[str] | None = None,
         marks: list[tuple[int, int, int]] | None = None,
+        key_marks: list[tuple[int, int, bool]] | None = None,
         scroll_home: bool = True,
     ) -> None:
         """Show a paragraph (with a heading such as "¶ 3 / 6") and redraw.
 
         ``lead`` comes before the text (the essay's subtitle, above ¶ 1); ``marks`` are highlights
-        as (start, end, colour) in code points of ``text``.
+        as (start, end, colour) in code points of ``text``; ``key_marks`` are an answer key's
+        highlights as (start, end, found), underlined over them.
         """
         if text != self.text:
             self.caret = 0 if self.caret is not None else None
             self.anchor = None
         self.heading, self.text, self.note, self.lead, self.badges = heading, text, note, lead, badges or []
         self.marks = marks or []
+        self.key_marks = key_marks or []
         if scroll_home:
             self.scroll_to(y=0, animate=False, immediate=True)
         self.rebuild()
@@ -173,7 +182,7 @@ class ParagraphView(LineView, can_focus=True):
         heading = Content.styled(self.heading, self.style_of("paragraph--heading"))
         for badge in self.badges:
             heading = heading + Content("  ") + Content.styled(badge, self.style_of("paragraph--flag"))
-        lines = [heading, Content("")]
+        lines = [*heading.wrap(width), Content("")]
         if self.lead:
             lines += wrap_text(visible_controls(self.lead), width, self.style_of("paragraph--lead"))
             lines.append(Content(""))
@@ -187,7 +196,8 @@ class ParagraphView(LineView, can_focus=True):
         return lines
 
     def _marked_text(self) -> Content:
-        """The paragraph with its highlights; where two overlap, the text is also underlined."""
+        """The paragraph with its highlights; where two overlap, the text is also underlined.
+        An answer key's highlights are underlined over them, in one colour if found, another if missed."""
         text = Content(self.text)
         covered = [0] * (len(self.text) + 1)
         for start, end, colour in self.marks:
@@ -204,6 +214,10 @@ class ParagraphView(LineView, can_focus=True):
             elif depth <= 1 and overlap_start is not None:
                 text = text.stylize(self.style_of("paragraph--overlap"), overlap_start, offset)
                 overlap_start = None
+        for start, end, found in self.key_marks:
+            start, end = max(start, 0), min(end, len(self.text))
+            if start < end:
+                text = text.stylize(self.style_of(f"paragraph--key-{'found' if found else 'missed'}"), start, end)
         if self.has_focus and self.selection is not None:
             text = text.stylize(self.style_of("paragraph--selection"), *self.selection)
         if self.has_focus and self.caret is not None and self.text:
