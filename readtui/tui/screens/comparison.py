@@ -275,7 +275,7 @@ class ReadersScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#keys", InfoBar).show(
-            "n next ¶ · p previous · ↑↓←→ answers · tab the paragraph · escape the map"
+            "n/p next/previous ¶ · ↑↓ answers · shift+tab paragraph · tab notes · esc map"
         )
         self.show()
         self.query_one("#answers", DataTable).focus()
