@@ -71,7 +71,7 @@ def item_notes(stats: VariableStats) -> list[str]:
     return notes
 
 
-class Footnotes:
+class _Footnotes:
     """The table's notes, told once each: a row shows a letter, the note follows the section."""
 
     def __init__(self) -> None:
@@ -127,7 +127,7 @@ def table(comparison: Comparison) -> str:
     for warning in comparison.warnings:
         lines += wrap(f"warning: {warning}", 0)
     two = len(readers) == 2
-    footnotes = Footnotes()
+    footnotes = _Footnotes()
     for scope, title in (
         ("paragraph", "Paragraph items (a unit is a paragraph)"),
         ("essay", "Essay items (a unit is an essay)"),
@@ -175,7 +175,7 @@ def _essay_title(essay: EssayGroup) -> str:
     return essay.title or f"untitled essay {essay.sha256[:8]}"
 
 
-def _table_row(stats: VariableStats, two: bool, footnotes: Footnotes) -> str:
+def _table_row(stats: VariableStats, two: bool, footnotes: _Footnotes) -> str:
     row = (
         f"{fit(_label(stats), 26)} {stats.units:>5} {percent(stats.agreement):>6} "
         f"{fmt(stats.alpha.value):>6}  {interval(stats):<14}"
