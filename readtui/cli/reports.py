@@ -94,11 +94,12 @@ def compare(
 def _load(files: tuple[str, ...], checklist_spec: str | None, essay_paths: tuple[Path, ...], encoding: str | None):
     """Load and check the files to compare, and print the warnings; bad input ends the command (status 2)."""
     from readtui.core.corpus import load_comparison
-    from readtui.core.essay import load_essay
+    from readtui.core.essay import load_essay, sample_essay_path
 
     try:
         essays = [load_essay(path, encoding=encoding) for path in essay_paths]
-        data = load_comparison(list(files), checklist_spec, essays)
+        # Readers of the sample (a class exercise) need no --essay for whole paragraphs.
+        data = load_comparison(list(files), checklist_spec, essays, known=[load_essay(sample_essay_path())])
     except ReadtuiError as error:
         fail(error)
     for warning in data.warnings:

@@ -58,14 +58,14 @@ class EssayGroup:
     paragraphs: int
     files: list[ReaderFile]
     text: list[str] | None = None
-    """The paragraphs, when the essay was given with ``--essay``."""
+    """The paragraphs, when the essay was given with ``--essay`` (or is the bundled sample)."""
 
     @property
     def readers(self) -> list[str]:
         return [f.reader for f in self.files]
 
     def paragraph_text(self, index: int) -> str:
-        """The paragraph's text (with ``--essay``), else the excerpt a reader's file keeps."""
+        """The paragraph's text (with ``--essay`` or the sample), else the excerpt a reader's file keeps."""
         if self.text is not None:
             return self.text[index - 1]
         for file in self.files:
@@ -122,11 +122,16 @@ def real_path(path: Path) -> str:
 
 
 def load_comparison(
-    specs: list[str], checklist_spec: str | None = None, essays: list[Essay] | None = None
+    specs: list[str],
+    checklist_spec: str | None = None,
+    essays: list[Essay] | None = None,
+    known: list[Essay] | None = None,
 ) -> ComparisonInput:
     """Load, validate and group the assessments; raise ReadtuiErrors naming every bad file.
 
     Checklist files met in a directory are skipped; everything else must be an assessment.
+    ``essays`` must each be the essay of some files; a ``known`` essay (the bundled sample)
+    gives its text to the files of that essay if there are any.
     """
     problems: list[ReadtuiError] = []
     loaded: list[tuple[Path, Assessment]] = []
@@ -146,6 +151,10 @@ def load_comparison(
     groups = _group_by_essay(loaded, warnings)
     problems += _paragraph_count_problems(groups)
     problems += _attach_essays(groups, essays or [])
+    for essay in known or []:
+        for group in groups:
+            if group.text is None and group.sha256 == essay.sha256 and group.paragraphs == len(essay.paragraphs):
+                group.text = list(essay.paragraphs)
     if problems:
         raise ReadtuiErrors(problems)
     compared = [g for g in groups if len(g.files) >= 2]

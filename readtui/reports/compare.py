@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from string import ascii_lowercase
 from typing import Any
 
-from readtui.core.compare import DOMINANT_SHARE, Comparison, ParagraphRow, VariableStats
+from readtui.core.compare import DOMINANT_SHARE, Comparison, ParagraphRow, Variable, VariableStats
 from readtui.core.corpus import EssayGroup
 from readtui.core.errors import visible_controls
 from readtui.reports.text import WIDTH, answer_text, fit, fmt, md, percent, split_items, wrap
@@ -64,12 +65,42 @@ def item_notes(stats: VariableStats) -> list[str]:
         notes.append(f"no interval: {stats.alpha.ci_reason}")
     if stats.kappa is not None and stats.kappa.value is None:
         notes.append(f"kappa undefined: {stats.kappa.reason}")
-    if stats.dominant:
-        answer, share = stats.dominant
-        notes.append(
-            f"{answer!r} is {share:.0%} of the answers (over {DOMINANT_SHARE:.0%}): alpha and kappa are unstable"
-        )
+    if stats.dominant and stats.alpha.value is not None:
+        # Worded without the exact share, so that the table can tell it once for every item it fits.
+        notes.append(f"{stats.dominant[0]!r} is over {DOMINANT_SHARE:.0%} of the answers: alpha and kappa are unstable")
     return notes
+
+
+class _Footnotes:
+    """The table's notes, told once each: a row shows a letter, the note follows the section."""
+
+    def __init__(self) -> None:
+        self.markers: dict[str, str] = {}
+        self.untold: list[str] = []
+
+    def mark(self, notes: list[str]) -> str:
+        """The marker of a row with these notes ('' for none)."""
+        if not notes:
+            return ""
+        note = "; ".join(notes)
+        if note not in self.markers:
+            count = len(self.markers)
+            self.markers[note] = ascii_lowercase[count] if count < len(ascii_lowercase) else str(count + 1)
+            self.untold.append(note)
+        return self.markers[note]
+
+    def tell(self) -> list[str]:
+        """The notes marked since the last call, as lines."""
+        lines = [line for note in self.untold for line in wrap(f"{self.markers[note]}: {note}", 2)]
+        self.untold = []
+        return lines
+
+
+def _question(variable: Variable) -> str:
+    """How the handout names an item: its question; an option of a multi item: ↳ its label."""
+    if variable.option is None:
+        return variable.item.prompt
+    return "↳ " + next(o.label for o in variable.item.options if o.id == variable.option)
 
 
 def _label(stats: VariableStats) -> str:
@@ -96,6 +127,7 @@ def table(comparison: Comparison) -> str:
     for warning in comparison.warnings:
         lines += wrap(f"warning: {warning}", 0)
     two = len(readers) == 2
+    footnotes = _Footnotes()
     for scope, title in (
         ("paragraph", "Paragraph items (a unit is a paragraph)"),
         ("essay", "Essay items (a unit is an essay)"),
@@ -111,20 +143,18 @@ def table(comparison: Comparison) -> str:
         for stats in rows:
             if stats.variable.option is not None and stats.variable.item.id in unanswered:
                 continue  # its options have nothing to show either
-            add(_table_row(stats, two))
-            for note in item_notes(stats):
-                lines += wrap(note)
+            add(_table_row(stats, two, footnotes))
         if scope == "essay":
             for stats in rows:
                 given = comparison.answers(stats.variable, 0, 0)
                 if stats.variable.option is None and len(data.essays) == 1 and given:
                     lines += wrap(f"{stats.key}: " + ", ".join(f"{r} {a}" for r, a in given.items()))
+        lines += footnotes.tell()
     if comparison.overall is not None:
         add("")
         add("All items pooled (nominal; N counts item × unit pairs)")
-        add(_table_row(comparison.overall, two))
-        for note in item_notes(comparison.overall):
-            lines += wrap(note)
+        add(_table_row(comparison.overall, two, footnotes))
+        lines += footnotes.tell()
     _table_readers(comparison, add, lines.extend)
     _table_contested(comparison, add)
     _table_map(comparison, add)
@@ -145,14 +175,14 @@ def _essay_title(essay: EssayGroup) -> str:
     return essay.title or f"untitled essay {essay.sha256[:8]}"
 
 
-def _table_row(stats: VariableStats, two: bool) -> str:
+def _table_row(stats: VariableStats, two: bool, footnotes: _Footnotes) -> str:
     row = (
         f"{fit(_label(stats), 26)} {stats.units:>5} {percent(stats.agreement):>6} "
         f"{fmt(stats.alpha.value):>6}  {interval(stats):<14}"
     )
     if two:
         row += f" {fmt(stats.kappa.value if stats.kappa else None):>6}"
-    return row + f" {percent(stats.unsure_rate):>6}"
+    return row + f" {percent(stats.unsure_rate):>6}  {footnotes.mark(item_notes(stats))}"
 
 
 def _table_readers(comparison: Comparison, add, add_all) -> None:
@@ -301,7 +331,7 @@ def markdown(comparison: Comparison) -> str:
     add("|---|---:|---:|---:|---|" + ("---:|" if two else "") + "---:|---|")
     rows = [*comparison.items, *([comparison.overall] if comparison.overall else [])]
     for stats in rows:
-        label = md(stats.key) if stats.variable.option is None else f"↳ {md(stats.variable.option)}"
+        label = md(_question(stats.variable))
         cells = [label, str(stats.units), percent(stats.agreement), fmt(stats.alpha.value), interval(stats)]
         if two:
             cells.append(fmt(stats.kappa.value if stats.kappa else None))
@@ -385,7 +415,7 @@ def _markdown_contested(comparison: Comparison, add) -> None:
         for column, variable in enumerate(comparison.map_items):
             if row.disagreeing[column]:
                 answers = [answer_text(record, variable.key) if record else "" for record in records]
-                add(f"| {md(variable.key)} | " + " | ".join(md(answer) for answer in answers) + " |")
+                add(f"| {md(_question(variable))} | " + " | ".join(md(answer) for answer in answers) + " |")
         for file in essay.files:
             record = file.record(row.index)
             if record is None:
@@ -427,13 +457,19 @@ def _markdown_map(comparison: Comparison, add) -> None:
     add("")
     add("## Disagreement map")
     add("")
-    add("Each cell: the share of pairs of readers whose answers differ (blank: fewer than two answers).")
+    add(
+        "Each cell: the share of pairs of readers whose answers to the question numbered above it differ "
+        "(blank: fewer than two answers)."
+    )
+    add("")
+    for number, variable in enumerate(columns, start=1):
+        add(f"{number}. {md(_question(variable))}")
     for e, essay in enumerate(comparison.input.essays):
         add("")
         if len(comparison.input.essays) > 1:
             add(f"### {md(_essay_title(essay))}")
             add("")
-        add("| ¶ | " + " | ".join(md(v.key) for v in columns) + " |")
+        add("| ¶ | " + " | ".join(str(n) for n in range(1, len(columns) + 1)) + " |")
         add("|---:|" + "---:|" * len(columns))
         for row in (r for r in comparison.rows if r.essay == e):
             cells = [

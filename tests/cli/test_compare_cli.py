@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from readtui.cli import main
 from readtui.core.essay import sample_essay_path
 from readtui.reports.text import fit
+from tests.conftest import write_checklist
 from tests.reference_stats import reference_agreement, reference_alpha
 
 SEEDED = ["--bootstrap", "200", "--seed", "7"]
@@ -67,7 +68,7 @@ def test_every_format_agrees_with_the_json_and_an_independent_calculation(three_
         match = re.match(r"^(\S+|  \S+)\s+(\d+)\s+(\d+%|—)\s+(-?\d\.\d\d|—)", line)
         if match:
             table_rows.setdefault(match[1].strip(), match.groups()[1:])
-    markdown_rows = {}
+    markdown_rows = {}  # by the question, or for an option of a multi item by its title
     for line in out["markdown"].splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
         if len(cells) >= 5 and cells[1].isdigit():
@@ -77,9 +78,10 @@ def test_every_format_agrees_with_the_json_and_an_independent_calculation(three_
         expected.append("—" if item["alpha"] is None else f"{item['alpha']:.2f}")
         label = key.split(":")[-1]
         assert list(table_rows[label]) == expected, key
-        assert markdown_rows[label][:3] == expected, key
+        question = item["prompt"].split(" — ")[-1]  # an option's title follows its item's question
+        assert markdown_rows[question][:3] == expected, key
         ci = item["ci"]
-        assert markdown_rows[label][3] == (f"[{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "")
+        assert markdown_rows[question][3] == (f"[{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "")
 
     # the CSV holds the raw answers: alpha and agreement recomputed from it, independently
     rows = csv_rows(out["csv"])
@@ -108,6 +110,52 @@ def test_the_table_fits_80_columns(three_readers: list[Path]) -> None:
     assert "Most contested paragraphs" in table and "Disagreement map" in table
     assert "Ana [b]" in table  # reader names are shown literally
     assert max(len(fit(line, 200).rstrip()) for line in table.splitlines()) <= 80
+
+
+def test_the_table_tells_each_note_once(three_readers: list[Path]) -> None:
+    """A note that fits several items ('no' is nearly every answer) is told once, and each item it fits
+    points to it with its letter."""
+    table = compare(*three_readers, *SEEDED).stdout.splitlines()
+    notes = {line.split(":", 1)[0].strip(): line for line in table if re.match(r"^  [a-z]: ", line)}
+    marked = defaultdict(list)
+    for line in table:
+        match = re.match(r"^\s*(\S+)\s.*%\s+([a-z])$", line)
+        if match:
+            marked[match[2]].append(match[1])
+    assert sorted(marked) == sorted(notes)
+    unstable = next(letter for letter, line in notes.items() if "alpha and kappa are unstable" in line)
+    assert marked[unstable] == ["expert", "slippery-slope"]
+    undefined = next(letter for letter, line in notes.items() if "every answer is 'no'" in line)
+    assert marked[undefined] == ["bandwagon"]  # no variation: not said to be unstable as well
+    for text in ("alpha and kappa are unstable", "every answer is 'no'", "one essay is one unit"):
+        assert sum(text in line for line in table) == 1, text
+
+
+def test_the_handout_names_items_by_their_question(three_readers: list[Path], tmp_path: Path) -> None:
+    """The handout is for people: items go by their question, options by their title, escaped for
+    markdown (a checklist can come from anyone); ids are for the CSV and JSON."""
+    checklist = (sample_essay_path().parent.parent / "checklists" / "critical-reading.toml").read_text("utf-8")
+    prompt = 'prompt = "Are the factual claims backed by evidence?"'
+    assert prompt in checklist
+    odd = write_checklist(tmp_path / "odd.toml", checklist.replace(prompt, 'prompt = "Backed <b>by</b> | *evidence*?"'))
+    handout = compare(*three_readers, "--format", "markdown", "--checklist", odd, *SEEDED).stdout
+    summary = handout.split("## Summary")[1].split("\n## ")[0]
+    assert "| Backed \\<b\\>by\\</b\\> \\| \\*evidence\\*? | 6 |" in summary
+    assert "| What kinds of evidence are given? | 6 |" in summary
+    assert "| ↳ Statistics or figures | 6 |" in summary
+    assert "<b>" not in handout
+    for key in ("claims-supported", "evidence-kinds", "said-as-fact", "wording-tactics"):
+        assert key not in handout, key
+    # the map numbers its columns under a numbered list of the questions
+    grid = handout.split("## Disagreement map")[1]
+    assert "\n2. What kinds of evidence are given?\n" in grid
+    assert "| ¶ | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 |" in grid
+
+
+def test_the_sample_essay_needs_no_essay_option(three_readers: list[Path]) -> None:
+    """Readers of the bundled sample (a class exercise) get whole paragraphs without --essay."""
+    handout = compare(*three_readers, "--format", "markdown", *SEEDED).stdout
+    assert "> The point is that any measures that Iran has taken are because of formal request" in handout
 
 
 def test_same_seed_same_figures(three_readers: list[Path]) -> None:

@@ -12,3 +12,8 @@ def test_map_snapshot(snap_compare, comparison) -> None:
 
 def test_readers_snapshot(snap_compare, comparison) -> None:
     assert snap_compare(CompareApp(comparison), press=["right", "right", "enter"], terminal_size=(80, 24))
+
+
+def test_map_names_snapshot(snap_compare, comparison) -> None:
+    """Wide enough, each question stands above its column (the one under the cursor in bold)."""
+    assert snap_compare(CompareApp(comparison), press=["right", "right", "right"], terminal_size=(160, 50))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,15 +14,22 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from readtui.core.compare import Comparison, ParagraphRow, span_agreement
-from readtui.core.corpus import ReaderFile
+from readtui.core.corpus import EssayGroup, ReaderFile
 from readtui.core.errors import visible_controls
-from readtui.reports.text import answer_text, fmt, percent, split_items
+from readtui.reports.text import fmt, percent, split_items
+from readtui.tui.screens.training import answer_label
 from readtui.tui.widgets.bars import InfoBar
 
 ORDER_NAMES = {True: "most contested first", False: "in paragraph order"}
 """The map's two orders (by contention or not), which n and p follow on a paragraph's screen."""
 SHADE_VARIABLES = ("success", "warning", "warning", "error", "error")
 """Theme colour of a map cell by the share of reader pairs that differ: none, then rising quarters."""
+NAME_WIDTH = 30
+"""The map names its columns above them when each question gets this many columns (or fits whole)."""
+MAP_CHROME = 7
+"""Lines of the map screen besides the names and the rows: title, table header, the item's 4 lines, keys."""
+MIN_MAP_ROWS = 6
+"""Rows of the map that the names above it must leave room for (fewer when the map has fewer)."""
 
 
 def _cell(row: ParagraphRow, column: int, colours: list[str]) -> Text:
@@ -52,11 +62,16 @@ class MapScreen(Screen):
         super().__init__()
         self.comparison = comparison
         self.by_contention = True
+        self.column_x: list[int] = []
+        """Where each item column's line meets the map (its last digit), once laid out."""
 
     def compose(self) -> ComposeResult:
         yield InfoBar(id="title")
+        yield Static(id="names", markup=False)
         yield DataTable(id="map", cursor_type="cell", zebra_stripes=True)
         yield Static(id="item", markup=False)
+        with VerticalScroll(id="legend-scroll"):
+            yield Static(id="legend", markup=False)
         yield InfoBar(id="keys")
 
     def on_mount(self) -> None:
@@ -69,13 +84,38 @@ class MapScreen(Screen):
         )
         self.query_one("#title", InfoBar).show(_plain(_titles(comparison)), right=summary)
         table = self.query_one("#map", DataTable)
-        table.add_column(Text("¶"), key="paragraph")
-        table.add_column(Text("differ"), key="contention")
+        # Fixed widths, so that the names above the map know where each column is.
+        table.add_column(
+            Text("¶"), key="paragraph", width=max((len(_where(comparison, r)) for r in comparison.rows), default=1)
+        )
+        table.add_column(Text("differ"), key="contention", width=6)
         for number, variable in enumerate(comparison.map_items, start=1):
-            table.add_column(Text(f"{number:>3}"), key=variable.key)
+            table.add_column(Text(f"{number:>3}"), key=variable.key, width=3)
         self.fill()
         self.query_one("#keys", InfoBar).show("enter readers side by side · s sort · ←→↑↓ move · q quit")
+        self.name_columns(self.size.width, self.size.height)
         table.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.name_columns(event.size.width, event.size.height)
+
+    def name_columns(self, width: int, height: int) -> None:
+        """Questions above the map's columns when they fit in ``width`` × ``height``, else a legend below it."""
+        table = self.query_one("#map", DataTable)
+        starts = [0]
+        for column in table.ordered_columns:
+            starts.append(starts[-1] + column.get_render_width(table))
+        # Each item column is " 100 ": its line goes down to the last digit.
+        self.column_x = [start + table.cell_padding + 2 for start in starts[2:-1]]
+        names = [variable.item.prompt for variable in self.comparison.map_items]
+        fits = (
+            starts[-1] <= width
+            and all(width - x - 2 >= min(len(name), NAME_WIDTH) for x, name in zip(self.column_x, names, strict=True))
+            and len(names) + MAP_CHROME + min(len(self.comparison.rows), MIN_MAP_ROWS) <= height
+        )
+        self.set_class(fits, "-names")
+        self.set_class(not fits, "-legend")
+        self.show_names()
 
     def rows(self) -> list[ParagraphRow]:
         """The map's rows in the current order."""
@@ -86,12 +126,10 @@ class MapScreen(Screen):
     def fill(self) -> None:
         table = self.query_one("#map", DataTable)
         table.clear()
-        several = len(self.comparison.input.essays) > 1
         variables = self.app.theme_variables
         colours = [variables.get(name, "default") for name in SHADE_VARIABLES]
         for row in self.rows():
-            where = f"{row.essay + 1}:{row.index}" if several else str(row.index)
-            cells = [Text(where), Text(f"{percent(row.contention):>4}")]
+            cells = [Text(_where(self.comparison, row)), Text(f"{percent(row.contention):>4}")]
             cells += [_cell(row, c, colours) for c in range(len(self.comparison.map_items))]
             table.add_row(*cells, key=f"{row.essay}:{row.index}")
         self.show_item()
@@ -110,6 +148,33 @@ class MapScreen(Screen):
 
     def on_data_table_cell_highlighted(self, _event: DataTable.CellHighlighted) -> None:
         self.show_item()
+        self.show_names()
+
+    def show_names(self) -> None:
+        """The questions, the one under the cursor in bold: above their columns, or as a legend."""
+        if not self.column_x:
+            return
+        names = [_plain(variable.item.prompt) for variable in self.comparison.map_items]
+        current = self.current()[1] if self.comparison.rows else None
+        width = self.size.width
+        if self.has_class("-names"):
+            lines = []
+            for n, (x, name) in enumerate(zip(self.column_x, names, strict=True)):
+                # The columns named above this line go down past it; this one's name turns right.
+                rails = [" "] * x
+                for above in self.column_x[:n]:
+                    rails[above] = "│"
+                name = name.truncate(width - x - 2, ellipsis=True)
+                lines.append(Content("".join(rails) + "╭ ") + (name.stylize("bold $accent") if n == current else name))
+            self.query_one("#names", Static).update(Content("\n").join(lines))
+            return
+        lines = [
+            Content(f"{n:>3} ") + (name.stylize("bold $accent") if n - 1 == current else name)
+            for n, name in enumerate(names, start=1)
+        ]
+        self.query_one("#legend", Static).update(Content("\n").join(lines))
+        if current is not None:
+            self.query_one("#legend-scroll", VerticalScroll).scroll_to(y=max(0, current - 1), animate=False)
 
     def show_item(self) -> None:
         """What the cursor is on: the item with its figures, and the paragraph's opening."""
@@ -121,11 +186,12 @@ class MapScreen(Screen):
         if column is not None:
             variable = self.comparison.map_items[column]
             stats = next(s for s in self.comparison.items if s.variable is variable)
-            answers = [_answer(file, row.index, variable.key) for file in essay.files]
+            answers = [_answer(file, row.index, variable.item) for file in essay.files]
             parts.insert(
                 0,
-                f"{column + 1} {variable.key}: alpha {fmt(stats.alpha.value)}, agree {percent(stats.agreement)} — "
-                + ", ".join(f"{file.reader} {answer}" for file, answer in zip(essay.files, answers, strict=True)),
+                f"{column + 1} {variable.item.prompt} · alpha {fmt(stats.alpha.value)}, "
+                f"agree {percent(stats.agreement)} — "
+                + "; ".join(f"{file.reader}: {answer}" for file, answer in zip(essay.files, answers, strict=True)),
             )
         self.query_one("#item", Static).update(Content("\n").join(_plain(part) for part in parts))
 
@@ -142,10 +208,31 @@ class MapScreen(Screen):
         self.action_open()
 
 
-def _answer(file: ReaderFile, index: int, item_id: str) -> str:
-    """A reader's answer in a paragraph, 'unsure', or — when there is none."""
+def _answer(file: ReaderFile, index: int, item: Any, between: str = ", ") -> str:
+    """A reader's answer in a paragraph as they saw it (option titles, ``between`` ticked ones),
+    'unsure', or — when there is none."""
     record = file.record(index)
-    return (answer_text(record, item_id) if record else "") or "—"
+    if record is not None and item.id in record.unsure:
+        return "unsure"
+    value = record.answers.get(item.id) if record else None
+    if isinstance(value, list) and value:
+        return between.join(answer_label(item, [option]) for option in value)
+    return answer_label(item, value)
+
+
+def _where(comparison: Comparison, row: ParagraphRow) -> str:
+    """A map row's paragraph: its number, after the essay's when there are several."""
+    return f"{row.essay + 1}:{row.index}" if len(comparison.input.essays) > 1 else str(row.index)
+
+
+def _paragraph(essay: EssayGroup, index: int) -> Content:
+    """The paragraph's text, or the excerpt the files keep, saying so."""
+    text = _plain(essay.paragraph_text(index))
+    if essay.text is not None:
+        return text
+    return text + Content.styled(
+        "\n(the files keep only this much: give the essay with --essay to read the whole paragraph)", "italic dim"
+    )
 
 
 def _titles(comparison: Comparison) -> str:
@@ -187,17 +274,14 @@ class ReadersScreen(Screen):
         yield InfoBar(id="keys")
 
     def on_mount(self) -> None:
-        table = self.query_one("#answers", DataTable)
-        item_width = max(len(item.id) for item in self.items) + 2
-        readers = self.comparison.readers
-        # Share the width among the readers; below the minimum the table scrolls sideways.
-        answer_width = max(MIN_ANSWER_WIDTH, (self.app.size.width - item_width - 2) // len(readers) - 2)
-        table.add_column(Text("item"), key="item", width=item_width)
-        for n, reader in enumerate(readers):
-            table.add_column(Text(visible_controls(reader)), key=f"reader-{n}", width=answer_width)
-        self.query_one("#keys", InfoBar).show("n next paragraph · p previous · ↑↓←→ answers · escape back to the map")
+        self.query_one("#keys", InfoBar).show(
+            "n/p next/previous ¶ · ↑↓ answers · shift+tab paragraph · tab notes · esc map"
+        )
         self.show()
-        table.focus()
+        self.query_one("#answers", DataTable).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.show_answers(event.size.width)
 
     def action_step(self, delta: int) -> None:
         self.position = (self.position + delta) % len(self.order)
@@ -206,32 +290,58 @@ class ReadersScreen(Screen):
 
     def show(self) -> None:
         row = self.order[self.position]
-        comparison = self.comparison
-        essay = comparison.input.essays[row.essay]
+        essay = self.comparison.input.essays[row.essay]
         self.query_one("#title", InfoBar).show(
             _plain(f"¶ {row.index} · {essay.title}"),
             right=f"{self.position + 1} of {len(self.order)} {self.order_name} · {split_items(row.split_items)} · "
             f"{percent(row.contention)} of pairs differ",
         )
-        self.query_one("#text", Static).update(_plain(essay.paragraph_text(row.index)))
+        self.query_one("#text", Static).update(_paragraph(essay, row.index))
+        self.query_one("#text-scroll", VerticalScroll).scroll_home(animate=False)
+        self.show_answers(self.size.width)
+        self.show_notes()
+
+    def show_answers(self, width: int) -> None:
+        """Every item's question and each reader's answer, wrapped to share ``width``."""
+        comparison = self.comparison
+        row = self.order[self.position]
+        essay = comparison.input.essays[row.essay]
+        table = self.query_one("#answers", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        readers = comparison.readers
+        # The questions get up to a third of the width; the readers share the rest. Below the
+        # minimum the table scrolls sideways.
+        item_width = min(max(len(item.prompt) for item in self.items) + 2, max(MIN_ANSWER_WIDTH, width // 3))
+        answer_width = max(MIN_ANSWER_WIDTH, (width - item_width - 4) // len(readers) - 2)
+        table.add_column(Text("item"), key="item", width=item_width)
+        for n, reader in enumerate(readers):
+            table.add_column(Text(visible_controls(reader)), key=f"reader-{n}", width=answer_width)
         split = {comparison.map_items[c].key for c, d in enumerate(row.disagreeing) if d}
         files = {file.reader: file for file in essay.files}
-        records = [files[r].record(row.index) if r in files else None for r in comparison.readers]
-        table = self.query_one("#answers", DataTable)
-        table.clear()
         warning = self.app.theme_variables.get("warning", "yellow")
         for item in self.items:
             style = f"bold {warning}" if item.id in split else ""
-            cells = [Text(("≠ " if item.id in split else "  ") + item.id, style=style)]
+            cells = [Text(("≠ " if item.id in split else "  ") + item.prompt, style=style)]
             cells += [
-                Text(
-                    visible_controls(_answer(files[reader], row.index, item.id)) if reader in files else "", style=style
-                )
-                for reader in comparison.readers
+                # One option a line: their titles may hold commas.
+                Text(_answer(files[reader], row.index, item, "\n") if reader in files else "", style=style)
+                for reader in readers
             ]
-            table.add_row(*cells, key=item.id)
+            table.add_row(*cells, key=item.id, height=None)
         if self.column is not None:
             table.move_cursor(row=self.items.index(comparison.map_items[self.column].item))
+            self.column = None
+        else:
+            table.move_cursor(row=cursor)
+
+    def show_notes(self) -> None:
+        """The readers' notes and highlights in the paragraph, and how far their highlights agree."""
+        comparison = self.comparison
+        row = self.order[self.position]
+        essay = comparison.input.essays[row.essay]
+        files = {file.reader: file for file in essay.files}
+        records = [files[r].record(row.index) if r in files else None for r in comparison.readers]
         notes = []
         for reader, record in zip(comparison.readers, records, strict=True):
             if record is None:
