@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from readtui.cli import main
-from tests.conftest import read_toml, write_assessment
+from tests.conftest import read_toml, write_assessment, write_readers
 
 
 def test_a_key_for_another_essay_is_refused(tmp_path: Path, small_essay_file: Path, key_file: Path) -> None:
@@ -58,20 +58,17 @@ def test_majority_leaves_a_two_two_tie_open(tmp_path: Path, small_essay_file: Pa
 
 def five_readers(tmp_path: Path, essay: Path, checklist) -> list[str]:
     """Five readers of ¶1, each listing answers (and ticks) in an order of their own.
-    wording-tactics: labels 3 of 5, emotive 3, the rest 1 each: per option the set
+    wording-tactics: labels 3 of 5, emotive 3, absolutes 2, us-vs-them 1: per option the set
     [emotive, labels], which no reader gave; of whole sets [labels] (A and B).
     evidence-kinds, of the 4 who answered: statistics 2, documents 2 (ties). loaded-words: 3 of 4."""
     given = {
         "A": {"wording-tactics": ["labels"], "loaded-words": 2, "evidence-kinds": ["documents"]},
         "B": {"evidence-kinds": ["statistics"], "loaded-words": 2, "wording-tactics": ["labels"]},
-        "C": {"wording-tactics": ["labels", "emotive"], "evidence-kinds": [], "loaded-words": 2},
+        "C": {"wording-tactics": ["labels", "emotive", "absolutes"], "evidence-kinds": [], "loaded-words": 2},
         "D": {"evidence-kinds": ["statistics", "documents"], "wording-tactics": ["absolutes", "emotive"]},
         "E": {"loaded-words": 3, "wording-tactics": ["emotive", "us-vs-them"]},
     }
-    return [
-        str(write_assessment(tmp_path / f"{reader}.readtui.toml", essay, checklist, reader, {1: answers}))
-        for reader, answers in given.items()
-    ]
+    return write_readers(tmp_path, essay, checklist, {reader: {1: answers} for reader, answers in given.items()})
 
 
 def test_majority_per_option_by_default_and_of_whole_sets_on_request(

@@ -5,32 +5,18 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from readtui.core.adjudication import PER_OPTION, WHOLE_SET, Adjudication, prepare_adjudication
 from readtui.core.storage import AssessmentWriter
-from tests.conftest import write_assessment
+from tests.conftest import write_readers
 
 
-def adjudicate(
-    tmp_path: Path, essay: Path, checklist, given: dict[str, dict[int, dict[str, Any]]], **extras: dict
-) -> Adjudication:
-    """An adjudication of readers' files: reader → paragraph → answers (``extras``: per reader,
-    per paragraph, as `write_assessment` takes them)."""
-    files = [
-        write_assessment(
-            tmp_path / f"{reader}.readtui.toml",
-            essay,
-            checklist,
-            reader,
-            answers,
-            **{name: per_reader[reader] for name, per_reader in extras.items() if reader in per_reader},
-        )
-        for reader, answers in given.items()
-    ]
-    return prepare_adjudication([str(p) for p in files], tmp_path / "key.toml")
+def adjudicate(tmp_path: Path, essay: Path, checklist, given: dict, **extras: dict) -> Adjudication:
+    """An adjudication of `write_readers`' files."""
+    files = write_readers(tmp_path, essay, checklist, given, **extras)
+    return prepare_adjudication(files, tmp_path / "key.toml")
 
 
 def dispute_of(adjudication: Adjudication, index: int, item_id: str):
