@@ -101,8 +101,8 @@ class AdjudicationScreen(Screen):
         self.adjudication = adjudication
         self.shown = adjudication.disputes
         """The disputes n and p go through: all, or those left after accepting the majorities."""
-        self.accepted: list[tuple[Dispute, Any]] = []
-        """The disputes accepting the majorities decided, with their answers (for u)."""
+        self.accepted: dict[int, tuple[Dispute, Any]] = {}
+        """The disputes accepting the majorities decided, by id, with their answers (for u)."""
         open_disputes = adjudication.open_disputes
         self.position = self.shown.index(open_disputes[0]) if open_disputes else 0
 
@@ -312,8 +312,8 @@ class AdjudicationScreen(Screen):
         before = adjudication.open_disputes
         left = adjudication.fill_majority()
         still_open = {id(dispute) for dispute in left}
-        accepted = [(d, adjudication.decision(d)[1]) for d in before if id(d) not in still_open]
-        self.accepted += accepted
+        accepted = {id(d): (d, adjudication.decision(d)[1]) for d in before if id(d) not in still_open}
+        self.accepted |= accepted
         if accepted:
             self.post_message(KeyDecided())
         if left:
@@ -321,17 +321,18 @@ class AdjudicationScreen(Screen):
             rest = f"showing only the {len(left)} left open (ties, no majority). u undoes, escape shows all."
         else:
             rest = "none left open: q saves and quits."
-        self.app.notify(f"Accepted {len(accepted)} majorities; {rest}", timeout=8, markup=False)
+        majorities = "1 majority" if len(accepted) == 1 else f"{len(accepted)} majorities"
+        self.app.notify(f"Accepted {majorities}; {rest}", timeout=8, markup=False)
         self.show()
 
     def action_undo_majorities(self) -> None:
         """Reopen what accepting the majorities decided (unless it was decided again since)."""
         reopened = 0
-        for dispute, answer in self.accepted:
+        for dispute, answer in self.accepted.values():
             if self.adjudication.decision(dispute) == ("answer", answer):
                 self.adjudication.reopen(dispute)
                 reopened += 1
-        self.accepted = []
+        self.accepted = {}
         if reopened:
             self.post_message(KeyDecided())
         self.app.notify(f"Reopened {reopened} decided by majority.", timeout=4, markup=False)
