@@ -89,7 +89,7 @@ def adjudicate(
     try:
         for warning in adjudication.warnings:
             click.echo(f"warning: {visible_controls(warning)}", err=True)
-        if majority:
+        if majority or not adjudication.disputes:  # nothing to settle on screen
             for dispute in adjudication.fill_majority():
                 where = "essay" if dispute.index is ESSAY else f"¶ {dispute.index}"
                 given = "; ".join(f"{value_text(answer)} ({', '.join(readers)})" for answer, readers in dispute.choices)

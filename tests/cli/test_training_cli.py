@@ -130,3 +130,17 @@ def test_a_bad_tolerance_is_one_line_and_status_2(
     assert result.exit_code == 2
     assert result.stderr == f"--tolerance: {problem}\n"
     assert not key.exists()
+
+
+def test_readers_who_all_agree_make_a_key_without_the_app(
+    tmp_path: Path, small_essay_file: Path, critical_checklist
+) -> None:
+    """No disagreement: nothing to show (the screen had nothing to draw and crashed)."""
+    files = write_readers(tmp_path, small_essay_file, critical_checklist, {r: {1: {"loaded-words": 2}} for r in "AB"})
+    key = tmp_path / "key.toml"
+    result = CliRunner().invoke(main, ["adjudicate", *files, "--out", str(key)])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout == f"Saved {key}: 1 agreed, 0 decided, 0 still open (complete: ready for readtui train --key)\n"
+    )
+    assert read_toml(key)["paragraph"][0]["answers"] == {"loaded-words": 2}
