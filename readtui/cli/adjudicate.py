@@ -33,7 +33,8 @@ from readtui.core.errors import ReadtuiError, visible_controls
     type=click.Choice(["per-option", "whole-set"]),
     default="per-option",
     show_default=True,
-    help="A multi-select item's majority: each option ticked by most of its readers, or a whole set most gave.",
+    help="A multi-select item's majority: each option ticked by more than half of the readers who answered, "
+    "or the set most of them gave.",
 )
 @click.option(
     "--tolerance",
@@ -57,8 +58,9 @@ def adjudicate(
     """Settle readers' assessments of one essay into an answer key for `readtui train`.
 
     Answers everyone agreed on are taken as they are; for every disagreement you pick an
-    answer, enter another, or mark it "no consensus", and may write an explanation. The key is
-    saved after every decision; run the command again to resume.
+    answer, enter another, or mark it "no consensus", and may write an explanation; or you
+    accept every majority at once (a) and settle only the ties. The key is saved after every
+    decision; run the command again to resume. The rules: docs/adjudicate.md.
     """
     from readtui.core.adjudication import PER_OPTION, prepare_adjudication
     from readtui.core.assessment import ESSAY
