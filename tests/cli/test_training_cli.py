@@ -98,12 +98,19 @@ def test_majority_per_option_by_default_and_of_whole_sets_on_request(
     assert record["answers"] == {"loaded-words": 2, "wording-tactics": ["labels"]}
 
 
-def test_tolerance_from_the_command_line(tmp_path: Path, three_files: list[Path]) -> None:
+def test_tolerance_from_the_command_line(tmp_path: Path, three_files: list[Path], critical_checklist) -> None:
+    from readtui.core.scoring import NEAR, compare_answers
+    from readtui.core.storage import load_assessment
+
     key = tmp_path / "key.toml"
     args = ["adjudicate", *map(str, three_files), "--out", str(key), "--majority"]
     result = CliRunner().invoke(main, [*args, "--tolerance", "credibility=0", "--tolerance", "1"])
     assert result.exit_code == 0, result.output
     assert read_toml(key)["key"] == {"tolerance": {"*": 1, "credibility": 0}}
+    written = load_assessment(key)
+    written.paragraph[0].answers["loaded-words"] = 2
+    results = compare_answers(critical_checklist, written.paragraph[0], {"loaded-words": 3}, "paragraph", written.key)
+    assert next(r.verdict for r in results if r.item.id == "loaded-words") == NEAR  # scoring honours it
     result = CliRunner().invoke(main, [*args, "--tolerance", "loaded-words=2"])  # resumed: the rest is kept
     assert read_toml(key)["key"] == {"tolerance": {"*": 1, "loaded-words": 2, "credibility": 0}}
 
