@@ -141,11 +141,14 @@ class Adjudication:
 
     def decide(self, dispute: Dispute, answer: Any) -> None:
         """Put ``answer`` in the key (instead of any earlier decision)."""
+        self._answer(dispute, answer)
+        self._update_status()
+
+    def _answer(self, dispute: Dispute, answer: Any) -> None:
         record = self.record(dispute.index)
         record.no_consensus = [i for i in record.no_consensus if i != dispute.item.id]
         record.answers[dispute.item.id] = in_option_order(dispute.item, answer)
         self._tidy(record)
-        self._update_status()
 
     def set_no_consensus(self, dispute: Dispute) -> None:
         """The item has no right answer in the key: scoring skips it."""
@@ -187,7 +190,8 @@ class Adjudication:
             if answer is None:
                 left.append(dispute)
             else:
-                self.decide(dispute, answer)
+                self._answer(dispute, answer)
+        self._update_status()  # once: after each answer, it would go through every dispute again
         return left
 
     def tolerance(self, item_id: str) -> int:
@@ -291,7 +295,7 @@ def adjudication(data: ComparisonInput, key: Assessment) -> Adjudication:
             dispute = Dispute(index, item, answers, unsure)
             if len(answers) >= 2 and len(dispute.choices) == 1:
                 if not result.decided(dispute):
-                    result.decide(dispute, next(iter(answers.values())))
+                    result._answer(dispute, next(iter(answers.values())))
                 result.agreed += 1
             else:
                 result.disputes.append(dispute)
