@@ -161,10 +161,22 @@ class Adjudication:
 
     def reopen(self, dispute: Dispute) -> None:
         """Undo the decision on ``dispute``."""
+        self._reopen(dispute)
+        self._update_status()
+
+    def reopen_unchanged(self, decided: list[tuple[Dispute, Any]]) -> int:
+        """Reopen each dispute still decided with the answer given (as `fill_majority` decided
+        it, say); how many were."""
+        reopened = [dispute for dispute, answer in decided if self.decision(dispute) == ("answer", answer)]
+        for dispute in reopened:
+            self._reopen(dispute)
+        self._update_status()
+        return len(reopened)
+
+    def _reopen(self, dispute: Dispute) -> None:
         record = self.record(dispute.index)
         record.answers.pop(dispute.item.id, None)
         record.no_consensus = [i for i in record.no_consensus if i != dispute.item.id]
-        self._update_status()
 
     def explanation(self, dispute: Dispute) -> str:
         return self.record(dispute.index).explain.get(dispute.item.id, "")

@@ -81,6 +81,26 @@ def test_one_reader_is_no_majority_per_option(tmp_path: Path, small_essay_file: 
     assert adjudication.fill_majority() == [dispute]
 
 
+def test_undoing_the_majorities_keeps_what_was_decided_again_since(
+    tmp_path: Path, small_essay_file: Path, critical_checklist
+) -> None:
+    given = {
+        reader: {1: {"claims-supported": supported, "loaded-words": loaded}}
+        for reader, supported, loaded in (("A", "yes", 2), ("B", "yes", 2), ("C", "no", 3))
+    }
+    adjudication = adjudicate(tmp_path, small_essay_file, critical_checklist, given)
+    supported, loaded = adjudication.disputes
+    open_before = adjudication.open_disputes
+    assert adjudication.fill_majority() == []
+    decided = [(d, adjudication.decision(d)[1]) for d in open_before]
+    assert adjudication.key.session.status == "complete"
+    adjudication.decide(loaded, 3)  # overruled by hand
+    assert adjudication.reopen_unchanged(decided) == 1
+    assert adjudication.decision(supported) == ("open", None)
+    assert adjudication.decision(loaded) == ("answer", 3)
+    assert adjudication.key.session.status == "in-progress"
+
+
 # --- the tolerance ---------------------------------------------------------------------------------
 
 

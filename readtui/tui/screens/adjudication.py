@@ -327,11 +327,10 @@ class AdjudicationScreen(Screen):
 
     def action_undo_majorities(self) -> None:
         """Reopen what accepting the majorities decided (unless it was decided again since)."""
-        reopened = 0
-        for dispute, answer in self.accepted.values():
-            if self.adjudication.decision(dispute) == ("answer", answer):
-                self.adjudication.reopen(dispute)
-                reopened += 1
+        if not self.accepted:
+            self.app.notify("Nothing to undo: no majority accepted (a) here.", timeout=3, markup=False)
+            return
+        reopened = self.adjudication.reopen_unchanged(list(self.accepted.values()))
         self.accepted = {}
         if reopened:
             self.post_message(KeyDecided())
