@@ -225,6 +225,30 @@ def write_assessment(
     return path
 
 
+def write_readers(
+    directory: Path,
+    essay_path: Path,
+    checklist,
+    given: dict[str, dict[int, dict[str, Any]]],
+    **extras: dict[str, dict[int, Any]],
+) -> list[str]:
+    """One assessment per reader (reader → paragraph → answers), as the paths adjudicate and
+    compare take; ``extras``: name → reader → paragraph → value (unsure, highlight…)."""
+    return [
+        str(
+            write_assessment(
+                directory / f"{reader}.readtui.toml",
+                essay_path,
+                checklist,
+                reader,
+                answers,
+                **{name: per_reader[reader] for name, per_reader in extras.items() if reader in per_reader},
+            )
+        )
+        for reader, answers in given.items()
+    ]
+
+
 def phrase(essay_path: Path, index: int, words: str) -> Highlight:
     text = load_essay(essay_path).paragraphs[index - 1]
     start = text.index(words)

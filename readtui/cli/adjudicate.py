@@ -28,6 +28,22 @@ from readtui.core.errors import ReadtuiError, visible_controls
 @checklist_option(CHECKLIST_OF_THE_FILES)
 @reader_option(stored_in="the key")
 @click.option("--majority", is_flag=True, help="Decide by majority without the app; ties stay open (listed on stderr).")
+@click.option(
+    "--multi-majority",
+    type=click.Choice(["per-option", "whole-set"]),
+    default="per-option",
+    show_default=True,
+    help="A multi-select item's majority: each option ticked by more than half of the readers who answered, "
+    "or the set most of them gave.",
+)
+@click.option(
+    "--tolerance",
+    "tolerances",
+    metavar="[ITEM=]N",
+    multiple=True,
+    help="How far a scale answer may be from the key's and still count as right: N for every scale item, "
+    "ITEM=N for one (repeatable) [default: 0, or the key's].",
+)
 def adjudicate(
     files: tuple[str, ...],
     out: Path,
@@ -36,15 +52,19 @@ def adjudicate(
     checklist_spec: str | None,
     reader: str | None,
     majority: bool,
+    multi_majority: str,
+    tolerances: tuple[str, ...],
 ) -> None:
     """Settle readers' assessments of one essay into an answer key for `readtui train`.
 
     Answers everyone agreed on are taken as they are; for every disagreement you pick an
-    answer, enter another, or mark it "no consensus", and may write an explanation. The key is
-    saved after every decision; run the command again to resume.
+    answer, enter another, or mark it "no consensus", and may write an explanation; or you
+    accept every majority at once (a) and settle only the ties. The key is saved after every
+    decision; run the command again to resume. The rules: docs/adjudicate.md.
     """
-    from readtui.core.adjudication import prepare_adjudication
+    from readtui.core.adjudication import PER_OPTION, prepare_adjudication
     from readtui.core.assessment import ESSAY
+    from readtui.core.checklist import MultiItem
     from readtui.core.storage import AssessmentWriter, FileLock
     from readtui.reports.text import value_text
 
@@ -57,6 +77,12 @@ def adjudicate(
         adjudication = prepare_adjudication(
             list(files), out, checklist_spec=checklist_spec, essays=essays, reader=reader_name(reader)
         )
+        adjudication.multi_rule = multi_majority
+        for item_id, value in sorted(map(_tolerance, tolerances), key=lambda pair: pair[0] != "*"):
+            try:
+                adjudication.set_tolerance(item_id, value)
+            except ValueError as error:
+                raise ReadtuiError(None, str(error), "--tolerance") from None
         lock = FileLock(out)
         lock.acquire()
     except ReadtuiError as error:
@@ -65,10 +91,12 @@ def adjudicate(
     try:
         for warning in adjudication.warnings:
             click.echo(f"warning: {visible_controls(warning)}", err=True)
-        if majority:
+        if majority or not adjudication.disputes:  # nothing to settle on screen
             for dispute in adjudication.fill_majority():
                 where = "essay" if dispute.index is ESSAY else f"¶ {dispute.index}"
                 given = "; ".join(f"{value_text(answer)} ({', '.join(readers)})" for answer, readers in dispute.choices)
+                if multi_majority == PER_OPTION and isinstance(dispute.item, MultiItem) and dispute.tied_options():
+                    given += " · tied: " + ", ".join(option.id for option in dispute.tied_options())
                 click.echo(visible_controls(f"open: {where} {dispute.item.id}: {given}"), err=True)
             try:
                 AssessmentWriter().save(out, adjudication.key)
@@ -98,3 +126,14 @@ def adjudicate(
     )
     if ended_by_signal:
         sys.exit(ended_by_signal)
+
+
+def _tolerance(spec: str) -> tuple[str, int]:
+    """``N`` → ("*", N); ``ITEM=N`` → (ITEM, N)."""
+    item_id, equals, number = spec.rpartition("=")
+    try:
+        if equals and not item_id.strip():
+            raise ValueError
+        return item_id.strip() or "*", int(number)
+    except ValueError:
+        raise ReadtuiError(None, f"{spec!r} is not N or ITEM=N (N a whole number)", "--tolerance") from None

@@ -3,9 +3,10 @@
 An item is agreed when at least two readers answered it and everyone who answered gave the same
 answer (unsure and unanswered do not count); agreed answers go into the key as they are. Every
 other item someone answered is a dispute for the instructor: pick an answer, enter another, or
-mark it "no consensus". Highlights that two or more readers marked with the same bounds and label
-go into the key too. The key is an ordinary assessment, saved atomically after every decision,
-so adjudication can stop and resume at any point.
+mark it "no consensus", or take the majority. Highlights that two or more readers marked with the
+same bounds and label go into the key too. The key is an ordinary assessment, saved atomically
+after every decision, so adjudication can stop and resume at any point; its answers are kept in
+checklist order.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ from readtui.core.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem
 from readtui.core.corpus import ComparisonInput, EssayGroup, ReaderFile, load_comparison, real_path
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.storage import load_assessment
+
+PER_OPTION, WHOLE_SET = "per-option", "whole-set"
+"""How a multi item's majority is taken: each option on its own (the default), or the whole set."""
+MULTI_RULES = (PER_OPTION, WHOLE_SET)
 
 
 def same_answer(item: Any, first: Any, second: Any) -> bool:
@@ -65,8 +70,25 @@ class Dispute:
                 grouped.append((answer, [reader]))
         return sorted(grouped, key=lambda pair: -len(pair[1]))
 
-    def majority(self) -> Any | None:
-        """The answer two or more readers gave and more than gave any other; None on a tie."""
+    def ticks(self) -> list[tuple[Any, int]]:
+        """A multi item's options, each with how many of the readers who answered ticked it."""
+        return [(option, sum(option.id in answer for answer in self.answers.values())) for option in self.item.options]
+
+    def tied_options(self) -> list[Any]:
+        """A multi item's options that exactly half of the readers who answered ticked."""
+        return [option for option, ticked in self.ticks() if 2 * ticked == len(self.answers)]
+
+    def majority(self, rule: str = PER_OPTION) -> Any | None:
+        """The majority answer, None on a tie or when fewer than two readers answered.
+
+        Choice and scale items, and multi items by ``WHOLE_SET``: the answer two or more readers
+        gave and more than gave any other. Multi items by ``PER_OPTION``: every option ticked by
+        more than half of the readers who answered (unsure and unanswered do not vote), None when
+        an option splits them evenly."""
+        if rule == PER_OPTION and isinstance(self.item, MultiItem):
+            if len(self.answers) < 2 or self.tied_options():
+                return None
+            return [option.id for option, ticked in self.ticks() if 2 * ticked > len(self.answers)]
         choices = self.choices
         if not choices or len(choices[0][1]) < 2:
             return None
@@ -86,6 +108,8 @@ class Adjudication:
     agreed: int = 0
     """Answers taken into the key because everyone who answered agreed."""
     warnings: list[str] = field(default_factory=list)
+    multi_rule: str = PER_OPTION
+    """How `fill_majority` takes a multi item's majority: PER_OPTION or WHOLE_SET."""
 
     def record(self, index: int | None) -> Answers:
         """The key's record for ``index`` (created when missing; ESSAY: ``[overall]``)."""
@@ -117,10 +141,14 @@ class Adjudication:
 
     def decide(self, dispute: Dispute, answer: Any) -> None:
         """Put ``answer`` in the key (instead of any earlier decision)."""
+        self._answer(dispute, answer)
+        self._update_status()
+
+    def _answer(self, dispute: Dispute, answer: Any) -> None:
         record = self.record(dispute.index)
         record.no_consensus = [i for i in record.no_consensus if i != dispute.item.id]
-        record.answers[dispute.item.id] = answer
-        self._update_status()
+        record.answers[dispute.item.id] = in_option_order(dispute.item, answer)
+        self._tidy(record)
 
     def set_no_consensus(self, dispute: Dispute) -> None:
         """The item has no right answer in the key: scoring skips it."""
@@ -128,14 +156,27 @@ class Adjudication:
         record.answers.pop(dispute.item.id, None)
         if dispute.item.id not in record.no_consensus:
             record.no_consensus.append(dispute.item.id)
+        self._tidy(record)
         self._update_status()
 
     def reopen(self, dispute: Dispute) -> None:
         """Undo the decision on ``dispute``."""
+        self._reopen(dispute)
+        self._update_status()
+
+    def reopen_unchanged(self, decided: list[tuple[Dispute, Any]]) -> int:
+        """Reopen each dispute still decided with the answer given (as `fill_majority` decided
+        it, say); how many were."""
+        reopened = [dispute for dispute, answer in decided if self.decision(dispute) == ("answer", answer)]
+        for dispute in reopened:
+            self._reopen(dispute)
+        self._update_status()
+        return len(reopened)
+
+    def _reopen(self, dispute: Dispute) -> None:
         record = self.record(dispute.index)
         record.answers.pop(dispute.item.id, None)
         record.no_consensus = [i for i in record.no_consensus if i != dispute.item.id]
-        self._update_status()
 
     def explanation(self, dispute: Dispute) -> str:
         return self.record(dispute.index).explain.get(dispute.item.id, "")
@@ -149,18 +190,61 @@ class Adjudication:
             record.explain[dispute.item.id] = text
         else:
             record.explain.pop(dispute.item.id, None)
+        self._tidy(record)
         return True
 
     def fill_majority(self) -> list[Dispute]:
-        """Decide every open dispute by majority; the ones left open (ties, single answers)."""
+        """Decide every open dispute by majority (multi items by `multi_rule`); the ones left open
+        (ties, single answers)."""
         left = []
         for dispute in self.open_disputes:
-            answer = dispute.majority()
+            answer = dispute.majority(self.multi_rule)
             if answer is None:
                 left.append(dispute)
             else:
-                self.decide(dispute, answer)
+                self._answer(dispute, answer)
+        self._update_status()  # once: after each answer, it would go through every dispute again
         return left
+
+    def tolerance(self, item_id: str) -> int:
+        """How far a scale answer to ``item_id`` may be from the key's and still count as right."""
+        return self.key.key.tolerance_for(item_id) if self.key.key else 0
+
+    def set_tolerance(self, item_id: str, value: int) -> None:
+        """Set the tolerance of one scale item in every paragraph, or with ``"*"`` of every scale
+        item without one of its own; ValueError when ``value`` is negative or wider than a scale."""
+        scales = [item for item in self.checklist.items.values() if isinstance(item, ScaleItem)]
+        if item_id == "*" and not scales:
+            raise ValueError(f"checklist {self.checklist.id!r} has no scale items")
+        if item_id != "*" and item_id not in {item.id for item in scales}:
+            raise ValueError(f"{item_id!r} is not a scale item of checklist {self.checklist.id!r}")
+        if value < 0:
+            raise ValueError(f"{value} is negative; a tolerance is 0 (exact) or more")
+        key = self.key.key = self.key.key or KeyInfo()
+        table = dict(key.tolerance) if isinstance(key.tolerance, dict) else {"*": key.tolerance}
+        for item in scales:
+            if (item.id == item_id or (item_id == "*" and item.id not in table)) and value > item.max - item.min:
+                span = f"{item.min} to {item.max}: at most {item.max - item.min}"
+                raise ValueError(f"{value} is wider than the scale of {item.id!r} ({span})")
+        table[item_id] = value
+        default = table.get("*", 0)
+        exceptions = {item.id: table[item.id] for item in scales if table.get(item.id, default) != default}
+        if not exceptions:
+            key.tolerance = default
+        else:
+            key.tolerance = ({"*": default} if default else {}) | exceptions
+
+    def _tidy(self, record: Answers) -> None:
+        """Keep a record's answers and the tables beside them in checklist order."""
+        order = {item_id: n for n, item_id in enumerate(self.checklist.items)}
+
+        def position(item_id: str) -> int:
+            return order.get(item_id, len(order))
+
+        record.answers = {k: record.answers[k] for k in sorted(record.answers, key=position)}
+        record.explain = {k: record.explain[k] for k in sorted(record.explain, key=position)}
+        record.accept = {k: record.accept[k] for k in sorted(record.accept, key=position)}
+        record.no_consensus = sorted(record.no_consensus, key=position)
 
     def _update_status(self) -> None:
         self.key.session.status = "complete" if not self.open_disputes else "in-progress"
@@ -168,6 +252,13 @@ class Adjudication:
     def text(self, index: int | None) -> str:
         """The paragraph's text (with --essay) or the excerpt the files keep."""
         return self.group.paragraph_text(index) if index is not ESSAY else "The essay as a whole"
+
+
+def in_option_order(item: Any, answer: Any) -> Any:
+    """A multi item's ticks in the order of its options (other answers as they are)."""
+    if isinstance(item, MultiItem):
+        return [option.id for option in item.options if option.id in answer]
+    return answer
 
 
 def _blank_record(group: EssayGroup, index: int) -> ParagraphRecord:
@@ -216,12 +307,14 @@ def adjudication(data: ComparisonInput, key: Assessment) -> Adjudication:
             dispute = Dispute(index, item, answers, unsure)
             if len(answers) >= 2 and len(dispute.choices) == 1:
                 if not result.decided(dispute):
-                    result.decide(dispute, next(iter(answers.values())))
+                    result._answer(dispute, next(iter(answers.values())))
                 result.agreed += 1
             else:
                 result.disputes.append(dispute)
         if index is not ESSAY and records:
             _carry_highlights(result, index, list(records.values()))
+    for record in [key.overall, *key.paragraph]:  # a resumed key may have been written by hand
+        result._tidy(record)
     result._update_status()
     return result
 
@@ -242,7 +335,7 @@ def _carry_highlights(result: Adjudication, index: int, records: list[ParagraphR
             if span in shared and span not in present:
                 key_record.highlight.append(Highlight(start=h.start, end=h.end, label=h.label, quote=h.quote))
                 present.add(span)
-    key_record.highlight.sort(key=lambda h: (h.start, h.end))
+    key_record.highlight.sort(key=lambda h: (h.start, h.end, h.label))
 
 
 def prepare_adjudication(

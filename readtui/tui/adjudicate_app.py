@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from readtui.core.adjudication import Adjudication
+from textual.app import SystemCommand
+from textual.screen import Screen
+
+from readtui.core.adjudication import PER_OPTION, Adjudication
 from readtui.core.config import Config
 from readtui.core.errors import ReadtuiError
 from readtui.core.storage import AssessmentWriter
@@ -45,3 +49,24 @@ class AdjudicateApp(ReadtuiBaseApp):
 
     def on_key_decided(self, message: KeyDecided) -> None:
         self.save_now()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, AdjudicationScreen):
+            return
+        yield SystemCommand(
+            "Accept every majority",
+            "Settle each disagreement a majority decides; then show only the ties",
+            screen.action_accept_majorities,
+        )
+        yield SystemCommand(
+            "Undo accepting the majorities", "Reopen what the majorities decided", screen.action_undo_majorities
+        )
+        if screen.only_ties:
+            yield SystemCommand(
+                "Show every disagreement", "Not only those left after the majorities", screen.action_show_all
+            )
+        other = "whole sets" if self.adjudication.multi_rule == PER_OPTION else "per option"
+        yield SystemCommand(
+            f"Multi-select majority: {other}", f"Take a multi-select item's majority {other}", screen.action_switch_rule
+        )

@@ -1,10 +1,12 @@
 """``readtui adjudicate``: one disagreement at a time, every reader's answer beside it; the
-instructor picks, enters another answer, or marks it "no consensus", and explains."""
+instructor picks, enters another answer, or marks it "no consensus", and explains; or accepts
+every majority at once and goes through only the ties."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -14,10 +16,10 @@ from textual.widgets import OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from readtui.core.adjudication import Adjudication, Dispute
+from readtui.core.adjudication import PER_OPTION, WHOLE_SET, Adjudication, Dispute, same_answer
 from readtui.core.assessment import ESSAY
 from readtui.core.checklist import MultiItem, ScaleItem
-from readtui.core.errors import visible_controls
+from readtui.core.errors import visible_controls, visible_controls_in_lines
 from readtui.tui.messages import KeyDecided
 from readtui.tui.screens.training import answer_label
 from readtui.tui.widgets.bars import InfoBar
@@ -25,14 +27,23 @@ from readtui.tui.widgets.editor import LineEditor
 
 ANOTHER = "another"
 """The id of the choice that composes an answer no reader gave (multi items)."""
+KEYS = "1-9 pick · a majorities · x no consensus · e explain · n/p · ? help · q quit"  # fits 80 columns
+KEYS_WIDE = (
+    "1-9 pick · a accept every majority, then the ties · x no consensus · e explain · o next open · n/p"
+    " · +/- tolerance · ? help · q quit"
+)
 
 
 def candidate_answers(dispute: Dispute) -> list[tuple[Any, list[str]]]:
     """What the instructor can pick: every option of a choice or scale item (with the readers
-    who chose it), or for a multi item the sets the readers ticked."""
+    who chose it), or for a multi item the sets the readers ticked, and the majority per option
+    when no reader ticked that set (with no readers)."""
     item = dispute.item
     given = dispute.choices
     if isinstance(item, MultiItem):
+        majority = dispute.majority(PER_OPTION)
+        if majority is not None and not any(same_answer(item, majority, answer) for answer, _ in given):
+            return [*given, (majority, [])]
         return given
     values = list(range(item.min, item.max + 1)) if isinstance(item, ScaleItem) else [o.id for o in item.options]
     return [(value, next((readers for answer, readers in given if answer == value), [])) for value in values]
@@ -76,18 +87,32 @@ class AdjudicationScreen(Screen):
         Binding("n,right", "step(1)", "Next disagreement", id="next"),
         Binding("p,left", "step(-1)", "Previous disagreement", id="previous"),
         Binding("o", "next_open", "Next disagreement still open", id="next-open"),
+        Binding("a", "accept_majorities", "Accept every majority, then show only the ties", id="accept-majorities"),
+        Binding("u", "undo_majorities", "Undo accepting the majorities (a)", id="undo-majorities"),
+        Binding("escape", "show_all", "Show every disagreement again (after a)", id="show-all"),
+        Binding("r", "switch_rule", "Multi-select majority: per option or whole set", id="multi-rule"),
+        Binding("plus,equals_sign", "tolerance(1)", "Scale item: widen the key's tolerance", id="tolerance-up"),
+        Binding("minus", "tolerance(-1)", "Scale item: narrow the key's tolerance", id="tolerance-down"),
         *[Binding(str(d), f"pick({d})", f"Pick answer {d}", id=f"pick-{d}", show=False) for d in range(1, 10)],
     ]
 
     def __init__(self, adjudication: Adjudication) -> None:
         super().__init__()
         self.adjudication = adjudication
+        self.shown = adjudication.disputes
+        """The disputes n and p go through: all, or those left after accepting the majorities."""
+        self.accepted: dict[int, tuple[Dispute, Any]] = {}
+        """The disputes accepting the majorities decided, by id, with their answers (for u)."""
         open_disputes = adjudication.open_disputes
-        self.position = adjudication.disputes.index(open_disputes[0]) if open_disputes else 0
+        self.position = self.shown.index(open_disputes[0]) if open_disputes else 0
 
     @property
     def dispute(self) -> Dispute:
-        return self.adjudication.disputes[self.position]
+        return self.shown[self.position]
+
+    @property
+    def only_ties(self) -> bool:
+        return self.shown is not self.adjudication.disputes
 
     def compose(self) -> ComposeResult:
         yield InfoBar(id="title")
@@ -95,6 +120,7 @@ class AdjudicationScreen(Screen):
         with VerticalScroll(id="text-scroll"):
             yield Static(id="text", markup=False)
         yield OptionList(id="choices")
+        yield Static(id="votes", markup=False)
         yield Static(id="decision", markup=False)
         with VerticalScroll(id="readers-scroll"):
             yield Static(id="readers", markup=False)
@@ -102,25 +128,33 @@ class AdjudicationScreen(Screen):
         yield InfoBar(id="keys")
 
     def on_mount(self) -> None:
-        self.query_one("#keys", InfoBar).show(
-            "1-9 pick · x no consensus · e explain · o next open · n/p · ? help · q quit"  # fits 80 columns
-        )
         self.show()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#keys", InfoBar).show(KEYS_WIDE if event.size.width >= len(KEYS_WIDE) + 2 else KEYS)
 
     @property
     def editing(self) -> bool:
         return self.query_one(LineEditor).display
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not self.editing or action in ("quit", "save")
+        if self.editing:
+            return action in ("quit", "save")
+        return action != "show_all" or self.only_ties
 
     def show(self) -> None:
         """Draw the current dispute and its decision."""
         adjudication, dispute = self.adjudication, self.dispute
-        total, still_open = len(adjudication.disputes), len(adjudication.open_disputes)
+        still_open = len(adjudication.open_disputes)
+        if self.only_ties:
+            counts = (
+                f"{self.position + 1} of {len(self.shown)} left · {still_open} open · {len(self.accepted)} by majority"
+            )
+        else:
+            counts = f"{self.position + 1} of {len(self.shown)} · {still_open} open · {adjudication.agreed} agreed"
         self.query_one("#title", InfoBar).show(
             Content.styled("Adjudicating: ", "bold") + Content(visible_controls(adjudication.key.essay.title)),
-            right=f"{self.position + 1} of {total} · {still_open} open · {adjudication.agreed} agreed",
+            right=counts,
         )
         where = "The essay as a whole" if dispute.index == ESSAY else f"¶ {dispute.index}"
         self.query_one("#where", Static).update(
@@ -131,13 +165,44 @@ class AdjudicationScreen(Screen):
         choices.clear_options()
         for number, (answer, readers) in enumerate(candidate_answers(dispute), start=1):
             who = f"  — {', '.join(readers)}" if readers else ""
+            if not readers and isinstance(dispute.item, MultiItem):
+                who = "  — majority per option"
             label = f"{number if number < 10 else ' '} {answer_label(dispute.item, answer)}{who}"
             choices.add_option(Option(Content(visible_controls(label)), id=str(number)))
         if isinstance(dispute.item, MultiItem):
             choices.add_option(Option(Content("  another combination…"), id=ANOTHER))
+        self.show_votes()
         self.show_decision()
         self.show_readers()
         choices.focus()
+
+    def show_votes(self) -> None:
+        """A multi item's ticks per option, and its majority as `a` would take it."""
+        dispute, votes = self.dispute, self.query_one("#votes", Static)
+        votes.display = isinstance(dispute.item, MultiItem)
+        if not votes.display:
+            return
+        voters = len(dispute.answers)
+        if voters < 2:
+            votes.update(Content("No majority: only one reader answered"))
+            return
+        ticks = [
+            f"{option.label} {ticked} ({'in' if 2 * ticked > voters else 'tie' if 2 * ticked == voters else 'out'})"
+            for option, ticked in dispute.ticks()
+            if ticked
+        ]
+        line = f"Ticks, of the {voters} who answered: " + (" · ".join(ticks) or "none")
+        rule = self.adjudication.multi_rule
+        majority = dispute.majority(rule)
+        if majority is not None:
+            line += f"\nMajority {'per option' if rule == PER_OPTION else 'of whole sets'}: "
+            line += answer_label(dispute.item, majority)
+        elif rule == PER_OPTION:
+            line += "\nNo majority per option: tied on " + ", ".join(o.label for o in dispute.tied_options())
+        else:
+            line += "\nNo whole set has a majority"
+        line += f" (r: {'whole sets' if rule == PER_OPTION else 'per option'} instead)"
+        votes.update(Content(visible_controls_in_lines(line)))
 
     def show_decision(self) -> None:
         adjudication, dispute = self.adjudication, self.dispute
@@ -148,6 +213,13 @@ class AdjudicationScreen(Screen):
             line = Content.styled("Key: no consensus (scoring skips this item)", "bold")
         else:
             line = Content.styled("Open: pick the key's answer", "bold $warning")
+        if isinstance(dispute.item, ScaleItem):
+            tolerance = adjudication.tolerance(dispute.item.id)
+            if tolerance:
+                line += Content(f"\nTolerance ± {tolerance}: answers up to {tolerance} away are right too")
+            else:
+                line += Content("\nTolerance 0: only the exact answer is right")
+            line += Content(" · +/- (every paragraph)")
         explanation = adjudication.explanation(dispute)
         if explanation:
             line = line + Content("\n") + Content.styled(visible_controls(explanation), "italic")
@@ -205,11 +277,11 @@ class AdjudicationScreen(Screen):
         self.decided()
 
     def action_step(self, delta: int) -> None:
-        self.position = (self.position + delta) % len(self.adjudication.disputes)
+        self.position = (self.position + delta) % len(self.shown)
         self.show()
 
     def action_next_open(self) -> None:
-        disputes = self.adjudication.disputes
+        disputes = self.shown
         for step in range(1, len(disputes) + 1):
             candidate = (self.position + step) % len(disputes)
             if not self.adjudication.decided(disputes[candidate]):
@@ -233,3 +305,63 @@ class AdjudicationScreen(Screen):
 
     def on_line_editor_closed(self) -> None:
         self.query_one("#choices").focus()
+
+    def action_accept_majorities(self) -> None:
+        """Decide every open dispute that has a majority, then go through only the ones left."""
+        adjudication = self.adjudication
+        before = adjudication.open_disputes
+        left = adjudication.fill_majority()
+        still_open = {id(dispute) for dispute in left}
+        accepted = {id(d): (d, adjudication.decision(d)[1]) for d in before if id(d) not in still_open}
+        self.accepted |= accepted
+        if accepted:
+            self.post_message(KeyDecided())
+        if left:
+            self.shown, self.position = left, 0
+            rest = f"showing only the {len(left)} left open (ties, no majority). u undoes, escape shows all."
+        else:
+            rest = "none left open: q saves and quits."
+        majorities = "1 majority" if len(accepted) == 1 else f"{len(accepted)} majorities"
+        self.app.notify(f"Accepted {majorities}; {rest}", timeout=8, markup=False)
+        self.show()
+
+    def action_undo_majorities(self) -> None:
+        """Reopen what accepting the majorities decided (unless it was decided again since)."""
+        if not self.accepted:
+            self.app.notify("Nothing to undo: no majority accepted (a) here.", timeout=3, markup=False)
+            return
+        reopened = self.adjudication.reopen_unchanged(list(self.accepted.values()))
+        self.accepted = {}
+        if reopened:
+            self.post_message(KeyDecided())
+        self.app.notify(f"Reopened {reopened} decided by majority.", timeout=4, markup=False)
+        self.action_show_all()
+
+    def action_show_all(self) -> None:
+        dispute = self.dispute
+        self.shown = self.adjudication.disputes
+        self.position = next(n for n, shown in enumerate(self.shown) if shown is dispute)
+        self.show()
+
+    def action_switch_rule(self) -> None:
+        """Take a multi item's majority per option or as a whole set (for a)."""
+        rule = WHOLE_SET if self.adjudication.multi_rule == PER_OPTION else PER_OPTION
+        self.adjudication.multi_rule = rule
+        self.app.notify(
+            f"Multi-select majority: {'per option' if rule == PER_OPTION else 'whole sets'}", timeout=3, markup=False
+        )
+        self.show()
+
+    def action_tolerance(self, step: int) -> None:
+        """Widen or narrow the key's tolerance of the current scale item (in every paragraph)."""
+        item = self.dispute.item
+        if not isinstance(item, ScaleItem):
+            self.app.notify("Only scale items have a tolerance.", timeout=3, markup=False)
+            return
+        try:
+            self.adjudication.set_tolerance(item.id, self.adjudication.tolerance(item.id) + step)
+        except ValueError as error:
+            self.app.notify(f"Tolerance: {error}", timeout=4, markup=False)
+            return
+        self.post_message(KeyDecided())
+        self.show_decision()
