@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls_in_lines
+from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls, visible_controls_in_lines
 from readtui.core.schema import FORBID_EXTRA, build, checked_by, constrained, short_repr, strict, validate
 
 CHECKLIST_FORMAT = "readtui-checklist/1"
@@ -211,6 +211,19 @@ def answer_is_valid(item: Any, value: Any) -> bool:
     if isinstance(item, ScaleItem):
         return type(value) is int and item.min <= value <= item.max
     return isinstance(value, str)
+
+
+def answer_label(item: Any, value: Any) -> str:
+    """An answer as a reader saw it: option labels, a number, the text, or —; control
+    characters (a file can hold anything) made visible."""
+    if value is None:
+        return "—"
+    if isinstance(item, ScaleItem):
+        return str(value)
+    options = {o.id: o.label for o in getattr(item, "options", [])}
+    if isinstance(item, MultiItem):
+        return visible_controls(", ".join(options.get(v, v) for v in value)) or "none of these"
+    return visible_controls(options.get(value, str(value)))
 
 
 def _duplicates(values: Iterable[str]) -> list[str]:

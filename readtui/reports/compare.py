@@ -16,7 +16,7 @@ from typing import Any
 from readtui.core.compare import DOMINANT_SHARE, Comparison, ParagraphRow, Variable, VariableStats
 from readtui.core.corpus import EssayGroup
 from readtui.core.errors import visible_controls
-from readtui.reports.text import WIDTH, answer_text, fit, fmt, md, percent, split_items, wrap
+from readtui.reports.text import WIDTH, answer_text, answer_title, fit, fmt, md, percent, split_items, wrap
 
 FORMATS = ("table", "markdown", "csv", "json")
 MAP_ROWS = 100
@@ -144,11 +144,13 @@ def table(comparison: Comparison) -> str:
             if stats.variable.option is not None and stats.variable.item.id in unanswered:
                 continue  # its options have nothing to show either
             add(_table_row(stats, two, footnotes))
-        if scope == "essay":
+        if scope == "essay" and len(data.essays) == 1:
+            files = data.essays[0].files
             for stats in rows:
-                given = comparison.answers(stats.variable, 0, 0)
-                if stats.variable.option is None and len(data.essays) == 1 and given:
-                    lines += wrap(f"{stats.key}: " + ", ".join(f"{r} {a}" for r, a in given.items()))
+                if stats.variable.option is None:
+                    given = [(f.reader, answer_title(f.assessment.overall, stats.variable.item)) for f in files]
+                    if shown := [f"{reader} {answer}" for reader, answer in given if answer]:
+                        lines += wrap(f"{stats.key}: " + ", ".join(shown))
         lines += footnotes.tell()
     if comparison.overall is not None:
         add("")
@@ -414,17 +416,24 @@ def _markdown_contested(comparison: Comparison, add) -> None:
         records = [file.record(row.index) for file in essay.files]
         for column, variable in enumerate(comparison.map_items):
             if row.disagreeing[column]:
-                answers = [answer_text(record, variable.key) if record else "" for record in records]
+                answers = [answer_title(record, variable.item) for record in records]
                 add(f"| {md(_question(variable))} | " + " | ".join(md(answer) for answer in answers) + " |")
+        labels = comparison.input.checklist.labels
+        remarks: list[str] = []
         for file in essay.files:
             record = file.record(row.index)
             if record is None:
                 continue
             if record.note:
-                add(f"- **{md(file.reader)}**: {md(record.note)}")
+                remarks.append(f"- **{md(file.reader)}**: {md(record.note)}")
             for highlight in record.highlight:
+                label = labels[highlight.label].title if highlight.label in labels else highlight.label
                 note = f" ({md(highlight.note)})" if highlight.note else ""
-                add(f"- **{md(file.reader)}** marked *{md(highlight.label)}*: “{md(highlight.quote)}”{note}")
+                remarks.append(f"- **{md(file.reader)}** marked *{md(label)}*: “{md(highlight.quote)}”{note}")
+        if remarks:
+            add("")  # a list right under a table would be read as one more row
+            for remark in remarks:
+                add(remark)
 
 
 def _markdown_rationales(comparison: Comparison, add) -> None:
@@ -443,7 +452,7 @@ def _markdown_rationales(comparison: Comparison, add) -> None:
             add("")
             answered = [i for i in essay_items if overall.is_answered(i.id)]
             for item in answered:
-                add(f"- *{md(item.prompt)}* {md(answer_text(overall, item.id))}")
+                add(f"- *{md(item.prompt)}* {md(answer_title(overall, item))}")
             if overall.note:
                 add(f"- *Note:* {md(overall.note)}")
             if not answered and not overall.note:

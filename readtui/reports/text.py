@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from readtui.core.assessment import Answers
+from readtui.core.checklist import answer_label
 from readtui.core.errors import visible_controls
 
 WIDTH = 80
@@ -41,6 +42,16 @@ def answer_text(record: Answers, item_id: str) -> str:
         return "unsure"
     value = record.answers.get(item_id)
     return "" if value is None else value_text(value)
+
+
+def answer_title(record: Answers | None, item: Any) -> str:
+    """An answer as a reader reads it: option titles, a number or the text; 'unsure'; '' when unanswered."""
+    if record is None:
+        return ""
+    if item.id in record.unsure:
+        return "unsure"
+    value = record.answers.get(item.id)
+    return "" if value is None else answer_label(item, value)
 
 
 def value_text(value: Any) -> str:

@@ -146,6 +146,13 @@ def test_the_handout_names_items_by_their_question(three_readers: list[Path], tm
     assert "<b>" not in handout
     for key in ("claims-supported", "evidence-kinds", "said-as-fact", "wording-tactics"):
         assert key not in handout, key
+    # answers go by option title, highlights by label title, and a list never runs into a table
+    contested = handout.split("## Most contested paragraphs")[1].split("\n## ")[0]
+    assert "| Which wording tactics are used? |" in contested
+    assert "Us versus them, Opinion as fact" in contested
+    assert "+" not in contested and "loaded-word" not in contested
+    assert "marked *Loaded word or phrase*" in contested
+    assert "|\n- " not in contested
     # the map numbers its columns under a numbered list of the questions
     grid = handout.split("## Disagreement map")[1]
     assert "\n2. What kinds of evidence are given?\n" in grid

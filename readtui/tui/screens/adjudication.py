@@ -18,10 +18,9 @@ from textual.widgets.selection_list import Selection
 
 from readtui.core.adjudication import PER_OPTION, WHOLE_SET, Adjudication, Dispute, same_answer
 from readtui.core.assessment import ESSAY
-from readtui.core.checklist import MultiItem, ScaleItem
+from readtui.core.checklist import MultiItem, ScaleItem, answer_label
 from readtui.core.errors import visible_controls, visible_controls_in_lines
 from readtui.tui.messages import KeyDecided
-from readtui.tui.screens.training import answer_label
 from readtui.tui.widgets.bars import InfoBar
 from readtui.tui.widgets.editor import LineEditor
 

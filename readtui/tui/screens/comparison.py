@@ -13,11 +13,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from readtui.core.checklist import answer_label
 from readtui.core.compare import Comparison, ParagraphRow, span_agreement
 from readtui.core.corpus import EssayGroup, ReaderFile
 from readtui.core.errors import visible_controls
 from readtui.reports.text import fmt, percent, split_items
-from readtui.tui.screens.training import answer_label
 from readtui.tui.widgets.bars import InfoBar
 
 ORDER_NAMES = {True: "most contested first", False: "in paragraph order"}

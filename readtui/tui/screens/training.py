@@ -3,8 +3,6 @@ end screen with the scores."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -13,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from readtui.core.assessment import ESSAY
-from readtui.core.checklist import MultiItem, ScaleItem
+from readtui.core.checklist import ScaleItem, answer_label
 from readtui.core.errors import visible_controls
 from readtui.core.scoring import MATCH, MISS, MODEL, NEAR, NO_CONSENSUS, UNANSWERED, ItemResult, Scorecard
 from readtui.core.session import ReadingSession
@@ -31,19 +29,6 @@ MARKERS = {
     NO_CONSENSUS: ("?", "$text-muted"),
 }
 FEEDBACK_ACTIONS = frozenset({"next", "previous", "check", "answer_again", "score", "scroll(1)", "scroll(-1)"})
-
-
-def answer_label(item: Any, value: Any) -> str:
-    """An answer as the learner saw it: option labels, a number, the text, or —; control
-    characters (a file can hold anything) made visible."""
-    if value is None:
-        return "—"
-    if isinstance(item, ScaleItem):
-        return str(value)
-    options = {o.id: o.label for o in getattr(item, "options", [])}
-    if isinstance(item, MultiItem):
-        return visible_controls(", ".join(options.get(v, v) for v in value)) or "none of these"
-    return visible_controls(options.get(value, str(value)))
 
 
 def feedback_lines(result: ItemResult, now: ItemResult | None, tolerance: int) -> list[Content]:
