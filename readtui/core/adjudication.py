@@ -339,10 +339,16 @@ def _carry_highlights(result: Adjudication, index: int, records: list[ParagraphR
 
 
 def prepare_adjudication(
-    specs: list[str], out: Path, *, checklist_spec: str | None = None, essays: list | None = None, reader: str = "key"
+    specs: list[str],
+    out: Path,
+    *,
+    checklist_spec: str | None = None,
+    essays: list | None = None,
+    known: list | None = None,
+    reader: str = "key",
 ) -> Adjudication:
     """Load the readers' files (one essay) and the key so far at ``out``, or a new one."""
-    data = load_comparison(specs, checklist_spec, essays)
+    data = load_comparison(specs, checklist_spec, essays, known=known)
     if len(data.essays) > 1:
         raise ReadtuiErrors(
             [ReadtuiError(None, f"the files are of {len(data.essays)} essays; adjudicate one essay at a time")]

@@ -151,3 +151,17 @@ def test_readers_who_all_agree_make_a_key_without_the_app(
         result.stdout == f"Saved {key}: 1 agreed, 0 decided, 0 still open (complete: ready for readtui train --key)\n"
     )
     assert read_toml(key)["paragraph"][0]["answers"] == {"loaded-words": 2}
+
+
+def test_adjudicating_readers_of_the_sample_shows_whole_paragraphs(tmp_path: Path, monkeypatch) -> None:
+    """As with compare, readers of the bundled sample need no --essay for the paragraphs' text."""
+    from readtui.core.essay import load_essay, sample_essay_path
+    from readtui.tui import adjudicate_app
+    from tests.conftest import write_three_readers
+
+    shown: list[str] = []
+    monkeypatch.setattr(adjudicate_app.AdjudicateApp, "run", lambda app: shown.append(app.adjudication.text(1)))
+    files = write_three_readers(tmp_path)
+    result = CliRunner().invoke(main, ["adjudicate", *map(str, files), "--out", str(tmp_path / "key.toml")])
+    assert result.exit_code == 0, result.output
+    assert shown == [load_essay(sample_essay_path()).paragraphs[0]]
