@@ -49,6 +49,19 @@ class ReadtuiBaseApp(App[ReturnType]):
         self.save_error: str | None = None
         """Why the last save failed (None: it did not)."""
         self._quit_unsaved = False
+        self.leaving = False
+        """Set once the app is on its way out: input from then on is dropped."""
+
+    def exit(self, result: ReturnType | None = None, return_code: int = 0, message: Any = None) -> None:
+        self.leaving = True
+        super().exit(result, return_code, message)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys typed in one burst with q are queued before q is handled; after the last save
+        # they must not change what the app holds (the summary printed on leaving counts it).
+        if self.leaving and isinstance(event, events.InputEvent):
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()

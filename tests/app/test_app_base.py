@@ -11,7 +11,7 @@ from readtui.tui.adjudicate_app import AdjudicateApp
 from readtui.tui.compare_app import CompareApp
 from readtui.tui.keys import key_rows
 from readtui.tui.screens.dialogs import HelpDialog
-from tests.conftest import write_three_readers
+from tests.conftest import read_toml, write_three_readers
 
 CONFIG = Config(theme="gruvbox", keymap={"next": "space", "quit": "z"})
 
@@ -58,3 +58,27 @@ async def test_the_adjudication_key_bar_fits_80_columns_and_offers_help(tmp_path
         assert isinstance(app.screen, HelpDialog)
         rows = dict((description, keys) for keys, description in app.screen.rows)
         assert rows["Undo the decision on this item"] == "⌫"
+
+
+async def test_keys_typed_after_q_change_nothing(tmp_path: Path) -> None:
+    """Keys already on their way when q quits are dropped: what is on screen when the app ends,
+    what the summary counts and what the file holds stay the same."""
+    from textual import events
+
+    from readtui.core.launch import prepare_session
+    from readtui.tui.app import make_app
+
+    out = tmp_path / "fast.toml"
+    app = make_app(prepare_session(None, checklist_spec=None, reader="tester", out=out))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        for key in ("q", "1", "n", "f"):  # typed in one burst: all queued before q is handled
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+    app.prepared.close()
+    session = app.session
+    assert session.answers(1).answers == {"claims-supported": "partly"}
+    assert session.position == 1 and not session.answers(1).flagged
+    saved = read_toml(out)
+    assert saved["paragraph"][0]["answers"] == {"claims-supported": "partly"}
+    assert saved["session"]["position"] == 1
