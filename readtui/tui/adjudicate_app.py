@@ -24,6 +24,9 @@ class AdjudicateApp(ReadtuiBaseApp):
     UNSAVED_NOTICE = "Your decisions are kept in memory; the last saved key is intact."
 
     def __init__(self, adjudication: Adjudication, out: Path, config: Config | None = None) -> None:
+        """``adjudication`` must have a disagreement: when every reader agreed, write the key without the app."""
+        if not adjudication.disputes:
+            raise ValueError("nothing to adjudicate: every reader agreed (write the key without the app)")
         super().__init__(config)
         self.adjudication = adjudication
         self.out = out

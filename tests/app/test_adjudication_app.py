@@ -167,3 +167,12 @@ async def test_the_keys_and_the_palette_offer_the_majorities(
         assert "Scale item: widen the key's tolerance" in help_text
         await pilot.press("escape", "q")
         await pilot.pause()
+
+
+def test_the_app_refuses_readers_who_all_agree(tmp_path: Path, small_essay_file: Path, critical_checklist) -> None:
+    """With nothing to settle, the app says why at once (the command writes the key without it)."""
+    import pytest
+
+    agreed = {"claims-supported": "no"}
+    with pytest.raises(ValueError, match="every reader agreed"):
+        open_app(tmp_path, small_essay_file, critical_checklist, {"ann": {1: agreed}, "bo": {1: agreed}})
