@@ -65,17 +65,19 @@ def adjudicate(
     from readtui.core.adjudication import PER_OPTION, prepare_adjudication
     from readtui.core.assessment import ESSAY
     from readtui.core.checklist import MultiItem
+    from readtui.core.essay import load_essay, sample_essay_path
     from readtui.core.storage import AssessmentWriter, FileLock
     from readtui.reports.text import value_text
 
     try:
-        essays = []
-        if essay_path is not None:
-            from readtui.core.essay import load_essay
-
-            essays.append(load_essay(essay_path, encoding=encoding))
+        essays = [] if essay_path is None else [load_essay(essay_path, encoding=encoding)]
         adjudication = prepare_adjudication(
-            list(files), out, checklist_spec=checklist_spec, essays=essays, reader=reader_name(reader)
+            list(files),
+            out,
+            checklist_spec=checklist_spec,
+            essays=essays,
+            known=[load_essay(sample_essay_path())],  # readers of the sample need no --essay
+            reader=reader_name(reader),
         )
         adjudication.multi_rule = multi_majority
         for item_id, value in sorted(map(_tolerance, tolerances), key=lambda pair: pair[0] != "*"):
