@@ -135,6 +135,13 @@ class MarkdownParagraphs(Paragraphs):
         self[index]
         return self._spans.get(index, ())
 
+    def source_text(self, index: int) -> str:
+        """Paragraph ``index`` (0-based) as format 1 read it: syntax kept, its headings dropped."""
+        lines = self._blocks[index].split("\n")
+        while lines and HEADING_LINE.match(lines[0]):
+            del lines[0]
+        return normalise_paragraph("\n".join(lines))
+
 
 @dataclass(frozen=True)
 class Essay:

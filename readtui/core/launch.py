@@ -16,7 +16,7 @@ from readtui.core.checklist import bundled_checklist_dir, checklist_from_data, q
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.essay import load_essay, sample_essay_path
 from readtui.core.paths import sessions_index_path
-from readtui.core.resume import resume_problems
+from readtui.core.resume import resume_problems, upgrade
 from readtui.core.session import ReadingSession, new_assessment
 from readtui.core.storage import (
     AssessmentWriter,
@@ -167,6 +167,7 @@ def prepare_training(
         checked = prepared.check()
         if checked:
             raise ReadtuiErrors(checked)
+        upgrade(key, session.essay)  # only in memory: the key is never written
         problems = key_problems(key_path, key, session.essay.sha256, session.checklist.id)
         problems += checklist_problems(key_path, key, session.checklist)
         if problems:
