@@ -93,7 +93,7 @@ def _block_lines(block: str) -> list[_Line]:
             current = _Line(quoted=quoted, marker=marker)
             lines.append(current)
             line = line[item.end() :]
-        elif current is None or current.quoted != quoted:
+        elif current is None or (quoted and not current.quoted):  # an unquoted line after a quote continues it
             current = _Line(quoted=quoted)
             lines.append(current)
         current.parts.append(line)

@@ -11,7 +11,14 @@ import hashlib
 import re
 from pathlib import Path
 
-from readtui.core.assessment import ASSESSMENT_FORMAT, MARKDOWN_SOURCE_FORMAT, Assessment, Highlight, past_the_essay
+from readtui.core.assessment import (
+    ASSESSMENT_FORMAT,
+    MARKDOWN_SOURCE_FORMAT,
+    Assessment,
+    Highlight,
+    excerpt,
+    past_the_essay,
+)
 from readtui.core.errors import ReadtuiError
 from readtui.core.essay import legacy_markdown_paragraphs
 from readtui.core.markdown import BULLETS
@@ -150,6 +157,7 @@ def upgrade(assessment: Assessment, essay) -> list[str]:
             highlight.stale = highlight.stale or start >= end
             highlights += 1
         record.index, record.sha256 = index, essay.paragraph_sha256(index - 1)
+        record.chars, record.excerpt = len(text), excerpt(text)
         moved += 1
     if assessment.essay.sha256 == old_essay_sha256:  # otherwise the essay was edited too: realign follows
         assessment.essay.sha256 = essay.sha256
@@ -157,7 +165,7 @@ def upgrade(assessment: Assessment, essay) -> list[str]:
     return [
         f"This file was saved by an older readtui ({MARKDOWN_SOURCE_FORMAT}), whose Markdown paragraphs kept "
         f"their syntax (**, _, >); {moved} paragraph(s) and {highlights} highlight(s) were moved onto the "
-        f"rendered text ({ASSESSMENT_FORMAT}), and are saved so."
+        f"rendered text ({ASSESSMENT_FORMAT})."
     ]
 
 
