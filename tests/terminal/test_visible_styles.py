@@ -34,6 +34,7 @@ class Cell:
     char: str
     reverse: bool = False
     bold: bool = False
+    italic: bool = False
     underline: bool = False
     background: str = ""
 
@@ -53,6 +54,8 @@ def cells(line: str) -> list[Cell]:
                 state = Cell("")
             elif code in (1, 22):
                 state = replace(state, bold=code == 1)
+            elif code in (3, 23):
+                state = replace(state, italic=code == 3)
             elif code in (4, 24):
                 state = replace(state, underline=code == 4)
             elif code in (7, 27):
@@ -147,3 +150,39 @@ def test_selection_caret_and_current_cell_are_visible(tmp_path: Path, critical_c
     strip = next(row for row in screen if "/6 done" in text_of(row))
     marks = [cell for cell in strip if cell.char in "·▪■⚑"]
     assert [cell.reverse for cell in marks[:6]] == [False, False, False, True, False, False], "¶ 4 is current"
+
+
+def test_markdown_emphasis_quotes_and_headings_are_styled(tmp_path: Path) -> None:
+    essay = tmp_path / "essay.md"
+    essay.write_text(
+        "# Title\n\nPlain words, **strong words**, _emphasised words_.\n\n"
+        "## Heading words\n\n> Quoted words\n> wrapped.\n",
+        encoding="utf-8",
+    )
+    env = {
+        **COLOURS["256-colour"],
+        "READTUI_DATA_DIR": str(tmp_path / "data"),
+        "READTUI_CONFIG": str(tmp_path / "config.toml"),
+        "READTUI_READER": "eye",
+    }
+    terminal = Terminal(tmp_path, env, str(essay), "--out", str(tmp_path / "a.toml"))
+    try:
+        first = terminal.wait_for("¶ 1 / 2")
+        terminal.keys("n")
+        second = terminal.wait_for("¶ 2 / 2")
+    finally:
+        terminal.close()
+
+    def words(screen: list[list[Cell]], text: str) -> list[Cell]:
+        row = next(row for row in screen if text in text_of(row))
+        start = text_of(row).index(text)
+        return row[start : start + len(text)]
+
+    shown = "\n".join(text_of(row) for row in first + second)
+    assert "**" not in shown and "> Quoted" not in shown, shown
+    plain = words(first, "Plain words")[1:]  # not "P": the caret is there if the paragraph has focus
+    assert not any(cell.bold or cell.italic for cell in plain), plain
+    assert all(cell.bold and not cell.italic for cell in words(first, "strong words"))
+    assert all(cell.italic and not cell.bold for cell in words(first, "emphasised words"))
+    assert all(cell.bold for cell in words(second, "Heading words"))
+    assert all(cell.italic for cell in words(second, "Quoted words wrapped."))

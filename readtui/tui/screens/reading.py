@@ -96,6 +96,7 @@ class ReadingScreen(AnsweringScreen):
             lead=session.essay.subtitle if index == 1 else "",
             badges=badges,
             marks=marks,
+            spans=session.essay.paragraph_spans(index - 1),
             scroll_home=scroll_home,
         )
         labels = session.checklist.labels
