@@ -87,19 +87,19 @@ class Paragraphs(Sequence[str]):
             return tuple(self[i] for i in range(*index.indices(len(self))))
         text = self._normalised[index]
         if text is None:
-            text = self._normalised[index] = self._text(index)
+            text = self._normalised[index] = self._normalise(self._blocks[index])
         return text
 
-    def _text(self, index: int) -> str:
-        return normalise_paragraph(self._blocks[index])
+    _normalise = staticmethod(normalise_paragraph)
 
     def __iter__(self) -> Iterator[str]:
         return (self[i] for i in range(len(self)))
 
     def passing(self) -> Iterator[str]:
         """Every paragraph, normalised but not kept (for one pass over a long essay, as hashing)."""
-        for index, text in enumerate(self._normalised):
-            yield text if text is not None else self._text(index)
+        normalise = self._normalise
+        for block, text in zip(self._blocks, self._normalised, strict=True):
+            yield text if text is not None else normalise(block)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str):
@@ -114,7 +114,7 @@ class Paragraphs(Sequence[str]):
 
 
 class MarkdownParagraphs(Paragraphs):
-    """Markdown paragraphs, each rendered (`render_block`) when first read, with its style spans."""
+    """Markdown paragraphs, each rendered (`render_block`) when first read."""
 
     __slots__ = ("_spans",)
 
@@ -122,18 +122,17 @@ class MarkdownParagraphs(Paragraphs):
         super().__init__(blocks)
         self._spans: dict[int, tuple[Span, ...]] = {}
 
-    def _text(self, index: int) -> str:
-        text, spans = render_block(self._blocks[index], normalise_paragraph)
-        if not text:  # only markers, such as a lone "-": shown as written, since nothing may vanish
-            return normalise_paragraph(self._blocks[index])
-        if spans:
-            self._spans[index] = spans
-        return text
+    @staticmethod
+    def _normalise(block: str) -> str:
+        # Markers alone (a lone "-") render to nothing: shown as written, as nothing may vanish.
+        return render_block(block, normalise_paragraph)[0] or normalise_paragraph(block)
 
     def spans(self, index: int) -> tuple[Span, ...]:
-        """The style spans of paragraph ``index`` (0-based)."""
-        self[index]
-        return self._spans.get(index, ())
+        """The style spans of paragraph ``index`` (0-based); rendered again, once, when asked for."""
+        spans = self._spans.get(index)
+        if spans is None:
+            spans = self._spans[index] = render_block(self._blocks[index], normalise_paragraph)[1]
+        return spans
 
     def source_text(self, index: int) -> str:
         """Paragraph ``index`` (0-based) as format 1 read it: syntax kept, its headings dropped."""
@@ -328,7 +327,7 @@ def _with_headings(segments: list[tuple[int, str]]) -> list[str]:
     headings: list[str] = []
     for level, content in segments:
         if not level:
-            blocks.append("\n".join([*headings, content]))
+            blocks.append("\n".join([*headings, content]) if headings else content)
             headings.clear()
         elif not _normalises_to_nothing(content):
             headings.append("#" * level + " " + content.replace("\n", " "))

@@ -710,7 +710,9 @@ def test_paragraphs_are_normalised_when_first_read(monkeypatch: pytest.MonkeyPat
 
     calls: list[str] = []
     original = essay_module.normalise_paragraph
-    monkeypatch.setattr(essay_module, "normalise_paragraph", lambda text: calls.append(text) or original(text))
+    counted = staticmethod(lambda text: calls.append(text) or original(text))
+    monkeypatch.setattr(essay_module, "normalise_paragraph", counted)
+    monkeypatch.setattr(essay_module.Paragraphs, "_normalise", counted)
     body = "Paragraph {n} opens with a claim that runs on for a while.\nIt wraps   here, then goes on to a second sentence."
     essay = parse_essay("Title\n\n" + "\n\n".join(body.format(n=n) for n in range(1, 1001)))
     expected = [" ".join(body.format(n=n).split()) for n in range(1, 1001)]
