@@ -1,9 +1,11 @@
-"""Essays: read a file, split it into normalised paragraphs, find its header, hash it (pure stdlib).
+"""Essays: read a file, split it into normalised paragraphs, find its header, hash it.
 
 The rules are documented in ``docs/formats.md`` (section "Essays"). In short: paragraphs are
 blocks separated by blank lines; each is normalised to one line of text (whitespace collapsed,
 NFC, control characters made visible), and that text is what the screen shows and what the
-hashes cover, so line endings, a BOM or re-wrapping never change an essay's identity.
+hashes cover, so line endings, a BOM or re-wrapping never change an essay's identity. A
+Markdown paragraph is rendered first (`core/markdown.py`): its lines are normalised so, and
+joined by "\n".
 """
 
 from __future__ import annotations
