@@ -865,7 +865,7 @@ async def test_highlights_in_a_markdown_paragraph_land_on_the_words_shown(tmp_pa
     app = open_app(essay, out)
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.screen.query_one(ParagraphView)
-        shown = paragraph_lines(app).splitlines()
+        shown = [line.plain for line in view._lines]
         assert shown[2:4] == ["A section", "It is very bad, and they know it."]
         text = app.session.text(1)
         start = text.index("they know")
@@ -876,7 +876,7 @@ async def test_highlights_in_a_markdown_paragraph_land_on_the_words_shown(tmp_pa
         await pilot.press("l", "enter")  # loaded word, no note
         await pilot.pause()
         await pilot.press("escape", "n", "v", "w", "w")  # ¶ 2: "• first item"
-        assert paragraph_lines(app).splitlines()[2:4] == ["• first item", "• second item"]
+        assert [line.plain for line in view._lines][2:4] == ["• first item", "• second item"]
         await pilot.press("w")  # on to the next line: "item\n• "
         assert view.selection == (0, len("• first item\n•"))
         await pilot.press("escape")
