@@ -16,7 +16,7 @@ from readtui.core.checklist import bundled_checklist_dir, checklist_from_data, q
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.essay import load_essay, sample_essay_path
 from readtui.core.paths import sessions_index_path
-from readtui.core.resume import resume_problems, upgrade
+from readtui.core.resume import resume_problems
 from readtui.core.session import ReadingSession, new_assessment
 from readtui.core.storage import (
     AssessmentWriter,
@@ -28,6 +28,7 @@ from readtui.core.storage import (
     record_session,
     remove_stale_temps,
 )
+from readtui.core.upgrade import upgrade
 
 if TYPE_CHECKING:
     from readtui.core.training import Trainer

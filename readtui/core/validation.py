@@ -22,8 +22,8 @@ from readtui.core.checklist import (
 )
 from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls
 from readtui.core.essay import MARKDOWN_SUFFIXES
-from readtui.core.resume import upgrade
 from readtui.core.storage import file_sha256, load_checklist, parse_toml
+from readtui.core.upgrade import upgrade
 
 if TYPE_CHECKING:
     from readtui.core.essay import Essay

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from readtui.core.assessment import Highlight, ParagraphRecord, essay_problems
+from readtui.core.corpus import load_comparison
 from readtui.core.essay import legacy_markdown_paragraphs, parse_essay
 from readtui.core.resume import resume_problems
 from readtui.core.session import new_assessment
@@ -202,3 +203,23 @@ def test_validate_explains_an_old_file_in_one_line(tmp_path: Path, critical_chec
     plain = replace(assessment, essay=replace(assessment.essay, source="essay.txt"))
     AssessmentWriter().save(path, plain)
     assert validate_file(str(path), str(critical_checklist_path)).warnings == []
+
+
+def test_compare_takes_old_files_of_a_given_markdown_essay_with_new_ones(tmp_path: Path, critical_checklist) -> None:
+    essay = parse_essay(ESSAY, markdown=True, path=tmp_path / "essay.md")
+    paths = []
+    for reader in ("old", "new"):
+        assessment = old_file(essay, critical_checklist, {2: [("**very** bad", "loaded-word")]})
+        assessment.reader.name = reader
+        assessment.paragraph[1].answers = {"loaded-words": 3}
+        if reader == "new":
+            resume_problems(Path("a.toml"), assessment, essay, reader)
+        paths.append(tmp_path / f"{reader}.readtui.toml")
+        AssessmentWriter().save(paths[-1], assessment)
+    assert [load_assessment(path).format for path in paths] == ["readtui-assessment/1", "readtui-assessment/2"]
+    comparison = load_comparison([str(path) for path in paths], essays=[essay])
+    assert [group.readers for group in comparison.essays] == [["old", "new"]]
+    assert comparison.warnings == [
+        f"1 file(s) written as readtui-assessment/1 (Markdown syntax kept in the text) were moved onto the "
+        f"rendered text of their essay: {paths[0]}"
+    ]
