@@ -17,7 +17,7 @@ from textual.widgets.selection_list import Selection
 from readtui.core.adjudication import Adjudication, Dispute
 from readtui.core.assessment import ESSAY
 from readtui.core.checklist import MultiItem, ScaleItem
-from readtui.core.errors import visible_controls
+from readtui.core.errors import visible_controls, visible_controls_in_lines
 from readtui.tui.messages import KeyDecided
 from readtui.tui.screens.training import answer_label
 from readtui.tui.widgets.bars import InfoBar
@@ -126,7 +126,8 @@ class AdjudicationScreen(Screen):
         self.query_one("#where", Static).update(
             Content.styled(f"{where} · ", "bold") + Content.styled(visible_controls(dispute.item.prompt), "bold")
         )
-        self.query_one("#text", Static).update(Content(visible_controls(adjudication.text(dispute.index))))
+        # visible_controls_in_lines: a Markdown paragraph's lines (list items, headings) stay lines
+        self.query_one("#text", Static).update(Content(visible_controls_in_lines(adjudication.text(dispute.index))))
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
         for number, (answer, readers) in enumerate(candidate_answers(dispute), start=1):

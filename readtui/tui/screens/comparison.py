@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 
 from readtui.core.compare import Comparison, ParagraphRow, span_agreement
 from readtui.core.corpus import ReaderFile
-from readtui.core.errors import visible_controls
+from readtui.core.errors import visible_controls, visible_controls_in_lines
 from readtui.reports.text import answer_text, fmt, percent, split_items
 from readtui.tui.widgets.bars import InfoBar
 
@@ -213,7 +213,8 @@ class ReadersScreen(Screen):
             right=f"{self.position + 1} of {len(self.order)} {self.order_name} · {split_items(row.split_items)} · "
             f"{percent(row.contention)} of pairs differ",
         )
-        self.query_one("#text", Static).update(_plain(essay.paragraph_text(row.index)))
+        # visible_controls_in_lines: a Markdown paragraph's lines (list items, headings) stay lines
+        self.query_one("#text", Static).update(Content(visible_controls_in_lines(essay.paragraph_text(row.index))))
         split = {comparison.map_items[c].key for c, d in enumerate(row.disagreeing) if d}
         files = {file.reader: file for file in essay.files}
         records = [files[r].record(row.index) if r in files else None for r in comparison.readers]
