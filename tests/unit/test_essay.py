@@ -20,6 +20,7 @@ import readtui.core.essay as essay_module
 import readtui.core.files as files_module
 from readtui.core.errors import ReadtuiError
 from readtui.core.essay import Essay, decode_essay, load_essay, normalise_paragraph, parse_essay, sample_essay_path
+from readtui.core.markdown import STYLES
 from tests.conftest import FaultyOs
 
 # Two sentences, so never taken for a header block: tests of the body start with it.
@@ -636,7 +637,7 @@ def test_parse_error_without_a_path_names_the_text():
 
 # --- properties -----------------------------------------------------------------------------
 
-TRICKY = [*"ab .?!:#=-*+\"'\n\r\t", "---\n", "+++\n", "By ", "# ", "2020-01-14"]
+TRICKY = [*"ab .?!:#=-*+\"'\n\r\t", "---\n", "+++\n", "By ", "# ", "2020-01-14", "**", "_", "`", "[x](y)", "> ", "1. ", "\\"]
 TRICKY += ["\x1b", "\x85", "\x1c", "\x00", "\x7f", "\xa0", "\u0301", "\u2028", "\ufeff", "\ud800"]
 essay_text = st.lists(st.one_of(st.sampled_from(TRICKY), st.characters(exclude_categories=())), max_size=200).map(
     "".join
@@ -667,6 +668,9 @@ def test_parse_essay_only_raises_readtui_error(text, markdown):
         for line in paragraph.split("\n"):  # Markdown: lines of list items, headings, quotes
             assert line
             assert_normalised(line)
+    for index, paragraph in enumerate(essay.paragraphs):
+        for start, end, style in essay.paragraph_spans(index):
+            assert 0 <= start < end <= len(paragraph) and style in STYLES
     for field in (essay.title, essay.author, essay.date, essay.subtitle):
         assert_normalised(field)
     assert len(essay.sha256) == 64
