@@ -223,3 +223,25 @@ def test_compare_takes_old_files_of_a_given_markdown_essay_with_new_ones(tmp_pat
         f"1 file(s) written as readtui-assessment/1 (Markdown syntax kept in the text) were moved onto the "
         f"rendered text of their essay: {paths[0]}"
     ]
+
+
+def test_an_old_answer_key_of_a_markdown_essay_trains(tmp_path: Path, critical_checklist) -> None:
+    from readtui.core.launch import prepare_training
+
+    essay_path = tmp_path / "essay.md"
+    essay_path.write_text(ESSAY, encoding="utf-8")
+    essay = parse_essay(ESSAY, markdown=True, path=essay_path)
+    key = old_file(essay, critical_checklist, {2: [("_they_", "loaded-word")]})
+    key.paragraph[1].answers = {"loaded-words": 3}
+    key_path = tmp_path / "key.readtui.toml"
+    AssessmentWriter().save(key_path, key)
+    before = key_path.read_bytes()
+    prepared = prepare_training(
+        essay_path, key_path=key_path, checklist_spec=None, reader="learner", out=tmp_path / "learner.toml"
+    )
+    try:
+        record = prepared.trainer.key.paragraph[1]
+        assert (record.sha256, record.highlight[0].quote) == (essay.paragraph_sha256(1), "they")
+    finally:
+        prepared.close(remember=False)
+    assert key_path.read_bytes() == before, "the key is only read"
