@@ -1,4 +1,4 @@
-"""The assessment file model (``readtui-assessment/1``) and its checks."""
+"""The assessment file model (``readtui-assessment/2``, which reads ``/1`` too) and its checks."""
 
 from __future__ import annotations
 
@@ -21,7 +21,10 @@ from readtui.core.checklist import (
 from readtui.core.errors import ReadtuiError
 from readtui.core.schema import FORBID_EXTRA, build, constrained, quote_key, short_repr, strict, validate
 
-ASSESSMENT_FORMAT = "readtui-assessment/1"
+ASSESSMENT_FORMAT = "readtui-assessment/2"
+MARKDOWN_SOURCE_FORMAT = "readtui-assessment/1"
+"""The format before Markdown essays were rendered: their paragraphs kept the syntax as written
+(`resume.upgrade` moves a file of it onto the rendered text). For plain text it reads the same."""
 EXCERPT_CHARS = 60
 Sha256 = Annotated[str, constrained(pattern=r"^[0-9a-f]{64}$")]
 Count = Annotated[int, strict(), constrained(ge=0)]
@@ -216,10 +219,10 @@ class Training:
 
 @dataclass(kw_only=True)
 class Assessment:
-    """A ``readtui-assessment/1`` file."""
+    """A ``readtui-assessment/2`` (or ``/1``) file."""
 
     __pydantic_config__ = FORBID_EXTRA
-    format: Literal["readtui-assessment/1"] = ASSESSMENT_FORMAT
+    format: Literal["readtui-assessment/2", "readtui-assessment/1"] = ASSESSMENT_FORMAT
     created_by: str = ""
     reader: Reader
     essay: EssayInfo
@@ -249,14 +252,14 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 def assessment_from_data(path: Path, data: dict[str, Any]) -> Assessment:
     """Validate parsed TOML as an assessment (schema only); every problem becomes one line."""
-    check_format(path, data, ASSESSMENT_FORMAT)
+    check_format(path, data, ASSESSMENT_FORMAT, MARKDOWN_SOURCE_FORMAT)
     return validate(Assessment, data, path)
 
 
 def quick_assessment(path: Path, data: dict[str, Any]) -> Assessment:
     """The assessment built without pydantic when its shape is right (validate it soon after
     with `assessment_from_data`); otherwise validated at once, so problems are reported now."""
-    check_format(path, data, ASSESSMENT_FORMAT)
+    check_format(path, data, ASSESSMENT_FORMAT, MARKDOWN_SOURCE_FORMAT)
     try:
         return build(Assessment, data)
     except (TypeError, ValueError, KeyError):

@@ -239,10 +239,10 @@ def _duplicates(values: Iterable[str]) -> list[str]:
 # --- checking parsed files ------------------------------------------------------------------
 
 
-def check_format(path: Path, data: dict[str, Any], expected: str) -> None:
-    """Refuse files of another kind, or made by a newer readtui."""
+def check_format(path: Path, data: dict[str, Any], expected: str, *older: str) -> None:
+    """Refuse files of another kind, or made by a newer readtui (``older`` formats are read too)."""
     found = data.get("format")
-    if found == expected:
+    if found == expected or found in older:
         return
     family, _, _ = expected.partition("/")
     if isinstance(found, str) and found.startswith(family + "/"):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from readtui.core.assessment import (
     ASSESSMENT_FORMAT,
+    MARKDOWN_SOURCE_FORMAT,
     Assessment,
     ParagraphRecord,
     assessment_from_data,
@@ -28,6 +29,7 @@ from readtui.core.assessment import (
 from readtui.core.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem, resolve_checklist
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.storage import file_sha256, load_checklist, parse_toml
+from readtui.core.upgrade import legacy_sha256, upgrade
 
 if TYPE_CHECKING:
     from readtui.core.essay import Essay
@@ -148,6 +150,7 @@ def load_comparison(
     checklist, warnings = _shared_checklist(loaded, checklist_spec)
     for path, assessment in loaded:
         problems += checklist_problems(path, assessment, checklist)
+    warnings += _upgrade_old_files(loaded, essays or [])
     groups = _group_by_essay(loaded, warnings)
     problems += _paragraph_count_problems(groups)
     problems += _attach_essays(groups, essays or [])
@@ -274,6 +277,20 @@ def _paragraph_count_problems(groups: list[EssayGroup]) -> list[ReadtuiError]:
                 continue
             problems.append(ReadtuiError(file.path, message, "essay.paragraphs"))
     return problems
+
+
+def _upgrade_old_files(loaded: list[tuple[Path, Assessment]], essays: list[Essay]) -> list[str]:
+    """Format-1 files of a given Markdown essay, moved onto its rendered text (in memory), so
+    that they are compared with format-2 files of it."""
+    old = [(path, a) for path, a in loaded if a.format == MARKDOWN_SOURCE_FORMAT]
+    by_old_sha256 = {legacy_sha256(essay): essay for essay in essays} if old else {}
+    moved = [path for path, a in old if a.essay.sha256 in by_old_sha256 and upgrade(a, by_old_sha256[a.essay.sha256])]
+    if not moved:
+        return []
+    return [
+        f"{len(moved)} file(s) written as {MARKDOWN_SOURCE_FORMAT} (Markdown syntax kept in the text) were moved "
+        f"onto the rendered text of their essay: {', '.join(str(path) for path in moved)}"
+    ]
 
 
 def _attach_essays(groups: list[EssayGroup], essays: list[Essay]) -> list[ReadtuiError]:

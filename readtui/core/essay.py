@@ -1,9 +1,11 @@
-"""Essays: read a file, split it into normalised paragraphs, find its header, hash it (pure stdlib).
+"""Essays: read a file, split it into normalised paragraphs, find its header, hash it.
 
 The rules are documented in ``docs/formats.md`` (section "Essays"). In short: paragraphs are
 blocks separated by blank lines; each is normalised to one line of text (whitespace collapsed,
 NFC, control characters made visible), and that text is what the screen shows and what the
-hashes cover, so line endings, a BOM or re-wrapping never change an essay's identity.
+hashes cover, so line endings, a BOM or re-wrapping never change an essay's identity. A
+Markdown paragraph is rendered first (`core/markdown.py`): its lines are normalised so, and
+joined by "\n".
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, overload
 
 from readtui.core.errors import ReadtuiError, visible_controls
 from readtui.core.files import read_regular_file
+from readtui.core.markdown import HEADING_LINE, Span, render_block, render_inline
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 MAX_HEADER_BLOCKS = 4
@@ -86,16 +89,19 @@ class Paragraphs(Sequence[str]):
             return tuple(self[i] for i in range(*index.indices(len(self))))
         text = self._normalised[index]
         if text is None:
-            text = self._normalised[index] = normalise_paragraph(self._blocks[index])
+            text = self._normalised[index] = self._normalise(self._blocks[index])
         return text
+
+    _normalise = staticmethod(normalise_paragraph)
 
     def __iter__(self) -> Iterator[str]:
         return (self[i] for i in range(len(self)))
 
     def passing(self) -> Iterator[str]:
         """Every paragraph, normalised but not kept (for one pass over a long essay, as hashing)."""
+        normalise = self._normalise
         for block, text in zip(self._blocks, self._normalised, strict=True):
-            yield text if text is not None else normalise_paragraph(block)
+            yield text if text is not None else normalise(block)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str):
@@ -109,6 +115,35 @@ class Paragraphs(Sequence[str]):
         return f"Paragraphs({len(self)} paragraphs)"
 
 
+class MarkdownParagraphs(Paragraphs):
+    """Markdown paragraphs, each rendered (`render_block`) when first read."""
+
+    __slots__ = ("_spans",)
+
+    def __init__(self, blocks: list[str]) -> None:
+        super().__init__(blocks)
+        self._spans: dict[int, tuple[Span, ...]] = {}
+
+    @staticmethod
+    def _normalise(block: str) -> str:
+        # Markers alone (a lone "-") render to nothing: shown as written, as nothing may vanish.
+        return render_block(block, normalise_paragraph)[0] or normalise_paragraph(block)
+
+    def spans(self, index: int) -> tuple[Span, ...]:
+        """The style spans of paragraph ``index`` (0-based); rendered again, once, when asked for."""
+        spans = self._spans.get(index)
+        if spans is None:
+            spans = self._spans[index] = render_block(self._blocks[index], normalise_paragraph)[1]
+        return spans
+
+    def source_text(self, index: int) -> str:
+        """Paragraph ``index`` (0-based) as format 1 read it: syntax kept, its headings dropped."""
+        lines = self._blocks[index].split("\n")
+        while lines and HEADING_LINE.match(lines[0]):
+            del lines[0]
+        return normalise_paragraph("\n".join(lines))
+
+
 @dataclass(frozen=True)
 class Essay:
     """A loaded essay: its normalised body paragraphs and the header found above them."""
@@ -120,6 +155,9 @@ class Essay:
     date: str = ""
     subtitle: str = ""
     path: Path | None = None
+    markdown_source: str | None = field(default=None, compare=False, repr=False)
+    """A Markdown essay's decoded text, to read it by the rule before rendering
+    (`legacy_markdown_paragraphs`); None for plain text."""
 
     @cached_property
     def sha256(self) -> str:
@@ -138,6 +176,11 @@ class Essay:
         if digest is None:
             digest = cache[index] = hashlib.sha256(self.paragraphs[index].encode("utf-8")).hexdigest()
         return digest
+
+    def paragraph_spans(self, index: int) -> tuple[Span, ...]:
+        """The style spans of paragraph ``index`` (0-based): bold, quotes, headings... of a Markdown essay."""
+        paragraphs = self.paragraphs
+        return paragraphs.spans(index) if isinstance(paragraphs, MarkdownParagraphs) else ()
 
     @property
     def source(self) -> str:
@@ -223,28 +266,76 @@ def parse_essay(text: str, *, markdown: bool = False, path: Path | None = None) 
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.removeprefix("\ufeff")
-    header = dict.fromkeys(HEADER_KEYS, "")
-    detect_header = True
     if markdown:
-        front_matter, text = _split_front_matter(text, name)
-        segments = _markdown_segments(_split_blocks(text))
-        leading_heading = segments[0][1] if segments and segments[0][0] == 1 else None
-        header.update(front_matter or {})
-        if not header["title"] and leading_heading is not None:
-            header["title"] = normalise_paragraph(leading_heading)
-        blocks = [content for level, content in segments if level == 0]
-        detect_header = front_matter is None and leading_heading is None
+        header, blocks = _markdown_body(text, name, legacy=False)
+        paragraphs: Paragraphs = MarkdownParagraphs(blocks)
     else:
-        blocks = _split_blocks(text)
-    if detect_header:
-        found, header_blocks = _find_header(blocks)
-        header.update(found)
-        blocks = blocks[header_blocks:]
-    paragraphs = Paragraphs([block for block in blocks if not _normalises_to_nothing(block)])
+        header, blocks = _plain_body(text, dict.fromkeys(HEADER_KEYS, ""), _split_blocks(text))
+        paragraphs = Paragraphs(blocks)
     if not paragraphs:
         problem = "no body paragraphs after the header" if any(header.values()) else "empty: no paragraphs"
         raise ReadtuiError(name, problem)
-    return Essay(paragraphs, path=path, **header)
+    return Essay(paragraphs, path=path, markdown_source=text if markdown else None, **header)
+
+
+def legacy_markdown_paragraphs(essay: Essay) -> list[str] | None:
+    """A Markdown essay's paragraphs as ``readtui-assessment/1`` read them (syntax kept, headings
+    dropped); None for a plain-text essay, which that format read as it reads it now."""
+    if essay.markdown_source is None:
+        return None
+    return [normalise_paragraph(block) for block in _markdown_body(essay.markdown_source, "", legacy=True)[1]]
+
+
+def _plain_body(text: str, header: dict[str, str], blocks: list[str]) -> tuple[dict[str, str], list[str]]:
+    """The header found in the leading ``blocks``, and the body blocks after it (empty ones left out)."""
+    found, header_blocks = _find_header(blocks)
+    header.update(found)
+    return header, [block for block in blocks[header_blocks:] if not _normalises_to_nothing(block)]
+
+
+def _markdown_body(text: str, name: str, *, legacy: bool) -> tuple[dict[str, str], list[str]]:
+    """The header and the body blocks of a Markdown essay; each heading in the body is put as
+    a ``#`` line at the top of the block after it (``legacy``: dropped, as format 1 did)."""
+    header = dict.fromkeys(HEADER_KEYS, "")
+    front_matter, text = _split_front_matter(text, name)
+    segments = _markdown_segments(_split_blocks(text))
+    leading_heading = segments[0][1] if segments and segments[0][0] == 1 else None
+    header.update(front_matter or {})
+    if legacy:
+        if not header["title"] and leading_heading is not None:
+            header["title"] = normalise_paragraph(leading_heading)
+        blocks = [content for level, content in segments if level == 0]
+        if front_matter is None and leading_heading is None:
+            return _plain_body(text, header, blocks)
+        return header, [block for block in blocks if not _normalises_to_nothing(block)]
+    if leading_heading is not None:
+        title = render_inline(normalise_paragraph(leading_heading))[0]
+        if not header["title"] or header["title"] == title:  # a second title is body text
+            header["title"] = title
+            segments = segments[1:]
+    blocks = _with_headings(segments)
+    if front_matter is None and leading_heading is None:
+        plain_lead = next((n for n, block in enumerate(blocks) if HEADING_LINE.match(block)), len(blocks))
+        header, lead = _plain_body(text, header, blocks[:plain_lead])
+        header["title"], header["subtitle"] = render_inline(header["title"])[0], render_inline(header["subtitle"])[0]
+        blocks = lead + blocks[plain_lead:]
+    return header, [block for block in blocks if not _normalises_to_nothing(block)]
+
+
+def _with_headings(segments: list[tuple[int, str]]) -> list[str]:
+    """The paragraph blocks, each heading a ``#`` line at the top of the block after it (or of
+    a block of its own at the end)."""
+    blocks: list[str] = []
+    headings: list[str] = []
+    for level, content in segments:
+        if not level:
+            blocks.append("\n".join([*headings, content]) if headings else content)
+            headings.clear()
+        elif not _normalises_to_nothing(content):
+            headings.append("#" * level + " " + content.replace("\n", " "))
+    if headings:
+        blocks.append("\n".join(headings))
+    return blocks
 
 
 def _split_blocks(text: str) -> list[str]:

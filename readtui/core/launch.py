@@ -28,6 +28,7 @@ from readtui.core.storage import (
     record_session,
     remove_stale_temps,
 )
+from readtui.core.upgrade import upgrade
 
 if TYPE_CHECKING:
     from readtui.core.training import Trainer
@@ -167,6 +168,7 @@ def prepare_training(
         checked = prepared.check()
         if checked:
             raise ReadtuiErrors(checked)
+        upgrade(key, session.essay)  # only in memory: the key is never written
         problems = key_problems(key_path, key, session.essay.sha256, session.checklist.id)
         problems += checklist_problems(key_path, key, session.checklist)
         if problems:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from readtui.core.assessment import Assessment, Highlight, past_the_essay
 from readtui.core.errors import ReadtuiError
+from readtui.core.upgrade import upgrade
 
 
 def resume_problems(path: Path, assessment: Assessment, essay, reader: str) -> list[str]:
@@ -25,7 +26,9 @@ def resume_problems(path: Path, assessment: Assessment, essay, reader: str) -> l
             f"belongs to reader {assessment.reader.name!r}, not {reader!r}; "
             f"use --reader {assessment.reader.name} to resume it, or --out to start another file",
         )
-    notices = [] if assessment.essay.sha256 == essay.sha256 else realign(path, assessment, essay)
+    notices = upgrade(assessment, essay)
+    if assessment.essay.sha256 != essay.sha256:
+        notices += realign(path, assessment, essay)
     # A hand-edited file can point past the essay even when its hash matches: the screen would fail on it.
     count = len(essay.paragraphs)
     for p, record in enumerate(assessment.paragraph, start=1):

@@ -6,7 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readtui.core.assessment import ASSESSMENT_FORMAT, assessment_from_data, checklist_problems, essay_problems
+from readtui.core.assessment import (
+    ASSESSMENT_FORMAT,
+    MARKDOWN_SOURCE_FORMAT,
+    assessment_from_data,
+    checklist_problems,
+    essay_problems,
+)
 from readtui.core.checklist import (
     CHECKLIST_FORMAT,
     bundled_checklists,
@@ -15,7 +21,9 @@ from readtui.core.checklist import (
     resolve_checklist,
 )
 from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls
+from readtui.core.essay import MARKDOWN_SUFFIXES
 from readtui.core.storage import file_sha256, load_checklist, parse_toml
+from readtui.core.upgrade import upgrade
 
 if TYPE_CHECKING:
     from readtui.core.essay import Essay
@@ -49,7 +57,7 @@ def validate_file(spec: str, checklist_spec: str | None = None, essay: Essay | N
             _validate_assessment(path, data, checklist_spec, essay, report)
         else:
             raise ReadtuiError(
-                path, 'not a readtui file: expected format = "readtui-checklist/1" or "readtui-assessment/1"', "format"
+                path, 'not a readtui file: expected format = "readtui-checklist/1" or "readtui-assessment/2"', "format"
             )
     except ReadtuiErrors as errors:
         report.problems += errors.problems
@@ -76,6 +84,15 @@ def _validate_assessment(
             f"{path}: checklist: {checklist_path} differs from the one this assessment recorded (sha256)"
         )
     report.problems += checklist_problems(path, assessment, checklist)
+    if assessment.format == MARKDOWN_SOURCE_FORMAT and (
+        upgrade(assessment, essay)
+        if essay is not None
+        else Path(assessment.essay.source).suffix.lower() in MARKDOWN_SUFFIXES
+    ):
+        report.warnings.append(
+            f"{path}: format {MARKDOWN_SOURCE_FORMAT} was written when Markdown paragraphs kept their syntax "
+            f"(**, _, >); `readtui read` moves its answers and highlights onto the rendered text ({ASSESSMENT_FORMAT})"
+        )
     if essay is not None:
         report.problems += essay_problems(path, assessment, essay)
     answered = sum(1 for record in assessment.paragraph if record.answers or record.unsure)

@@ -242,7 +242,7 @@ def _table_contested(comparison: Comparison, add) -> None:
     for row in contested[:TOP]:
         essay = essays[row.essay]
         where = f"¶ {row.index}" if len(essays) == 1 else f"{fit(_essay_title(essay), 12).rstrip()} ¶ {row.index}"
-        text = essay.paragraph_text(row.index)
+        text = essay.paragraph_text(row.index).replace("\n", " ")  # a Markdown paragraph's lines, on one
         add(
             f"  {where:<8} {percent(row.contention):>4} of pairs differ, {split_items(row.split_items):>14}  "
             f"{fit(text, WIDTH - 49).rstrip()}"

@@ -176,3 +176,24 @@ async def test_without_the_essay_the_excerpt_says_so(three_readers) -> None:
         await pilot.press("enter")
         text = str(app.screen.query_one("#text", Static).render())
         assert text.endswith("give the essay with --essay to read the whole paragraph)")
+
+
+async def test_a_markdown_paragraph_keeps_its_lines_side_by_side(tmp_path, critical_checklist) -> None:
+    from readtui.core.compare import compare
+    from readtui.core.corpus import load_comparison
+    from readtui.core.essay import load_essay
+    from tests.conftest import write_assessment
+
+    essay_path = tmp_path / "essay.md"
+    essay_path.write_text("# Title\n\n## Three claims\n\n- one **bold**\n- two\n", encoding="utf-8")
+    files = [
+        write_assessment(tmp_path / f"{reader}.toml", essay_path, critical_checklist, reader, {1: {"loaded-words": n}})
+        for reader, n in (("ann", 1), ("ben", 4))
+    ]
+    comparison = compare(load_comparison([str(f) for f in files], essays=[load_essay(essay_path)]), bootstrap=0)
+    app = CompareApp(comparison)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReadersScreen)
+        text = str(app.screen.query_one("#text", Static).render())
+        assert text.splitlines()[:3] == ["Three claims", "• one bold", "• two"]

@@ -853,3 +853,40 @@ async def test_enter_on_the_essay_row_of_the_missing_list_goes_to_its_first_miss
         expected = next(n for n, item in enumerate(view.items) if item.required and not essay.is_answered(item.id))
         assert expected > 0 and view.cursor == expected
         await quit_app(app, pilot)
+
+
+async def test_highlights_in_a_markdown_paragraph_land_on_the_words_shown(tmp_path: Path) -> None:
+    essay = tmp_path / "essay.md"
+    essay.write_text(
+        "# Title\n\n## A section\n\nIt is **very** bad, and _they_ know\nit.\n\n- first item\n- second item\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "a.toml"
+    app = open_app(essay, out)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.screen.query_one(ParagraphView)
+        shown = [line.plain for line in view._lines]
+        assert shown[2:4] == ["A section", "It is very bad, and they know it."]
+        text = app.session.text(1)
+        start = text.index("they know")
+        await pilot.press("v", *["right"] * start, "w", "w")
+        assert view.selection == (start, start + len("they know"))
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.press("l", "enter")  # loaded word, no note
+        await pilot.pause()
+        await pilot.press("escape", "n", "v", "w", "w")  # ¶ 2: "• first item"
+        assert [line.plain for line in view._lines][2:4] == ["• first item", "• second item"]
+        await pilot.press("w")  # on to the next line: "item\n• "
+        assert view.selection == (0, len("• first item\n•"))
+        await pilot.press("escape")
+        await quit_app(app, pilot)
+    record = read_toml(out)["paragraph"][0]
+    assert record["sha256"] == app.session.essay.paragraph_sha256(0)
+    assert [(h["start"], h["end"], h["quote"]) for h in record["highlight"]] == [
+        (start, start + len("they know"), "they know")
+    ]
+    from readtui.core.essay import load_essay
+    from readtui.core.validation import validate_file
+
+    assert validate_file(str(out), essay=load_essay(essay)).problems == []

@@ -281,3 +281,20 @@ async def test_feedback_names_the_items_the_key_leaves_open(
         await pilot.press("q")
         await pilot.pause()
     app.prepared.close()
+
+
+async def test_a_markdown_paragraph_keeps_its_lines_in_adjudication(tmp_path: Path, critical_checklist) -> None:
+    from readtui.core.essay import load_essay
+
+    essay_path = tmp_path / "essay.md"
+    essay_path.write_text("# Title\n\n## Three claims\n\n- one **bold**\n- two\n", encoding="utf-8")
+    files = [
+        write_assessment(tmp_path / f"{reader}.toml", essay_path, critical_checklist, reader, {1: {"loaded-words": n}})
+        for reader, n in (("ann", 1), ("ben", 4))
+    ]
+    key = tmp_path / "key.toml"
+    app = AdjudicateApp(prepare_adjudication([str(f) for f in files], key, essays=[load_essay(essay_path)]), key)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        text = str(app.screen.query_one("#text").render())
+        assert text.splitlines()[:3] == ["Three claims", "• one bold", "• two"]

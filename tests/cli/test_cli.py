@@ -193,7 +193,7 @@ def test_validate_a_bad_checklist_one_line_per_problem(tmp_path: Path) -> None:
         (
             "other.toml",
             'name = "not readtui"\n',
-            '{path}: format: not a readtui file: expected format = "readtui-checklist/1" or "readtui-assessment/1"',
+            '{path}: format: not a readtui file: expected format = "readtui-checklist/1" or "readtui-assessment/2"',
         ),
         (
             "newer.toml",

@@ -208,6 +208,19 @@ def test_essay_text_is_used_when_given(three_readers: list[Path]) -> None:
     assert "## The readers' reasons" in handout
 
 
+def test_a_markdown_paragraphs_lines_are_one_line_in_the_table(tmp_path: Path, critical_checklist) -> None:
+    from tests.conftest import write_assessment
+
+    essay = tmp_path / "essay.md"
+    essay.write_text("# Title\n\n## Claims\n\n- one\n- two\n", encoding="utf-8")
+    files = [
+        write_assessment(tmp_path / f"{reader}.toml", essay, critical_checklist, reader, {1: {"loaded-words": n}})
+        for reader, n in (("ann", 1), ("ben", 4))
+    ]
+    table = compare(*files, "--essay", essay, "--bootstrap", "0").stdout
+    assert "Claims • one • two" in table and "\u240a" not in table
+
+
 # --- bad input ------------------------------------------------------------------------------
 
 

@@ -170,6 +170,7 @@ FIRST_FRAME = textwrap.dedent(
 NOT_FOR_THE_FIRST_FRAME = {
     "numpy",
     "krippendorff",
+    "markdown_it",
     "pydantic",
     "pydantic_core",
     "readtui.core.adjudication",
@@ -202,3 +203,16 @@ def test_the_first_frame_of_readtui_imports_only_what_it_draws(tmp_path: Path) -
         if name == prefix or name.startswith(prefix + ".")
     }
     assert sorted(imported) == []
+
+
+def test_markdown_it_is_imported_only_for_markdown_with_inline_syntax() -> None:
+    """A plain-text essay, even full of asterisks, never loads the Markdown parser; nor does a
+    Markdown essay whose paragraphs have no inline syntax."""
+    code = (
+        "import sys; from readtui.core.essay import parse_essay\n"
+        "parse_essay('Title\\n\\nA **bold** claim. It has _two_ `sentences`.').sha256; print('markdown_it' in sys.modules)\n"
+        "parse_essay('# Title\\n\\n> A quote\\n\\n- a list', markdown=True).sha256; print('markdown_it' in sys.modules)\n"
+        "parse_essay('# Title\\n\\nA **bold** claim.', markdown=True).sha256; print('markdown_it' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines() == ["False", "False", "True"]

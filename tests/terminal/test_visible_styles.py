@@ -35,6 +35,7 @@ class Cell:
     char: str
     reverse: bool = False
     bold: bool = False
+    italic: bool = False
     underline: bool = False
     foreground: str = ""
     background: str = ""
@@ -55,6 +56,8 @@ def cells(line: str) -> list[Cell]:
                 state = Cell("")
             elif code in (1, 22):
                 state = replace(state, bold=code == 1)
+            elif code in (3, 23):
+                state = replace(state, italic=code == 3)
             elif code in (4, 24):
                 state = replace(state, underline=code == 4)
             elif code in (7, 27):
@@ -190,3 +193,39 @@ def test_the_keys_highlights_are_underlined_found_and_missed(tmp_path: Path, cri
     assert found[0].background, "a found span keeps the colour of the reader's own highlight"
     after = rows[regime + len("regime")]
     assert after.char == "." and not after.underline
+
+
+def test_markdown_emphasis_quotes_and_headings_are_styled(tmp_path: Path) -> None:
+    essay = tmp_path / "essay.md"
+    essay.write_text(
+        "# Title\n\nPlain words, **strong words**, _emphasised words_.\n\n"
+        "## Heading words\n\n> Quoted words\n> wrapped.\n",
+        encoding="utf-8",
+    )
+    env = {
+        **COLOURS["256-colour"],
+        "READTUI_DATA_DIR": str(tmp_path / "data"),
+        "READTUI_CONFIG": str(tmp_path / "config.toml"),
+        "READTUI_READER": "eye",
+    }
+    terminal = Terminal(tmp_path, env, str(essay), "--out", str(tmp_path / "a.toml"))
+    try:
+        first = terminal.wait_for("¶ 1 / 2")
+        terminal.keys("n")
+        second = terminal.wait_for("¶ 2 / 2")
+    finally:
+        terminal.close()
+
+    def words(screen: list[list[Cell]], text: str) -> list[Cell]:
+        row = next(row for row in screen if text in text_of(row))
+        start = text_of(row).index(text)
+        return row[start : start + len(text)]
+
+    shown = "\n".join(text_of(row) for row in first + second)
+    assert "**" not in shown and "> Quoted" not in shown, shown
+    plain = words(first, "Plain words")[1:]  # not "P": the caret is there if the paragraph has focus
+    assert not any(cell.bold or cell.italic for cell in plain), plain
+    assert all(cell.bold and not cell.italic for cell in words(first, "strong words"))
+    assert all(cell.italic and not cell.bold for cell in words(first, "emphasised words"))
+    assert all(cell.bold for cell in words(second, "Heading words"))
+    assert all(cell.italic for cell in words(second, "Quoted words wrapped."))

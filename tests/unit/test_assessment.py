@@ -123,7 +123,7 @@ def test_saved_file_layout(tmp_path: Path) -> None:
     path = tmp_path / "a.toml"
     AssessmentWriter().save(path, original)
     text = path.read_text(encoding="utf-8")
-    assert text.startswith('format = "readtui-assessment/1"\n')
+    assert text.startswith('format = "readtui-assessment/2"\n')
     positions = [
         text.index(marker)
         for marker in ("[reader]", "[essay]", "[checklist]", "[session]", "[[paragraph]]", "[overall")
@@ -309,12 +309,12 @@ def test_two_live_records_for_one_paragraph(tmp_path: Path) -> None:
 
 def test_newer_assessment_format(tmp_path: Path) -> None:
     text = saved(tmp_path, assessment_with())
-    path = write_text(tmp_path, text.replace("readtui-assessment/1", "readtui-assessment/7"))
+    path = write_text(tmp_path, text.replace("readtui-assessment/2", "readtui-assessment/7"))
     with pytest.raises(ReadtuiError) as caught:
         load_assessment(path)
     assert str(caught.value) == (
         f"{path}: format: made by a newer readtui (format 'readtui-assessment/7'; "
-        "this readtui reads 'readtui-assessment/1'); upgrade readtui"
+        "this readtui reads 'readtui-assessment/2'); upgrade readtui"
     )
 
 
@@ -322,7 +322,7 @@ def test_checklist_is_not_an_assessment(tmp_path: Path, critical_checklist_path:
     with pytest.raises(ReadtuiError) as caught:
         load_assessment(critical_checklist_path)
     assert str(caught.value) == (
-        f"{critical_checklist_path}: format: expected format = 'readtui-assessment/1', found 'readtui-checklist/1'"
+        f"{critical_checklist_path}: format: expected format = 'readtui-assessment/2', found 'readtui-checklist/1'"
     )
 
 

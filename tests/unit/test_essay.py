@@ -20,6 +20,7 @@ import readtui.core.essay as essay_module
 import readtui.core.files as files_module
 from readtui.core.errors import ReadtuiError
 from readtui.core.essay import Essay, decode_essay, load_essay, normalise_paragraph, parse_essay, sample_essay_path
+from readtui.core.markdown import STYLES
 from tests.conftest import FaultyOs
 
 # Two sentences, so never taken for a header block: tests of the body start with it.
@@ -204,7 +205,7 @@ def test_escape_sequences_in_a_file_are_shown_not_run(tmp_path):
 def test_markup_like_text_is_kept_verbatim():
     text = f"{OPENING}\n\n[b]x[/b] [@click=app.quit] *em* `code` <b>tag</b> \\[escaped]"
     assert paragraphs_of(text)[1] == "[b]x[/b] [@click=app.quit] *em* `code` <b>tag</b> \\[escaped]"
-    assert paragraphs_of(text, markdown=True)[1] == "[b]x[/b] [@click=app.quit] *em* `code` <b>tag</b> \\[escaped]"
+    assert paragraphs_of(text, markdown=True)[1] == "[b]x[/b] [@click=app.quit] em code <b>tag</b> [escaped]"
 
 
 def test_text_is_nfc():
@@ -348,12 +349,12 @@ def test_simple_front_matter():
         "\n"
         "draft: true\n"
         "---\n"
-        "Short.\n\n# Dropped heading\n\nBody."
+        "Short.\n\n# A heading\n\nBody."
     )
     essay = parse_essay(text, markdown=True)
     assert (essay.title, essay.author) == ("Quoted: Title", "A. Writer")
     assert (essay.date, essay.subtitle) == ("2020-01-14", "Plain subtitle")
-    assert essay.paragraphs == ("Short.", "Body.")
+    assert essay.paragraphs == ("Short.", "A heading\nBody.")
 
 
 def test_toml_front_matter():
@@ -381,7 +382,7 @@ def test_unclosed_front_matter():
     assert str(caught.value) == "essay.md: line 1: front matter opened with --- is never closed"
 
 
-def test_leading_heading_gives_the_title_and_other_headings_are_dropped():
+def test_leading_heading_gives_the_title_and_other_headings_are_shown():
     text = (
         "# The *Title* #\n"
         "Short first paragraph.\n\n"
@@ -396,13 +397,13 @@ def test_leading_heading_gives_the_title_and_other_headings_are_dropped():
         "#hashtag is text"
     )
     essay = parse_essay(text, markdown=True)
-    assert essay.title == "The *Title*"
+    assert essay.title == "The Title"
     assert (essay.author, essay.date) == ("", "")
     assert essay.paragraphs == (
         "Short first paragraph.",
-        "Under the section wrapped.",
-        "After it.",
-        "- list item - another",
+        "Section\nUnder the section wrapped.",
+        "Another\nSetext heading\nAlso a heading\nAfter it.",
+        "• list item\n• another",
         "#hashtag is text",
     )
 
@@ -412,9 +413,11 @@ def test_setext_title():
     assert (essay.title, essay.paragraphs) == ("The Title", ("Body.",))
 
 
-def test_front_matter_title_wins_over_the_heading():
+def test_front_matter_title_wins_over_the_heading_which_is_then_shown():
     essay = parse_essay("---\ntitle: From front matter\n---\n# From heading\n\nBody.", markdown=True)
-    assert (essay.title, essay.paragraphs) == ("From front matter", ("Body.",))
+    assert (essay.title, essay.paragraphs) == ("From front matter", ("From heading\nBody.",))
+    essay = parse_essay("---\ntitle: The same\n---\n# The same\n\nBody.", markdown=True)
+    assert (essay.title, essay.paragraphs) == ("The same", ("Body.",))
 
 
 def test_heading_gives_the_title_when_front_matter_has_none():
@@ -425,7 +428,7 @@ def test_heading_gives_the_title_when_front_matter_has_none():
 def test_markdown_without_front_matter_or_heading_uses_header_detection():
     essay = parse_essay(f"14 January 2020\n\nThe Title\n\nBy: Ann\n\n## Part one\n\n{OPENING}", markdown=True)
     assert (essay.date, essay.title, essay.author) == ("14 January 2020", "The Title", "Ann")
-    assert essay.paragraphs == (OPENING,)
+    assert essay.paragraphs == (f"Part one\n{OPENING}",)
 
 
 @pytest.mark.parametrize("name", ["essay.md", "essay.MD", "essay.markdown"])
@@ -622,7 +625,7 @@ def test_header_without_body(tmp_path):
 
 
 def test_markdown_with_only_headings(tmp_path):
-    path = write(tmp_path, "essay.md", "# Title\n\n## Section\n\n---\n")
+    path = write(tmp_path, "essay.md", "# Title\n\n---\n")
     assert load_error(path).message == "no body paragraphs after the header"
 
 
@@ -635,6 +638,7 @@ def test_parse_error_without_a_path_names_the_text():
 # --- properties -----------------------------------------------------------------------------
 
 TRICKY = [*"ab .?!:#=-*+\"'\n\r\t", "---\n", "+++\n", "By ", "# ", "2020-01-14"]
+TRICKY += ["**", "_", "`", "[x](y)", "> ", "1. ", "\\"]  # Markdown syntax
 TRICKY += ["\x1b", "\x85", "\x1c", "\x00", "\x7f", "\xa0", "\u0301", "\u2028", "\ufeff", "\ud800"]
 essay_text = st.lists(st.one_of(st.sampled_from(TRICKY), st.characters(exclude_categories=())), max_size=200).map(
     "".join
@@ -661,7 +665,13 @@ def test_parse_essay_only_raises_readtui_error(text, markdown):
     assert essay.paragraphs
     for paragraph in essay.paragraphs:
         assert paragraph
-        assert_normalised(paragraph)
+        assert markdown or "\n" not in paragraph
+        for line in paragraph.split("\n"):  # Markdown: lines of list items, headings, quotes
+            assert line
+            assert_normalised(line)
+    for index, paragraph in enumerate(essay.paragraphs):
+        for start, end, style in essay.paragraph_spans(index):
+            assert 0 <= start < end <= len(paragraph) and style in STYLES
     for field in (essay.title, essay.author, essay.date, essay.subtitle):
         assert_normalised(field)
     assert len(essay.sha256) == 64
@@ -705,7 +715,9 @@ def test_paragraphs_are_normalised_when_first_read(monkeypatch: pytest.MonkeyPat
 
     calls: list[str] = []
     original = essay_module.normalise_paragraph
-    monkeypatch.setattr(essay_module, "normalise_paragraph", lambda text: calls.append(text) or original(text))
+    counted = staticmethod(lambda text: calls.append(text) or original(text))
+    monkeypatch.setattr(essay_module, "normalise_paragraph", counted)
+    monkeypatch.setattr(essay_module.Paragraphs, "_normalise", counted)
     body = "Paragraph {n} opens with a claim that runs on for a while.\nIt wraps   here, then goes on to a second sentence."
     essay = parse_essay("Title\n\n" + "\n\n".join(body.format(n=n) for n in range(1, 1001)))
     expected = [" ".join(body.format(n=n).split()) for n in range(1, 1001)]

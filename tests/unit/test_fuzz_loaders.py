@@ -252,9 +252,9 @@ toml_values = st.recursive(
     max_leaves=12,
 )
 toml_documents = st.dictionaries(st.sampled_from(KEYS), toml_values, max_size=8).flatmap(
-    lambda doc: st.sampled_from(["readtui-assessment/1", "readtui-checklist/1", "readtui-assessment/9"]).map(
-        lambda fmt: {**doc, "format": fmt}
-    )
+    lambda doc: st.sampled_from(
+        ["readtui-assessment/1", "readtui-assessment/2", "readtui-checklist/1", "readtui-assessment/9"]
+    ).map(lambda fmt: {**doc, "format": fmt})
 )
 
 

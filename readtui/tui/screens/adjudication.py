@@ -159,7 +159,8 @@ class AdjudicationScreen(Screen):
         self.query_one("#where", Static).update(
             Content.styled(f"{where} · ", "bold") + Content.styled(visible_controls(dispute.item.prompt), "bold")
         )
-        self.query_one("#text", Static).update(Content(visible_controls(adjudication.text(dispute.index))))
+        # visible_controls_in_lines: a Markdown paragraph's lines (list items, headings) stay lines
+        self.query_one("#text", Static).update(Content(visible_controls_in_lines(adjudication.text(dispute.index))))
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
         for number, (answer, readers) in enumerate(candidate_answers(dispute), start=1):

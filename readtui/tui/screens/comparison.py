@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static
 from readtui.core.checklist import answer_label
 from readtui.core.compare import Comparison, ParagraphRow, span_agreement
 from readtui.core.corpus import EssayGroup, ReaderFile
-from readtui.core.errors import visible_controls
+from readtui.core.errors import visible_controls, visible_controls_in_lines
 from readtui.reports.text import fmt, percent, split_items
 from readtui.tui.widgets.bars import InfoBar
 
@@ -226,8 +226,9 @@ def _where(comparison: Comparison, row: ParagraphRow) -> str:
 
 
 def _paragraph(essay: EssayGroup, index: int) -> Content:
-    """The paragraph's text, or the excerpt the files keep, saying so."""
-    text = _plain(essay.paragraph_text(index))
+    """The paragraph's text (a Markdown paragraph's lines stay lines), or the excerpt the files
+    keep, saying so."""
+    text = Content(visible_controls_in_lines(essay.paragraph_text(index)))
     if essay.text is not None:
         return text
     return text + Content.styled(

@@ -101,6 +101,7 @@ class ReadingScreen(AnsweringScreen):
             badges=badges,
             marks=marks,
             key_marks=key_marks,
+            spans=session.essay.paragraph_spans(index - 1),
             scroll_home=scroll_home,
         )
         labels = session.checklist.labels

@@ -10,6 +10,7 @@ from textual.geometry import Region
 from textual.message import Message
 
 from readtui.core.errors import visible_controls
+from readtui.core.markdown import STYLES, Span
 from readtui.tui.widgets.lines import LineView
 
 READING_WIDTH = 72
@@ -19,8 +20,19 @@ MARK_COLOURS = 5
 
 def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     """Word-wrap ``text`` (single spaces, as normalised paragraphs have) to ``width`` cells, as
-    (start, end) code-point ranges of ``text``; the space at a line break belongs to no line."""
-    width = max(width, 8)
+    (start, end) code-point ranges of ``text``; the space at a line break belongs to no line.
+    A "\n" (between the lines of a Markdown paragraph: list items, headings) always breaks."""
+    if "\n" not in text:
+        return _wrap_line(text, max(width, 8))
+    ranges: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        ranges += [(start + offset, end + offset) for start, end in _wrap_line(line, max(width, 8))]
+        offset += len(line) + 1
+    return ranges
+
+
+def _wrap_line(text: str, width: int) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     start = position = 0
     line_cells = 0
@@ -100,6 +112,7 @@ class ParagraphView(LineView, can_focus=True):
         "paragraph--selection",
         "paragraph--caret",
         *(f"paragraph--mark-{slot}" for slot in range(MARK_COLOURS)),
+        *(f"paragraph--md-{style}" for style in STYLES),
     }
     DEFAULT_CSS = """
     ParagraphView {
@@ -118,6 +131,13 @@ class ParagraphView(LineView, can_focus=True):
         & > .paragraph--key-missed { color: $text-error; text-style: bold underline; }
         & > .paragraph--selection { text-style: reverse; }
         & > .paragraph--caret { text-style: reverse bold underline; }
+        & > .paragraph--md-strong { text-style: bold; }
+        & > .paragraph--md-em { text-style: italic; }
+        & > .paragraph--md-code { color: $text-accent; }
+        & > .paragraph--md-link { text-style: underline; }
+        & > .paragraph--md-quote { color: $text-secondary; text-style: italic; }
+        & > .paragraph--md-heading { color: $text-primary; text-style: bold; }
+        & > .paragraph--md-marker { color: $text-accent; text-style: bold; }
     }
     """
 
@@ -132,6 +152,8 @@ class ParagraphView(LineView, can_focus=True):
         self.marks: list[tuple[int, int, int]] = []
         self.key_marks: list[tuple[int, int, bool]] = []
         """An answer key's highlights (training feedback): (start, end, whether the reader found it)."""
+        self.spans: tuple[Span, ...] = ()
+        """A Markdown paragraph's styles (bold, quote, heading...) as (start, end, style)."""
         self.caret: int | None = None
         """The caret's offset in the text while in selection mode, else None."""
         self.anchor: int | None = None
@@ -156,13 +178,14 @@ class ParagraphView(LineView, can_focus=True):
         badges: list[str] | None = None,
         marks: list[tuple[int, int, int]] | None = None,
         key_marks: list[tuple[int, int, bool]] | None = None,
+        spans: tuple[Span, ...] = (),
         scroll_home: bool = True,
     ) -> None:
         """Show a paragraph (with a heading such as "¶ 3 / 6") and redraw.
 
         ``lead`` comes before the text (the essay's subtitle, above ¶ 1); ``marks`` are highlights
         as (start, end, colour) in code points of ``text``; ``key_marks`` are an answer key's
-        highlights as (start, end, found), underlined over them.
+        highlights as (start, end, found), underlined over them; ``spans`` style a Markdown paragraph.
         """
         if text != self.text:
             self.caret = 0 if self.caret is not None else None
@@ -170,6 +193,7 @@ class ParagraphView(LineView, can_focus=True):
         self.heading, self.text, self.note, self.lead, self.badges = heading, text, note, lead, badges or []
         self.marks = marks or []
         self.key_marks = key_marks or []
+        self.spans = spans
         if scroll_home:
             self.scroll_to(y=0, animate=False, immediate=True)
         self.rebuild()
@@ -198,7 +222,7 @@ class ParagraphView(LineView, can_focus=True):
     def _marked_text(self) -> Content:
         """The paragraph with its highlights; where two overlap, the text is also underlined.
         An answer key's highlights are underlined over them, in one colour if found, another if missed."""
-        text = Content(self.text)
+        text = self._styled_text()
         covered = [0] * (len(self.text) + 1)
         for start, end, colour in self.marks:
             start, end = max(start, 0), min(end, len(self.text))
@@ -222,6 +246,13 @@ class ParagraphView(LineView, can_focus=True):
             text = text.stylize(self.style_of("paragraph--selection"), *self.selection)
         if self.has_focus and self.caret is not None and self.text:
             text = text.stylize(self.style_of("paragraph--caret"), self.caret, self.caret + 1)
+        return text
+
+    def _styled_text(self) -> Content:
+        """The paragraph with its Markdown styles (under the highlights); never parsed as markup."""
+        text = Content(self.text)
+        for start, end, style in self.spans:
+            text = text.stylize(self.style_of(f"paragraph--md-{style}"), start, end)
         return text
 
     # --- selection mode ------------------------------------------------------------------------
@@ -268,15 +299,15 @@ class ParagraphView(LineView, can_focus=True):
         text, caret = self.text, self.caret or 0
         if direction > 0:
             position = caret + 1
-            while position < len(text) and text[position] == " ":
+            while position < len(text) and text[position] in " \n":
                 position += 1
-            while position + 1 < len(text) and text[position + 1] != " ":
+            while position + 1 < len(text) and text[position + 1] not in " \n":
                 position += 1
         else:
             position = caret - 1
-            while position > 0 and text[position] == " ":
+            while position > 0 and text[position] in " \n":
                 position -= 1
-            while position > 0 and text[position - 1] != " ":
+            while position > 0 and text[position - 1] not in " \n":
                 position -= 1
         self._set_caret(position, extend=True)
 
