@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from readtui.core.assessment import ESSAY
-from readtui.core.checklist import MultiItem, ScaleItem
-from readtui.core.errors import visible_controls
+from readtui.core.checklist import MultiItem, ScaleItem, TextItem
+from readtui.core.errors import visible_controls, visible_controls_in_lines
 from readtui.core.scoring import MATCH, MISS, MODEL, NEAR, NO_CONSENSUS, UNANSWERED, ItemResult, Scorecard
 from readtui.core.session import ReadingSession
 from readtui.core.training import Feedback, Trainer
@@ -34,12 +34,14 @@ FEEDBACK_ACTIONS = frozenset({"next", "previous", "check", "answer_again", "scor
 
 
 def answer_label(item: Any, value: Any) -> str:
-    """An answer as the learner saw it: option labels, a number, the text, or —; control
-    characters (a file can hold anything) made visible."""
+    """An answer as the learner saw it: option labels, a number, the text (its lines kept), or —;
+    control characters (a file can hold anything) made visible."""
     if value is None:
         return "—"
     if isinstance(item, ScaleItem):
         return str(value)
+    if isinstance(item, TextItem):
+        return visible_controls_in_lines(str(value).rstrip())
     options = {o.id: o.label for o in getattr(item, "options", [])}
     if isinstance(item, MultiItem):
         return visible_controls(", ".join(options.get(v, v) for v in value)) or "none of these"
