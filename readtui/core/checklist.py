@@ -214,12 +214,14 @@ def answer_is_valid(item: Any, value: Any) -> bool:
 
 
 def answer_label(item: Any, value: Any) -> str:
-    """An answer as a reader saw it: option labels, a number, the text, or —; control
-    characters (a file can hold anything) made visible."""
+    """An answer as a reader saw it: option labels, a number, the text (its lines kept), or —;
+    control characters (a file can hold anything) made visible."""
     if value is None:
         return "—"
     if isinstance(item, ScaleItem):
         return str(value)
+    if isinstance(item, TextItem):
+        return visible_controls_in_lines(str(value).rstrip())
     options = {o.id: o.label for o in getattr(item, "options", [])}
     if isinstance(item, MultiItem):
         return visible_controls(", ".join(options.get(v, v) for v in value)) or "none of these"

@@ -148,6 +148,11 @@ class ReadingSession:
                     counts[item_id]["unsure"] += 1
         return counts
 
+    def text_answers(self, item_id: str) -> list[tuple[int, str]]:
+        """Each paragraph's answer to a text item, as (paragraph, text), in essay order."""
+        answers = ((index, self._records[index].answers.get(item_id)) for index in sorted(self._records))
+        return [(index, text) for index, text in answers if isinstance(text, str)]
+
     def flagged_paragraphs(self) -> list[int]:
         return sorted(index for index, record in self._records.items() if record.flagged)
 

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from readtui import __version__
 from readtui.core.config import Config
 from readtui.tui.keys import key_rows
-from readtui.tui.widgets.editor import TaggedInput
+from readtui.tui.widgets.inputs import EDITORS
 
 TERMINATE_GRACE = 1.0
 """Seconds the app may take to shut down after SIGTERM/SIGHUP before it is ended regardless."""
@@ -147,7 +147,7 @@ class ReadtuiBaseApp(App[ReturnType]):
         """A key that reaches the app while one of readtui's inputs has focus, but never went
         through it, was typed just before the input opened (on its way to the checklist, say):
         it belongs to the input, so hand it over."""
-        if isinstance(self.focused, TaggedInput) and not getattr(event, "readtui_seen_by_input", False):
+        if isinstance(self.focused, EDITORS) and not getattr(event, "readtui_seen_by_input", False):
             event.prevent_default()
             # As forwarded, like keys the app hands to the focused widget, so that when it
             # bubbles back up it is not taken for a new key press.

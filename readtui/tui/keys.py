@@ -24,7 +24,6 @@ HINTS = [
 ARROWS = {"item-down": "↓", "item-up": "↑"}
 """Shown for moving between items whenever they are among the keys (not j and k)."""
 CHOOSE_HELP = "choose option n (scale: value n; multi: tick/untick; 0: none of these)"
-EDITING_HINTS = "typing: enter or escape when done · ctrl+s save · ctrl+q quit"
 
 
 def key_rows(screen: Screen) -> list[tuple[str, str]]:
@@ -48,11 +47,9 @@ def key_rows(screen: Screen) -> list[tuple[str, str]]:
     ]
 
 
-def key_hints(screen: Screen, *, editing: bool = False, omit: frozenset[str] = frozenset()) -> Content:
+def key_hints(screen: Screen, *, omit: frozenset[str] = frozenset()) -> Content:
     """The one-line key bar of ``screen``, showing the keys as currently mapped (less the hints
     whose binding ids are in ``omit``)."""
-    if editing:
-        return Content(EDITING_HINTS)
     app = screen.app
     keys_by_id: dict[str, str] = {}
     for active in screen.active_bindings.values():

@@ -108,16 +108,17 @@ async def test_note_is_saved_while_typing_and_keys_are_text_while_editing(tmp_pa
     app = open_app(None, out)
     async with app.run_test() as pilot:
         await pilot.press("t")
-        await pilot.press(*"made by whom? n [b]x[/b]")
+        await pilot.press(*"made by whom? n [b]x[/b]", "enter", *"q second line")
         assert app.session.position == 1, "'n' while typing must not move on"
+        assert app.is_running, "'q' while typing must not quit"
         await pilot.pause(1.2)  # autosave: on disk within a second, before the note is committed
         paragraph = read_toml(out)["paragraph"][0]
-        assert paragraph["note"] == "made by whom? n [b]x[/b]"
-        await pilot.press("enter", "n")
+        assert paragraph["note"] == "made by whom? n [b]x[/b]\nq second line"
+        await pilot.press("escape", "n")
         assert app.session.position == 2
         assert "Note: made by whom?" not in paragraph_lines(app)
         await pilot.press("p")
-        assert "Note: made by whom? n [b]x[/b]" in paragraph_lines(app)
+        assert "Note: made by whom? n [b]x[/b]\nq second line" in paragraph_lines(app), "its lines, as typed"
         await quit_app(app, pilot)
 
 
@@ -455,14 +456,17 @@ async def test_fast_typing_lands_where_it_was_meant(tmp_path: Path) -> None:
             *"Iran acts",
             "left",
             "backspace",
+            "end",
             "enter",
+            *"as a victim",
+            "escape",
             "j",
             "j",
             "2",
             "j",
             "enter",
             *"Partisan.",
-            "enter",
+            "escape",
             "t",
             *"An overall note",
             "escape",
@@ -472,7 +476,7 @@ async def test_fast_typing_lands_where_it_was_meant(tmp_path: Path) -> None:
             app.post_message(key_event(name))
         await pilot.pause(0.5)
         overall = app.session.assessment.overall
-        assert overall.answers == {"main-claim": "Iran acs", "credibility": 2, "summary": "Partisan."}
+        assert overall.answers == {"main-claim": "Iran acs\nas a victim", "credibility": 2, "summary": "Partisan."}
         assert overall.note == "An overall note"
         assert isinstance(app.screen, ReadingScreen), "'p' after escape went back to the paragraphs"
         await quit_app(app, pilot)

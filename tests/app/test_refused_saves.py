@@ -195,3 +195,30 @@ async def test_quitting_asks_again_when_saving_fails_again_later(
         fault.healed = True
         await pilot.press("q")
     close(app)
+
+
+async def test_text_typed_while_saves_fail_is_kept_and_saved_once_they_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the editor of several lines: q is typing, ctrl+q asks before quitting unsaved, and
+    ctrl+s saves every line once the disk takes it again."""
+    out = tmp_path / "out.toml"
+    app = reading_app(tmp_path, out)
+    fault = FaultyOs("fsync", errno.ENOSPC, tmp_path)
+    async with app.run_test() as pilot:
+        await pilot.press("1", "ctrl+s")
+        saved = out.read_bytes()
+        monkeypatch.setattr("readtui.core.storage.os", fault)
+        await pilot.press("t", *"Who says so?", "enter")
+        await break_a_save(app, pilot, fault, "q")
+        assert app.is_running and app.screen.editing, "q is typed into the note"
+        await pilot.press("ctrl+q")
+        assert app.is_running and QUIT_NOTICE in notices(app)
+        assert out.read_bytes() == saved
+        fault.healed = True
+        await pilot.press("ctrl+s")
+        assert app.save_error is None
+        assert read_toml(out)["paragraph"][0]["note"] == "Who says so?\nq"
+        await pilot.press("escape", "q")
+        assert not app.is_running
+    close(app)

@@ -27,6 +27,18 @@ def test_overall_screen(snap_compare, fresh_app) -> None:
     assert snap_compare(fresh_app, press=["1", "o", "j", "j", "4"], terminal_size=(120, 40))
 
 
+def test_a_text_answer_being_written_at_80x24(snap_compare, fresh_app) -> None:
+    """The whole prompt above an editor of several lines, with how to end it, and the checklist above."""
+    from textual.widgets import TextArea
+
+    async def steady_cursor(pilot) -> None:
+        await pilot.press("o", "enter")
+        pilot.app.screen.query_one(TextArea).cursor_blink = False  # the picture must not depend on the moment
+
+    keys = [*"Iran acts alone.", "enter", *"Says who?"]
+    assert snap_compare(fresh_app, press=keys, run_before=steady_cursor, terminal_size=(80, 24))
+
+
 def test_help_dialog(snap_compare, fresh_app) -> None:
     assert snap_compare(fresh_app, press=["question_mark"], terminal_size=(100, 40))
 

@@ -82,11 +82,11 @@ def text_of(row: list[Cell]) -> str:
 class Terminal:
     """readtui in a private tmux server, driven by keys and read back with its SGR attributes."""
 
-    def __init__(self, tmp_path: Path, env: dict[str, str], *args: str) -> None:
+    def __init__(self, tmp_path: Path, env: dict[str, str], *args: str, size: tuple[int, int] = (100, 30)) -> None:
         self.socket = f"readtui-test-{os.getpid()}-{time.monotonic_ns()}"
         environment = " ".join(f"{key}={value}" for key, value in env.items())
         command = f"cd {tmp_path} && exec env {environment} {READTUI} {' '.join(args)}"
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "100", "-y", "30", command)
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", str(size[0]), "-y", str(size[1]), command)
 
     def tmux(self, *args: str) -> str:
         return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True).stdout

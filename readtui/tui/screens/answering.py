@@ -28,13 +28,19 @@ ANSWER_BINDINGS = [
     Binding("u", "unsure", "Mark the item unsure (again to unmark)", id="unsure"),
     Binding("backspace", "clear", "Clear the item's answer", id="clear", show=False),
     Binding("ctrl+z", "undo", "Undo the last change to an answer, flag or note", id="undo", show=False),
-    Binding("enter", "edit", "Write a text answer, or pick from a long list", id="edit", show=False),
-    Binding("t", "note", "Write a note (on this paragraph, or on the essay)", id="note"),
+    Binding(
+        "enter",
+        "edit",
+        "Write a text answer (enter starts a new line, escape ends it), or pick from a long list",
+        id="edit",
+        show=False,
+    ),
+    Binding("t", "note", "Write a note on this paragraph, or on the essay (escape ends it)", id="note"),
 ]
 
 
 class AnsweringScreen(Screen):
-    """A screen with a checklist for one target (a paragraph, or the essay) and a line editor."""
+    """A screen with a checklist for one target (a paragraph, or the essay) and an editor."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     """Below 80 columns the panes stack (the `-narrow` class in each screen's .tcss)."""
@@ -146,9 +152,10 @@ class AnsweringScreen(Screen):
         if isinstance(item, TextItem):
             value = self.session.answers(target).answers.get(item.id)
             self.open_editor(
-                f"{item.prompt} ",
+                item.prompt,
                 value if isinstance(value, str) else "",
                 lambda text: self.session.set_text(target, item, text, undoable=False),
+                several_lines=True,
             )
         elif item is not None and item.steps > MAX_QUICK_CHOICES:
             self.pick_answer(item)
@@ -179,15 +186,17 @@ class AnsweringScreen(Screen):
             self.note_label(),
             self.session.answers(target).note,
             lambda text: self.session.set_note(target, text, undoable=False),
+            several_lines=True,
         )
 
     def note_label(self) -> str:
-        return "Note: "
+        return "Note on the essay"
 
-    def open_editor(self, label: str, value: str, apply: Callable[[str], bool]) -> None:
-        """Edit a line of text; ``apply`` stores each new value (returns whether it changed)."""
+    def open_editor(self, label: str, value: str, apply: Callable[[str], bool], *, several_lines: bool = False) -> None:
+        """Edit text (one line, or ``several_lines``); ``apply`` stores each new value (returns
+        whether it changed)."""
         self.session.remember(self.target)
-        self.editor.start(label, value, apply)
+        self.editor.start(label, value, apply, several_lines=several_lines)
         self.refresh_bindings()
         self.show_keys()
 
@@ -199,9 +208,12 @@ class AnsweringScreen(Screen):
     def on_line_editor_closed(self) -> None:
         self.refresh_bindings()
         self.show_keys()
+        # The answer may have grown: show it, once the checklist has its height back.
+        self.call_after_refresh(self.checklist_view.scroll_to_cursor)
 
     def show_keys(self) -> None:
-        self.query_one("#keys", InfoBar).show(key_hints(self, editing=self.editing, omit=self.hints_not_shown()))
+        bar = self.editor.hints if self.editing else key_hints(self, omit=self.hints_not_shown())
+        self.query_one("#keys", InfoBar).show(bar)
 
     def hints_not_shown(self) -> frozenset[str]:
         """Binding ids whose hints would mislead in the current state."""

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from readtui.core.checklist import ScaleItem
 from readtui.core.errors import visible_controls
-from readtui.tui.widgets.editor import TaggedInput
+from readtui.tui.widgets.inputs import TaggedInput
 
 HELP_WIDTH = 66
 """Text width inside the help dialog (72 wide, less border and padding)."""

@@ -10,7 +10,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from readtui.core.assessment import ESSAY
-from readtui.core.errors import visible_controls
+from readtui.core.checklist import TextItem
+from readtui.core.errors import visible_controls, visible_controls_in_lines
 from readtui.core.session import Target
 from readtui.tui.messages import FinishRequested, ParagraphRequested
 from readtui.tui.screens.answering import ANSWER_BINDINGS, AnsweringScreen
@@ -78,21 +79,36 @@ class OverallScreen(AnsweringScreen):
         self.show_missing()
 
     def summary(self) -> Content:
-        """Counts per paragraph item, and the flagged paragraphs."""
+        """The note on the essay, counts per paragraph item (text items: every answer, whole), and
+        the flagged paragraphs."""
         session = self.session
-        lines = [Content.styled("Your paragraph answers", "bold")]
+        lines = []
+        note = session.assessment.overall.note.rstrip()
+        if note:
+            lines += [
+                Content.styled("Your note on the essay", "bold"),
+                Content(visible_controls_in_lines(note)),
+                Content(""),
+            ]
+        lines.append(Content.styled("Your paragraph answers", "bold"))
         counts = session.answer_counts()
         labels = {
             item.id: {option.id: option.label for option in getattr(item, "options", [])}
             for item in session.paragraph_items
         }
         for item in session.paragraph_items:
+            lines.append(Content.styled(item.prompt, "italic"))
+            if isinstance(item, TextItem):
+                texts = session.text_answers(item.id)
+                lines += [Content(f"  ¶ {index}: {visible_controls_in_lines(text.rstrip())}") for index, text in texts]
+                if not texts:
+                    lines.append(Content("  —"))
+                continue
             tally = counts[item.id]
             shown = (
                 " · ".join(f"{labels[item.id].get(str(value), value)} ×{count}" for value, count in tally.most_common())
                 or "—"
             )
-            lines.append(Content.styled(item.prompt, "italic"))
             lines.append(Content(f"  {shown}"))
         flagged = session.flagged_paragraphs()
         lines.append(Content(""))

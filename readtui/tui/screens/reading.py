@@ -272,4 +272,4 @@ class ReadingScreen(AnsweringScreen):
             super().show_keys()
 
     def note_label(self) -> str:
-        return f"Note on ¶ {self.session.position}: "
+        return f"Note on ¶ {self.session.position}"

@@ -12,7 +12,7 @@ from textual.message import Message
 
 from readtui.core.assessment import Answers
 from readtui.core.checklist import MAX_QUICK_CHOICES, MultiItem, ScaleItem, Section, TextItem
-from readtui.core.errors import visible_controls
+from readtui.core.errors import visible_controls_in_lines
 from readtui.tui.widgets.lines import LineView
 from readtui.tui.widgets.paragraph import wrap_text
 
@@ -153,13 +153,10 @@ class ChecklistView(LineView, can_focus=True):
     def _answer_lines(self, number: int, first_row: int, item: Any, width: int) -> list[Content]:
         value = self.record.answers.get(item.id)
         if isinstance(item, TextItem):
-            text = value if isinstance(value, str) else ""
-            shown = Content(" " * INDENT) + (
-                Content(visible_controls(text.replace("\n", " "))).truncate(width - INDENT, ellipsis=True)
-                if text
-                else Content.styled("enter to write", self.style_of("checklist--muted"))
-            )
-            return [shown]
+            text = value.rstrip() if isinstance(value, str) else ""
+            if not text:
+                return [Content(" " * INDENT) + Content.styled("enter to write", self.style_of("checklist--muted"))]
+            return [Content(" " * INDENT) + line for line in wrap_text(visible_controls_in_lines(text), width - INDENT)]
         quick = item.steps <= MAX_QUICK_CHOICES
         chips: list[tuple[int, str, str, bool]] = []
         """(digit, key shown, label, chosen) for each chip."""

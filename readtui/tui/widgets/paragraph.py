@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.message import Message
 
-from readtui.core.errors import visible_controls
+from readtui.core.errors import visible_controls, visible_controls_in_lines
 from readtui.core.markdown import STYLES, Span
 from readtui.tui.widgets.lines import LineView
 
@@ -216,7 +216,7 @@ class ParagraphView(LineView, can_focus=True):
         lines += [marked[start:end] for start, end in self._ranges]
         if self.note:
             lines.append(Content(""))
-            lines += wrap_text(f"Note: {visible_controls(self.note)}", width, self.style_of("paragraph--note"))
+            lines += wrap_text(f"Note: {visible_controls_in_lines(self.note)}", width, self.style_of("paragraph--note"))
         return lines
 
     def _marked_text(self) -> Content:
