@@ -105,8 +105,8 @@ class ReadingScreen(AnsweringScreen):
         )
         labels = session.checklist.labels
         wanted = {
-            item_id: labels[session.checklist.items[item_id].evidence].title
-            for item_id in session.evidence_wanted(index)
+            item_id: ", ".join(labels[label].title for label in missing)
+            for item_id, missing in session.evidence_wanted(index).items()
         }
         self.checklist_view.show(record, wanted)
         self.query_one(ProgressStrip).show(index, f"{session.answered_paragraphs()}/{session.paragraph_count} done")
