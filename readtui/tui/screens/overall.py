@@ -40,7 +40,12 @@ class OverallScreen(AnsweringScreen):
         yield InfoBar(id="title")
         with Horizontal(id="body"):
             with Vertical(id="checklist-pane"):
-                yield ChecklistView(self.session.checklist.items_in("essay"), id="checklist")
+                yield ChecklistView(
+                    self.session.checklist.items_in("essay"),
+                    empty="This checklist asks nothing about the essay as a whole: its questions were "
+                    "for each paragraph. d finishes.",
+                    id="checklist",
+                )
                 yield Static(id="item-help", markup=False)
             with Vertical(id="side"):
                 with VerticalScroll(id="summary-scroll"):

@@ -60,7 +60,12 @@ class ReadingScreen(AnsweringScreen):
         yield InfoBar(id="keys")
 
     def compose_checklist_pane(self) -> ComposeResult:
-        yield ChecklistView(self.session.checklist.items_in("paragraph"), id="checklist")
+        yield ChecklistView(
+            self.session.checklist.items_in("paragraph"),
+            empty="This checklist asks nothing for each paragraph: its questions are about the whole essay, "
+            "after the last one (n). As you read, quote what they ask about: v, select the words, h.",
+            id="checklist",
+        )
         yield Static(id="item-help", markup=False)
 
     def on_mount(self) -> None:
