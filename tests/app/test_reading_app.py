@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from readtui.core.assessment import ESSAY
+from readtui.core.checklist import bundled_checklists
 from readtui.core.config import Config
 from readtui.core.errors import ReadtuiError
 from readtui.core.launch import prepare_session
@@ -853,3 +854,36 @@ async def test_enter_on_the_essay_row_of_the_missing_list_goes_to_its_first_miss
         expected = next(n for n, item in enumerate(view.items) if item.required and not essay.is_answered(item.id))
         assert expected > 0 and view.cursor == expected
         await quit_app(app, pilot)
+
+
+# --- every bundled pack -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("checklist_id", sorted(bundled_checklists()))
+async def test_every_pack_opens_on_the_sample_and_saves_an_answer(tmp_path: Path, checklist_id: str) -> None:
+    """At 80×24: the first item of the paragraphs (or, for a pack about the whole essay, of the
+    overall screen) shows its prompt and help, takes the first option, and the file has it."""
+    out = tmp_path / "a.toml"
+    app = make_app(prepare_session(None, checklist_spec=checklist_id, reader="tester", out=out))
+    checklist = app.session.checklist
+    paragraph_items = [item for _, items in checklist.items_in("paragraph") for item in items]
+    item = (paragraph_items or [item for _, items in checklist.items_in("essay") for item in items])[0]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        if not paragraph_items:
+            assert "This checklist asks nothing for each" in screen_text(app)
+            await pilot.press("o")
+            assert isinstance(app.screen, OverallScreen)
+        shown = screen_text(app)
+        assert item.prompt.split()[0] in shown and item.help.split()[0] in shown
+        if getattr(item, "steps", 0) > 9:
+            await pilot.press("enter")  # the picker
+            await pilot.pause()
+        await pilot.press("1" if getattr(item, "steps", 0) <= 9 else "enter")
+        await pilot.pause()
+        await quit_app(app, pilot)
+    data = read_toml(out)
+    saved = answers_of(data, 1) if paragraph_items else data["overall"]["answers"]
+    first = item.options[0].id if hasattr(item, "options") else 1
+    assert saved == {item.id: [first] if item.kind == "multi" else first}
+    assert data["checklist"]["id"] == checklist_id
