@@ -887,3 +887,28 @@ async def test_every_pack_opens_on_the_sample_and_saves_an_answer(tmp_path: Path
     first = item.options[0].id if hasattr(item, "options") else 1
     assert saved == {item.id: [first] if item.kind == "multi" else first}
     assert data["checklist"]["id"] == checklist_id
+
+
+async def test_a_long_multi_is_ticked_from_the_picker_and_asks_for_each_techniques_quote(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    app = make_app(prepare_session(None, checklist_spec="propaganda-techniques", reader="tester", out=out))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g", "4", "enter", "enter", "enter")  # ¶4: the list, its first: loaded language
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        listed = screen_text(app)
+        assert "✓ Loaded language" in listed and "✓ Doubt" not in listed, "the list shows what is ticked"
+        await pilot.press(*["down"] * 5, "enter")  # fear or prejudice
+        await pilot.pause()
+        assert app.session.answers(4).answers == {"techniques": ["loaded-language", "appeal-to-fear"]}
+        view = app.screen.query_one(ChecklistView)
+        lines = " ".join(line.plain.strip() for line in view._lines)
+        assert "↳ quote it: v, select the words, h → Loaded language, Appeal to fear or prejudice" in lines
+        text = app.session.text(4)
+        app.session.add_highlight(4, 0, text.index(" "), "appeal-to-fear")
+        app.screen.refresh_views()
+        lines = " ".join(line.plain.strip() for line in view._lines)
+        assert "h → Loaded language" in lines and "Appeal to fear" not in lines
+        await quit_app(app, pilot)
+    assert answers_of(read_toml(out), 4) == {"techniques": ["loaded-language", "appeal-to-fear"]}
