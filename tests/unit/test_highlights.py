@@ -63,6 +63,10 @@ def checklist_with_labels(tmp_path: Path, labels: list[dict], evidence: str | No
     }
     if evidence is not None:
         item["evidence"] = evidence
+    return one_item_checklist(tmp_path, item, labels)
+
+
+def one_item_checklist(tmp_path: Path, item: dict, labels: list[dict]) -> Path:
     data = {
         "format": "readtui-checklist/1",
         "id": "mini",
@@ -241,19 +245,8 @@ def techniques_checklist(tmp_path: Path, fear_label: str = "fear") -> Path:
             {"id": "other", "label": "Other"},
         ],
     }
-    data = {
-        "format": "readtui-checklist/1",
-        "id": "techniques",
-        "title": "Techniques",
-        "version": "1",
-        "section": [{"id": "s", "title": "S", "item": [item]}],
-        "label": [
-            {"id": "loaded", "title": "Loaded"},
-            {"id": "fear", "title": "Fear"},
-            {"id": "doubt", "title": "Doubt"},
-        ],
-    }
-    return write_checklist(tmp_path / "techniques.toml", data)
+    labels = [{"id": "loaded", "title": "Loaded"}, {"id": "fear", "title": "Fear"}, {"id": "doubt", "title": "Doubt"}]
+    return one_item_checklist(tmp_path, item, labels)
 
 
 def test_each_option_can_want_a_highlight_of_its_own_label(tmp_path: Path) -> None:
