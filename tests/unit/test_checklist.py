@@ -501,6 +501,7 @@ def test_each_technique_is_an_option_wanting_its_own_quote(checklist_id: str, it
     assert isinstance(item, MultiItem) and item.scope == "paragraph"
     labels = [option.wanted_label(item.evidence) for option in item.options]
     assert len(labels) == count and len(set(labels)) == count and None not in labels
+    assert "fewest words" in item.help, "the SemEval annotators quoted as little as shows it"
 
 
 @pytest.mark.parametrize("checklist_id", ["sift", "craap"])
