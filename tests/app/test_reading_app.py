@@ -912,3 +912,13 @@ async def test_a_long_multi_is_ticked_from_the_picker_and_asks_for_each_techniqu
         assert "h → Loaded language" in lines and "Appeal to fear" not in lines
         await quit_app(app, pilot)
     assert answers_of(read_toml(out), 4) == {"techniques": ["loaded-language", "appeal-to-fear"]}
+
+
+async def test_a_pack_without_essay_questions_says_so_on_the_overall_screen(tmp_path: Path) -> None:
+    app = make_app(prepare_session(None, checklist_spec="fallacies", reader="tester", out=tmp_path / "a.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OverallScreen)
+        assert "This checklist asks nothing about the" in screen_text(app)
+        await quit_app(app, pilot)

@@ -42,8 +42,8 @@ class OverallScreen(AnsweringScreen):
             with Vertical(id="checklist-pane"):
                 yield ChecklistView(
                     self.session.checklist.items_in("essay"),
-                    empty="This checklist asks nothing about the essay as a whole: its questions were "
-                    "for each paragraph. d finishes.",
+                    empty="This checklist asks nothing about the essay as a whole: its questions are "
+                    "for each paragraph. Once they are answered, d finishes.",
                     id="checklist",
                 )
                 yield Static(id="item-help", markup=False)
