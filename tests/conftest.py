@@ -106,9 +106,10 @@ def small_essay_file(tmp_path: Path) -> Path:
     return path
 
 
-def write_three_readers(directory: Path) -> list[Path]:
-    """Three differently answered assessments of the sample essay, with notes, unsure marks and
-    highlights (reader names include markup, which must stay literal). Deterministic."""
+def write_three_readers(directory: Path, checklist_id: str = "critical-reading") -> list[Path]:
+    """Three differently answered assessments of the sample essay with a bundled checklist, with
+    notes, unsure marks and highlights (reader names include markup, which must stay literal).
+    Deterministic."""
     import random
 
     from readtui.core.assessment import Highlight, ParagraphRecord, excerpt
@@ -118,8 +119,10 @@ def write_three_readers(directory: Path) -> list[Path]:
     from readtui.core.storage import AssessmentWriter
 
     essay = load_essay(sample_essay_path())
-    checklist = load_checklist(bundled_checklists()["critical-reading"])
+    checklist = load_checklist(bundled_checklists()[checklist_id])
     items = [item for item in checklist.items.values() if item.scope == "paragraph"]
+    essay_items = [item for item in checklist.items.values() if item.scope == "essay"]
+    label = next(iter(checklist.labels))
 
     def answer(item, rng: random.Random):
         if isinstance(item, ChoiceItem):
@@ -130,22 +133,27 @@ def write_three_readers(directory: Path) -> list[Path]:
             return rng.randint(item.min, item.max)
         return "text"
 
+    def answers_of(items, consensus, rng: random.Random) -> tuple[dict, list]:
+        answers, unsure = {}, []
+        for item in items:
+            roll = rng.random()
+            if roll < 0.05:
+                unsure.append(item.id)
+            elif roll < 0.7:
+                answers[item.id] = consensus[item.id]
+            elif roll < 0.95:
+                answers[item.id] = answer(item, rng)
+        return answers, unsure
+
     shared = random.Random(5)
     consensus = [{item.id: answer(item, shared) for item in items} for _ in essay.paragraphs]
+    overall_consensus = {item.id: answer(item, random.Random(6)) for item in essay_items}
     paths = []
     for n, name in enumerate(["Ana [b]", "Ben", "Chloé"]):
         rng = random.Random(n)
         assessment = new_assessment(essay, checklist, "", name, str(sample_essay_path()))
         for index, text in enumerate(essay.paragraphs, start=1):
-            answers, unsure = {}, []
-            for item in items:
-                roll = rng.random()
-                if roll < 0.05:
-                    unsure.append(item.id)
-                elif roll < 0.7:
-                    answers[item.id] = consensus[index - 1][item.id]
-                elif roll < 0.95:
-                    answers[item.id] = answer(item, rng)
+            answers, unsure = answers_of(items, consensus[index - 1], rng)
             word = text.split(" ")[n]
             start = text.index(word)
             assessment.paragraph.append(
@@ -157,10 +165,15 @@ def write_three_readers(directory: Path) -> list[Path]:
                     answers=answers,
                     unsure=unsure,
                     note=["", "Who are the 'officials'?", "Calls it a [red]regime[/red]."][(index + n) % 3],
-                    highlight=[Highlight(start=start, end=start + len(word), label="loaded-word", quote=word)],
+                    highlight=[Highlight(start=start, end=start + len(word), label=label, quote=word)],
                 )
             )
-        assessment.overall.answers = {"credibility": 2 + n % 2, "main-claim": "Iran does not back ISIS."}
+        if checklist_id == "critical-reading":  # the figures other tests expect
+            assessment.overall.answers = {"credibility": 2 + n % 2, "main-claim": "Iran does not back ISIS."}
+        else:
+            assessment.overall.answers, assessment.overall.unsure = answers_of(
+                essay_items, overall_consensus, random.Random(10 + n)
+            )
         assessment.overall.note = f"{name}: thin on evidence."
         path = directory / f"sample.{name.split()[0].lower()}.readtui.toml"
         AssessmentWriter().save(path, assessment)

@@ -58,7 +58,7 @@ def checklists() -> None:
             click.echo(f"{path.stem:24} invalid: {str(error).splitlines()[0]}")
             continue
         click.echo(
-            f"{checklist.id:24} {visible_controls(checklist.version):>6}  {len(checklist.items):3} items  "
+            f"{checklist.id:24} {visible_controls(checklist.version):>6}  {len(checklist.items):3} {'item ' if len(checklist.items) == 1 else 'items'}  "
             f"{visible_controls(checklist.title)}  [{origin}]"
         )
     click.echo(f"\nYour own checklists go in: {user_checklist_dir()}")

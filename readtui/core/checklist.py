@@ -55,6 +55,15 @@ class Option(_ShownText):
     label: Text
     needs_evidence: StrictBool = False
     """Choosing it claims a problem that a highlight should show (see the item's ``evidence``)."""
+    evidence: Id | None = None
+    """The label of that highlight when it is not the item's (implies ``needs_evidence``): a
+    multi item whose options are each a technique to quote under its own label."""
+
+    def wanted_label(self, item_evidence: str | None) -> str | None:
+        """The label of the highlight that choosing this option asks for, if any."""
+        if self.evidence is not None:
+            return self.evidence
+        return item_evidence if self.needs_evidence else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -291,7 +300,7 @@ def quick_checklist(path: Path, data: dict[str, Any]) -> Checklist:
 
 def _cross_reference_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """Ids that must be unique (sections and items across the checklist, labels) or must exist
-    (an item's ``evidence`` label), and label keys that clash. Checked on the raw data, so that
+    (the ``evidence`` label of an item or option), and label keys that clash. Checked on the raw data, so that
     these are reported together with any schema problems."""
     labels: dict[str, str] = {}
     keys: dict[str, str] = {}
@@ -316,10 +325,14 @@ def _cross_reference_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]
                 yield f"section[{s}].id", f"duplicate section id {section_id!r}"
             seen_sections.add(section_id)
         for i, item in _tables(section.get("item")):
-            item_id, evidence = item.get("id"), item.get("evidence")
-            if isinstance(evidence, str) and evidence not in labels:
-                known = ", ".join(labels) or "none: add a [[label]]"
-                yield f"section[{s}].item[{i}].evidence", f"unknown label {evidence!r} (labels: {known})"
+            item_id = item.get("id")
+            places = [(f"section[{s}].item[{i}]", item)]
+            places += [(f"section[{s}].item[{i}].options[{o}]", option) for o, option in _tables(item.get("options"))]
+            for where, table in places:
+                evidence = table.get("evidence")
+                if isinstance(evidence, str) and evidence not in labels:
+                    known = ", ".join(labels) or "none: add a [[label]]"
+                    yield f"{where}.evidence", f"unknown label {evidence!r} (labels: {known})"
             if not isinstance(item_id, str):
                 continue
             where = f"section[{s}].item[{i}].id"

@@ -279,22 +279,24 @@ class ReadingSession:
                 grouped.setdefault(highlight.label, []).append((index, highlight))
         return {label: found for label, found in grouped.items() if found}
 
-    def evidence_wanted(self, index: int) -> list[str]:
-        """Items of paragraph ``index`` answered with an option that claims a problem
-        (``needs_evidence``) but with no highlight of the item's ``evidence`` label yet."""
+    def evidence_wanted(self, index: int) -> dict[str, list[str]]:
+        """Items of paragraph ``index`` answered with options that claim a problem, with the labels
+        of the highlights that would show it and that the paragraph does not have yet."""
         record = self._records.get(index)
         if record is None:
-            return []
+            return {}
         shown = {highlight.label for highlight in record.highlight}
-        wanted = []
+        wanted = {}
         for item in self.paragraph_items:
             options = getattr(item, "options", None)
             value = record.answers.get(item.id)
-            if item.evidence is None or options is None or value is None or item.evidence in shown:
+            if options is None or value is None:
                 continue
             chosen = set(value) if isinstance(value, list) else {value}
-            if any(option.needs_evidence and option.id in chosen for option in options):
-                wanted.append(item.id)
+            labels = (option.wanted_label(item.evidence) for option in options if option.id in chosen)
+            missing = list(dict.fromkeys(label for label in labels if label is not None and label not in shown))
+            if missing:
+                wanted[item.id] = missing
         return wanted
 
     def remember(self, target: Target) -> None:

@@ -50,9 +50,8 @@ def validate_file(spec: str, checklist_spec: str | None = None, essay: Essay | N
         kind = data.get("format")
         if isinstance(kind, str) and kind.startswith(CHECKLIST_FORMAT.partition("/")[0]):
             checklist = checklist_from_data(path, data)
-            report.summary = (
-                f"checklist {checklist.id} {visible_controls(checklist.version)}, {len(checklist.items)} items"
-            )
+            count = len(checklist.items)
+            report.summary = f"checklist {checklist.id} {visible_controls(checklist.version)}, {count} item{'' if count == 1 else 's'}"
         elif isinstance(kind, str) and kind.startswith(ASSESSMENT_FORMAT.partition("/")[0]):
             _validate_assessment(path, data, checklist_spec, essay, report)
         else:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from readtui.core.assessment import ESSAY
+from readtui.core.checklist import bundled_checklists
 from readtui.core.config import Config
 from readtui.core.errors import ReadtuiError
 from readtui.core.launch import prepare_session
@@ -894,3 +895,71 @@ async def test_highlights_in_a_markdown_paragraph_land_on_the_words_shown(tmp_pa
     from readtui.core.validation import validate_file
 
     assert validate_file(str(out), essay=load_essay(essay)).problems == []
+
+
+# --- every bundled pack -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("checklist_id", sorted(bundled_checklists()))
+async def test_every_pack_opens_on_the_sample_and_saves_an_answer(tmp_path: Path, checklist_id: str) -> None:
+    """At 80×24: the first item of the paragraphs (or, for a pack about the whole essay, of the
+    overall screen) shows its prompt and help, takes the first option, and the file has it."""
+    out = tmp_path / "a.toml"
+    app = make_app(prepare_session(None, checklist_spec=checklist_id, reader="tester", out=out))
+    checklist = app.session.checklist
+    paragraph_items = [item for _, items in checklist.items_in("paragraph") for item in items]
+    item = (paragraph_items or [item for _, items in checklist.items_in("essay") for item in items])[0]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        if not paragraph_items:
+            assert "This checklist asks nothing for each" in screen_text(app)
+            await pilot.press("o")
+            assert isinstance(app.screen, OverallScreen)
+        shown = screen_text(app)
+        assert item.prompt.split()[0] in shown and item.help.split()[0] in shown
+        if getattr(item, "steps", 0) > 9:
+            await pilot.press("enter")  # the picker
+            await pilot.pause()
+        await pilot.press("1" if getattr(item, "steps", 0) <= 9 else "enter")
+        await pilot.pause()
+        await quit_app(app, pilot)
+    data = read_toml(out)
+    saved = answers_of(data, 1) if paragraph_items else data["overall"]["answers"]
+    first = item.options[0].id if hasattr(item, "options") else 1
+    assert saved == {item.id: [first] if item.kind == "multi" else first}
+    assert data["checklist"]["id"] == checklist_id
+
+
+async def test_a_long_multi_is_ticked_from_the_picker_and_asks_for_each_techniques_quote(tmp_path: Path) -> None:
+    out = tmp_path / "a.toml"
+    app = make_app(prepare_session(None, checklist_spec="propaganda-techniques", reader="tester", out=out))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g", "4", "enter", "enter", "enter")  # ¶4: the list, its first: loaded language
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        listed = screen_text(app)
+        assert "✓ Loaded language" in listed and "✓ Doubt" not in listed, "the list shows what is ticked"
+        await pilot.press(*["down"] * 5, "enter")  # fear or prejudice
+        await pilot.pause()
+        assert app.session.answers(4).answers == {"techniques": ["loaded-language", "appeal-to-fear"]}
+        view = app.screen.query_one(ChecklistView)
+        lines = " ".join(line.plain.strip() for line in view._lines)
+        assert "↳ quote it: v, select the words, h → Loaded language, Appeal to fear or prejudice" in lines
+        text = app.session.text(4)
+        app.session.add_highlight(4, 0, text.index(" "), "appeal-to-fear")
+        app.screen.refresh_views()
+        lines = " ".join(line.plain.strip() for line in view._lines)
+        assert "h → Loaded language" in lines and "Appeal to fear" not in lines
+        await quit_app(app, pilot)
+    assert answers_of(read_toml(out), 4) == {"techniques": ["loaded-language", "appeal-to-fear"]}
+
+
+async def test_a_pack_without_essay_questions_says_so_on_the_overall_screen(tmp_path: Path) -> None:
+    app = make_app(prepare_session(None, checklist_spec="fallacies", reader="tester", out=tmp_path / "a.toml"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OverallScreen)
+        assert "This checklist asks nothing about the" in screen_text(app)
+        await quit_app(app, pilot)

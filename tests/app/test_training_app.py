@@ -6,13 +6,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from readtui.cli import main
 from readtui.core.adjudication import prepare_adjudication
+from readtui.core.checklist import bundled_checklists
+from readtui.core.essay import sample_essay_path
 from readtui.core.launch import prepare_training
 from readtui.core.storage import file_sha256
 from readtui.tui.adjudicate_app import AdjudicateApp
 from readtui.tui.screens.training import ScoreScreen, TrainingScreen
 from readtui.tui.widgets.paragraph import ParagraphView
-from tests.conftest import open_training, phrase, read_toml, write_assessment
+from tests.conftest import open_training, phrase, read_toml, write_assessment, write_three_readers
 
 
 def feedback_text(app) -> str:
@@ -298,3 +304,50 @@ async def test_a_markdown_paragraph_keeps_its_lines_in_adjudication(tmp_path: Pa
         await pilot.pause()
         text = str(app.screen.query_one("#text").render())
         assert text.splitlines()[:3] == ["Three claims", "• one bold", "• two"]
+
+
+# --- every bundled pack -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("checklist_id", sorted(bundled_checklists()))
+async def test_every_pack_trains_against_a_key_adjudicated_from_its_readers(tmp_path: Path, checklist_id: str) -> None:
+    """Three readers of the sample with the pack, settled by majority into a key; a learner
+    answers an item the key settled and gets feedback on it (the paragraph's, or the essay's at
+    the end)."""
+    readers = tmp_path / "readers"
+    readers.mkdir()
+    key = tmp_path / "key.toml"
+    files = [str(path) for path in write_three_readers(readers, checklist_id)]
+    result = CliRunner().invoke(main, ["adjudicate", *files, "--out", str(key), "--majority"])
+    assert result.exit_code == 0, result.output
+    settled = {p["index"]: p.get("answers", {}) for p in read_toml(key).get("paragraph", [])}
+    settled[0] = read_toml(key).get("overall", {}).get("answers", {})
+    out = tmp_path / "learner.toml"
+    app = open_training(sample_essay_path(), key, out)
+    checklist = app.session.checklist
+    scope = "paragraph" if checklist.items_in("paragraph") else "essay"
+    items = [item for _, items in checklist.items_in(scope) for item in items]
+    index, item = next((i, item) for i, answers in sorted(settled.items()) for item in items if item.id in answers)
+    assert (index == 0) == (scope == "essay")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*(["g", *str(index), "enter"] if index else ["o"]))
+        app.screen.checklist_view.move_cursor(to=items.index(item))
+        await pilot.press(*(["enter", "enter"] if getattr(item, "steps", 0) > 9 else ["1"]))
+        await pilot.pause()
+        if index:
+            await pilot.press("c")
+            assert item.prompt.split()[0] in feedback_text(app)
+        else:
+            for other in items:
+                if other.required and other is not item:
+                    app.session.toggle_unsure(None, other.id)
+            await pilot.press("d")
+            assert isinstance(app.screen, ScoreScreen)
+            assert "The essay as a whole" in str(app.screen.query_one("#score").render())
+        await pilot.press("q")
+        await pilot.pause()
+    app.prepared.close()
+    [record] = [r for r in read_toml(out)["training"]["paragraph"] if r["index"] == index]
+    assert record["feedback"] is True
+    assert item.id in record["first_try"] and item.id in record["score"]

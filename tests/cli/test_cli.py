@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from readtui import __version__
 from readtui.cli import main
+from readtui.core.checklist import bundled_checklists
 from readtui.core.launch import prepare_session
-from readtui.core.storage import AssessmentWriter, load_assessment, record_session
+from readtui.core.storage import AssessmentWriter, load_assessment, load_checklist, record_session
 from tests.conftest import run_process, run_readtui, write_checklist
 
 BAD_ID_HINT = "use lowercase letters, digits, '-' and '_', starting with a letter or digit"
@@ -144,7 +145,13 @@ def test_checklists_lists_bundled_and_user_checklists(isolated_dirs: Path) -> No
     lines = result.output.splitlines()
     bundled = next(line for line in lines if line.startswith("critical-reading"))
     assert bundled.split() == ["critical-reading", "1.1", "16", "items", "Critical", "reading", "[bundled]"]
-    assert any(line.split() == ["mini", "2", "1", "items", "Mini", "[user]"] for line in lines), lines
+    for checklist_id, path in bundled_checklists().items():
+        checklist = load_checklist(path)
+        [line] = [line for line in lines if line.split()[:1] == [checklist_id]]
+        count = len(checklist.items)
+        words = [checklist_id, checklist.version, str(count), "item" if count == 1 else "items"]
+        assert line.split() == [*words, *checklist.title.split(), "[bundled]"]
+    assert any(line.split() == ["mini", "2", "1", "item", "Mini", "[user]"] for line in lines), lines
     broken = next(line for line in lines if line.startswith("broken"))
     assert broken.split(None, 1)[1] == f"invalid: {user_dir / 'broken.toml'}: id: bad id 'Bad': {BAD_ID_HINT}", (
         "the first problem"
@@ -159,6 +166,22 @@ def test_validate_bundled_checklist() -> None:
     result = cli("validate", "critical-reading")
     assert result.exit_code == 0
     assert result.output == "critical-reading: ok (checklist critical-reading 1.1, 16 items)\n"
+
+
+@pytest.mark.parametrize(
+    ("checklist_id", "summary"),
+    [
+        ("craap", "craap 1.0, 5 items"),
+        ("credibility-signals", "credibility-signals 1.0, 14 items"),
+        ("fallacies", "fallacies 1.0, 1 item"),
+        ("propaganda-techniques", "propaganda-techniques 1.0, 1 item"),
+        ("quick", "quick 1.0, 5 items"),
+        ("sift", "sift 1.0, 8 items"),
+    ],
+)
+def test_validate_every_bundled_pack(checklist_id: str, summary: str) -> None:
+    result = cli("validate", checklist_id)
+    assert (result.exit_code, result.output) == (0, f"{checklist_id}: ok (checklist {summary})\n")
 
 
 def test_validate_bundled_checklist_as_a_process() -> None:
@@ -286,7 +309,8 @@ def test_validate_an_assessment_with_its_own_checklist(tmp_path: Path, small_ess
 
     result = run_readtui("validate", str(out))
     assert result.returncode == 2
-    assert result.stderr.startswith(f"{out}: checklist 'mini' not found (known: critical-reading")
+    known = ", ".join(bundled_checklists())
+    assert result.stderr.startswith(f"{out}: checklist 'mini' not found (known: {known}); pass --checklist")
     assert len(result.stderr.splitlines()) == 1
 
     with_option = run_readtui("validate", "--checklist", str(checklist), str(out))
@@ -406,7 +430,8 @@ def test_bad_checklist_or_reader_fails_before_the_app(tmp_path: Path, small_essa
     result = run_readtui(str(small_essay_file), "--checklist", "no-such-list", cwd=tmp_path)
     assert_one_line_failure(
         result,
-        "--checklist: no bundled or user checklist 'no-such-list' (known: critical-reading); give an id or a .toml path",
+        f"--checklist: no bundled or user checklist 'no-such-list' (known: {', '.join(bundled_checklists())}); "
+        "give an id or a .toml path",
     )
     assert_one_line_failure(
         run_readtui(str(small_essay_file), "--checklist", "./missing.toml", cwd=tmp_path),

@@ -63,6 +63,10 @@ def checklist_with_labels(tmp_path: Path, labels: list[dict], evidence: str | No
     }
     if evidence is not None:
         item["evidence"] = evidence
+    return one_item_checklist(tmp_path, item, labels)
+
+
+def one_item_checklist(tmp_path: Path, item: dict, labels: list[dict]) -> Path:
     data = {
         "format": "readtui-checklist/1",
         "id": "mini",
@@ -218,13 +222,57 @@ def test_highlights_edit_remove_and_undo(critical_checklist) -> None:
 def test_evidence_is_wanted_until_a_highlight_of_the_label_exists(critical_checklist) -> None:
     session = sample_session(critical_checklist)
     session.choose(4, critical_checklist.items["claims-supported"], 1)  # yes: no problem claimed
-    assert session.evidence_wanted(4) == []
+    assert session.evidence_wanted(4) == {}
     session.choose(4, critical_checklist.items["claims-supported"], 3)  # no, just asserted
     session.choose(4, critical_checklist.items["wording-tactics"], 1)  # emotive imagery
-    assert session.evidence_wanted(4) == ["claims-supported", "wording-tactics"]
+    assert session.evidence_wanted(4) == {"claims-supported": ["unsourced-claim"], "wording-tactics": ["loaded-word"]}
     start = session.text(4).index(PHRASE)
     session.add_highlight(4, start, start + len(PHRASE), "loaded-word")
-    assert session.evidence_wanted(4) == ["claims-supported"]
+    assert session.evidence_wanted(4) == {"claims-supported": ["unsourced-claim"]}
+
+
+def techniques_checklist(tmp_path: Path, fear_label: str = "fear") -> Path:
+    """A multi item whose options each want a highlight of their own label."""
+    item = {
+        "id": "techniques",
+        "prompt": "Which techniques?",
+        "kind": "multi",
+        "evidence": "loaded",
+        "options": [
+            {"id": "loaded", "label": "Loaded", "needs_evidence": True},
+            {"id": "fear", "label": "Fear", "evidence": fear_label},
+            {"id": "doubt", "label": "Doubt", "evidence": "doubt", "needs_evidence": True},
+            {"id": "other", "label": "Other"},
+        ],
+    }
+    labels = [{"id": "loaded", "title": "Loaded"}, {"id": "fear", "title": "Fear"}, {"id": "doubt", "title": "Doubt"}]
+    return one_item_checklist(tmp_path, item, labels)
+
+
+def test_each_option_can_want_a_highlight_of_its_own_label(tmp_path: Path) -> None:
+    from readtui.core.storage import load_checklist
+
+    checklist = load_checklist(techniques_checklist(tmp_path))
+    essay = load_essay(sample_essay_path())
+    session = ReadingSession(essay, checklist, new_assessment(essay, checklist, SHA, "tester", "e.txt"))
+    item = checklist.items["techniques"]
+    session.choose(4, item, 4)  # other: no quote asked for
+    assert session.evidence_wanted(4) == {}
+    for digit in (2, 3, 1):
+        session.choose(4, item, digit)
+    assert session.evidence_wanted(4) == {"techniques": ["loaded", "fear", "doubt"]}, "in option order"
+    session.add_highlight(4, 0, 7, "fear")
+    assert session.evidence_wanted(4) == {"techniques": ["loaded", "doubt"]}, "each label is wanted until quoted"
+    session.add_highlight(4, 8, 12, "loaded")
+    session.add_highlight(4, 13, 20, "doubt")
+    assert session.evidence_wanted(4) == {}
+
+
+def test_an_options_evidence_must_name_a_label(tmp_path: Path) -> None:
+    path = techniques_checklist(tmp_path, fear_label="scare")
+    assert problems(path) == [
+        f"{path}: section[1].item[1].options[2].evidence: unknown label 'scare' (labels: loaded, fear, doubt)"
+    ]
 
 
 def test_highlights_by_label_across_the_essay(critical_checklist) -> None:

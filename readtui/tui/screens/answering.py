@@ -178,7 +178,8 @@ class AnsweringScreen(Screen):
             if step:
                 self.action_choose(step)
 
-        self.app.push_screen(PickerDialog(item), chosen)
+        value = self.session.answers(self.target).answers.get(item.id)
+        self.app.push_screen(PickerDialog(item, value if isinstance(value, list) else ()), chosen)
 
     def action_note(self) -> None:
         target = self.target

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from textual import events
@@ -13,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from readtui.core.checklist import ScaleItem
+from readtui.core.checklist import MultiItem, ScaleItem
 from readtui.core.errors import visible_controls
 from readtui.tui.widgets.inputs import TaggedInput
 
@@ -53,20 +54,26 @@ class PickerDialog(ModalScreen[int | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog-cancel")]
 
-    def __init__(self, item: Any) -> None:
+    def __init__(self, item: Any, ticked: Collection[str] = ()) -> None:
+        """``ticked``: the options of a multi item ticked so far (marked ✓; picking one unticks it)."""
         super().__init__()
         self.item = item
+        self.ticked = ticked
 
     def compose(self) -> ComposeResult:
         item = self.item
+        title = Content(item.prompt)
         if isinstance(item, ScaleItem):
             labels = [str(value) for value in range(item.min, item.max + 1)]
             labels[0] += f"  {item.low}" if item.low else ""
             labels[-1] += f"  {item.high}" if item.high else ""
+        elif isinstance(item, MultiItem):
+            labels = [f"{'✓' if option.id in self.ticked else ' '} {option.label}" for option in item.options]
+            title += Content.styled("\nenter ticks or unticks one; pick again for the next", "not bold dim")
         else:
             labels = [option.label for option in item.options]
         with Vertical(classes="dialog"):
-            yield Static(Content(item.prompt), classes="dialog-title")
+            yield Static(title, classes="dialog-title")
             yield OptionList(*[Option(Content(label), id=str(step)) for step, label in enumerate(labels, start=1)])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -41,7 +41,12 @@ class OverallScreen(AnsweringScreen):
         yield InfoBar(id="title")
         with Horizontal(id="body"):
             with Vertical(id="checklist-pane"):
-                yield ChecklistView(self.session.checklist.items_in("essay"), id="checklist")
+                yield ChecklistView(
+                    self.session.checklist.items_in("essay"),
+                    empty="This checklist asks nothing about the essay as a whole: its questions are "
+                    "for each paragraph. Once they are answered, d finishes.",
+                    id="checklist",
+                )
                 yield Static(id="item-help", markup=False)
             with Vertical(id="side"):
                 with VerticalScroll(id="summary-scroll"):

@@ -60,7 +60,12 @@ class ReadingScreen(AnsweringScreen):
         yield InfoBar(id="keys")
 
     def compose_checklist_pane(self) -> ComposeResult:
-        yield ChecklistView(self.session.checklist.items_in("paragraph"), id="checklist")
+        yield ChecklistView(
+            self.session.checklist.items_in("paragraph"),
+            empty="This checklist asks nothing for each paragraph: its questions are about the whole essay, "
+            "after the last one (n). As you read, quote what they ask about: v, select the words, h.",
+            id="checklist",
+        )
         yield Static(id="item-help", markup=False)
 
     def on_mount(self) -> None:
@@ -106,8 +111,8 @@ class ReadingScreen(AnsweringScreen):
         )
         labels = session.checklist.labels
         wanted = {
-            item_id: labels[session.checklist.items[item_id].evidence].title
-            for item_id in session.evidence_wanted(index)
+            item_id: ", ".join(labels[label].title for label in missing)
+            for item_id, missing in session.evidence_wanted(index).items()
         }
         self.checklist_view.show(record, wanted)
         self.query_one(ProgressStrip).show(index, f"{session.answered_paragraphs()}/{session.paragraph_count} done")

@@ -68,9 +68,11 @@ class ChecklistView(LineView, can_focus=True):
     class CursorMoved(Message):
         """The cursor is on another item (e.g. after a click)."""
 
-    def __init__(self, sections: list[tuple[Section, list[Any]]], *, id: str | None = None) -> None:
+    def __init__(self, sections: list[tuple[Section, list[Any]]], *, empty: str = "", id: str | None = None) -> None:
+        """``empty`` is shown instead when the checklist has no items of this scope."""
         super().__init__(id=id)
         self.sections = sections
+        self.empty = empty
         self.items = [item for _, items in sections for item in items]
         self.cursor = 0
         self.record = Answers()
@@ -115,6 +117,8 @@ class ChecklistView(LineView, can_focus=True):
         lines: list[Content] = []
         self._hits, self._item_rows, self._line_items = {}, [], []
         number = 0
+        if not self.sections:
+            self._add(lines, wrap_text(self.empty, width, self.style_of("checklist--muted")), None)
         for s, (section, items) in enumerate(self.sections):
             if s:
                 self._add(lines, [Content("")], None)
