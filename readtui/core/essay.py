@@ -313,6 +313,8 @@ def _markdown_body(text: str, name: str, *, legacy: bool) -> tuple[dict[str, str
         if not header["title"] or header["title"] == title:  # a second title is body text
             header["title"] = title
             segments = segments[1:]
+            if front_matter is None:
+                segments = _take_by_and_date_lines(segments, header)
     blocks = _with_headings(segments)
     if front_matter is None and leading_heading is None:
         plain_lead = next((n for n, block in enumerate(blocks) if HEADING_LINE.match(block)), len(blocks))
@@ -320,6 +322,25 @@ def _markdown_body(text: str, name: str, *, legacy: bool) -> tuple[dict[str, str
         header["title"], header["subtitle"] = render_inline(header["title"])[0], render_inline(header["subtitle"])[0]
         blocks = lead + blocks[plain_lead:]
     return header, [block for block in blocks if not _normalises_to_nothing(block)]
+
+
+def _take_by_and_date_lines(segments: list[tuple[int, str]], header: dict[str, str]) -> list[tuple[int, str]]:
+    """Under a Markdown title, the blocks made only of a by-line or a date line go to the header
+    (as in a plain-text essay); the segments after them."""
+    taken = 0
+    for level, content in segments[:2]:
+        lines = [line for line in map(normalise_paragraph, content.split("\n")) if line]
+        found: dict[str, str] = {}
+        for line in lines if not level and _is_header_block(lines) else []:
+            if not header["date"] and "date" not in found and (date := _DATE_LINE.fullmatch(line)):
+                found["date"] = date["date"]
+            elif not header["author"] and "author" not in found and (by := _BY_LINE.match(line)):
+                found["author"] = render_inline(by["author"])[0]
+        if not lines or len(found) < len(lines):  # a line with no place in the header stays in the text
+            break
+        header.update(found)
+        taken += 1
+    return segments[taken:]
 
 
 def _with_headings(segments: list[tuple[int, str]]) -> list[str]:

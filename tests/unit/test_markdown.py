@@ -88,6 +88,26 @@ def test_the_title_is_rendered_too() -> None:
     assert parse_essay("# Why **Iran**?\n\nBody.", markdown=True).title == "Why Iran?"
 
 
+@pytest.mark.parametrize(
+    ("source", "author", "date", "paragraphs"),
+    [
+        ("# T\n\nBy Ann Author\n\nBody text.", "Ann Author", "", ["Body text."]),
+        ("# T\n\nBy **Ann**\nMarch 3, 2024\n\nBody.", "Ann", "March 3, 2024", ["Body."]),
+        ("# T\n\nMarch 3, 2024\n\nBy Ann\n\nBody.", "Ann", "March 3, 2024", ["Body."]),
+        # nothing is dropped: a second by-line has no place in the header, so it stays text
+        ("# T\n\nBy A\n\nBy B\n\nBody.", "A", "", ["By B", "Body."]),
+        ("# T\n\nBy A and a sentence. Another one.\n\nBody.", "", "", ["By A and a sentence. Another one.", "Body."]),
+        # front matter says who wrote it: a by-line in the body is the essay's text
+        ("---\ntitle: T\n---\n\nBy A\n\nBody.", "", "", ["By A", "Body."]),
+    ],
+)
+def test_a_by_line_and_a_date_under_the_title_go_to_the_header(
+    source: str, author: str, date: str, paragraphs: list[str]
+) -> None:
+    essay = parse_essay(source, markdown=True)
+    assert (essay.title, essay.author, essay.date, list(essay.paragraphs)) == ("T", author, date, paragraphs)
+
+
 def test_plain_text_keeps_markdown_syntax_verbatim() -> None:
     essay = parse_essay("Title\n\nA **bold** claim.\n> not a quote\n- nor a list", markdown=False)
     assert list(essay.paragraphs) == ["A **bold** claim. > not a quote - nor a list"]
