@@ -18,6 +18,17 @@ from readtui.core.errors import EXIT_BAD_INPUT, ReadtuiError, visible_controls
 @encoding_option()
 def validate(files: tuple[str, ...], checklist_spec: str | None, essay_path: Path | None, encoding: str | None) -> None:
     """Check checklists and assessments (FILES may be bundled checklist ids)."""
+    validate_files(files, checklist_spec, essay_path, encoding)
+
+
+def validate_files(
+    files: tuple[str, ...],
+    checklist_spec: str | None = None,
+    essay_path: Path | None = None,
+    encoding: str | None = None,
+) -> None:
+    """What `validate` does: one line per problem, with its line and column; status 2 if any."""
+    from readtui.core.storage import add_positions
     from readtui.core.validation import validate_file
 
     essay = None
@@ -33,7 +44,7 @@ def validate(files: tuple[str, ...], checklist_spec: str | None, essay_path: Pat
         report = validate_file(spec, checklist_spec, essay)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
-        for problem in report.problems:
+        for problem in add_positions(report.problems):
             click.echo(str(problem), err=True)
         if report.problems:
             failed = True
@@ -46,6 +57,11 @@ def validate(files: tuple[str, ...], checklist_spec: str | None, essay_path: Pat
 @click.command()
 def checklists() -> None:
     """List bundled checklists and those in your checklist directory."""
+    list_checklists()
+
+
+def list_checklists() -> None:
+    """What `readtui checklists` prints."""
     from readtui.core.checklist import bundled_checklists, user_checklist_dir, user_checklists
     from readtui.core.storage import load_checklist
 
@@ -80,3 +96,4 @@ def schema(kind: str) -> None:
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = f"readtui {kind}"
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+

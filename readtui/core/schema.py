@@ -69,7 +69,7 @@ def validate(model: type, data: Any, file: str | Path) -> Any:
     try:
         return _adapter(model).validate_python(data)
     except pydantic.ValidationError as error:
-        raise ReadtuiErrors(describe_validation_error(file, error)) from None
+        raise ReadtuiErrors(describe_validation_error(file, error, model)) from None
 
 
 def json_schema(model: type) -> dict[str, Any]:
@@ -153,6 +153,15 @@ ITEM_KINDS = ("choice", "multi", "scale", "text")
 _ANSWER_BRANCHES = frozenset({"int", "str", "list[str]"})
 """How pydantic names the branches of the assessment's answer union in an error's location."""
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_EXPECTED = {
+    "int_type": "a whole number, without quotes",
+    "bool_type": "true or false, without quotes",
+    "string_type": "text in quotes",
+    "list_type": "an array, [ … ]",
+    "dict_type": "a table",
+    "dataclass_type": "a table",
+}
+"""What a value of the wrong type should have been, by pydantic's error type (new users quote numbers)."""
 
 
 def field_path(loc: Iterable[str | int]) -> str:
@@ -178,8 +187,9 @@ def quote_key(key: str) -> str:
     return key if _BARE_KEY.fullmatch(key) else repr(key)
 
 
-def describe_validation_error(file: str | Path, error: Any) -> list[ReadtuiError]:
-    """One ReadtuiError per pydantic error, phrased for people editing TOML."""
+def describe_validation_error(file: str | Path, error: Any, model: type | None = None) -> list[ReadtuiError]:
+    """One ReadtuiError per pydantic error, phrased for people editing TOML (``model``, the type
+    validated, lets an unknown key be answered with the keys that were meant)."""
     problems = []
     answer_problems: set[tuple] = set()
     for detail in error.errors(include_url=False):
@@ -201,9 +211,7 @@ def describe_validation_error(file: str | Path, error: Any) -> list[ReadtuiError
         if kind in ("missing", "missing_argument"):
             message = "missing required key"
         elif kind in ("extra_forbidden", "unexpected_keyword_argument"):
-            parent = field_path(loc[:-1])
-            where = parent or None
-            message = f"unknown key {loc[-1]!r}"
+            message = unknown_key_message(str(loc[-1]), keys_at(model, loc[:-1]) if model else [])
         elif kind == "union_tag_invalid":
             tag = detail.get("ctx", {}).get("tag", "?")
             where = f"{where}.kind" if where else "kind"
@@ -219,12 +227,61 @@ def describe_validation_error(file: str | Path, error: Any) -> list[ReadtuiError
             message = f"unknown scope {detail['input']!r} (expected paragraph or essay)"
         elif kind == "too_short" and loc and loc[-1] == "options":
             message = "needs at least 2 options"
+        elif kind in _EXPECTED:
+            message = f"expected {_EXPECTED[kind]} (got {short_repr(detail.get('input'))})"
         elif kind == "value_error":
             message = str(detail.get("ctx", {}).get("error", detail["msg"]))
         else:
             message = f"{detail['msg']} (got {short_repr(detail.get('input'))})"
         problems.append(ReadtuiError(file, message, where or None))
     return problems
+
+
+def unknown_key_message(key: str, known: list[str]) -> str:
+    """``unknown key (did you mean 'options'?)``, or the keys allowed there when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+    if close:
+        return f"unknown key (did you mean {close[0]!r}?)"
+    return f"unknown key (expected one of: {', '.join(known)})" if known else "unknown key"
+
+
+def keys_at(model: type, loc: Iterable[str | int]) -> list[str]:
+    """The keys the table at ``loc`` (a pydantic location in ``model``) may have, in declaration order;
+    [] if ``loc`` leads to no table."""
+    hint: Any = model
+    for part in loc:
+        hint = _unwrap(hint)
+        if dataclasses.is_dataclass(hint):
+            hint = _init_hints(hint).get(str(part))
+        elif get_origin(hint) in (list, dict):
+            hint = get_args(hint)[-1]
+        elif get_origin(hint) in (Union, types.UnionType):
+            # A tagged branch (an item's kind), named in the location.
+            hint = next(
+                (m for m in get_args(hint) if part in get_args(_init_hints(m).get("kind", Literal[None]))), None
+            )
+        else:
+            return []
+        if hint is None:
+            return []
+    hint = _unwrap(hint)
+    return list(_init_hints(hint)) if dataclasses.is_dataclass(hint) else []
+
+
+def _unwrap(hint: Any) -> Any:
+    """``Annotated[X, …]`` and ``X | None`` as ``X``."""
+    while True:
+        if get_origin(hint) is Annotated:
+            hint = get_args(hint)[0]
+        elif get_origin(hint) in (Union, types.UnionType) and type(None) in get_args(hint):
+            members = [m for m in get_args(hint) if m is not type(None)]
+            if len(members) != 1:
+                return hint
+            hint = members[0]
+        else:
+            return hint
 
 
 def short_repr(value: Any, limit: int = 40) -> str:
