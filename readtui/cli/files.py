@@ -1,4 +1,4 @@
-"""``readtui validate``, ``checklists`` and ``schema``: checking and describing files."""
+"""``readtui validate``, ``checklists``, ``checklist`` and ``schema``: checking, describing and starting files."""
 
 from __future__ import annotations
 
@@ -97,3 +97,49 @@ def schema(kind: str) -> None:
     document["title"] = f"readtui {kind}"
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
+
+@click.group()
+def checklist() -> None:
+    """Write your own checklist: start one, check it, list those readtui finds."""
+
+
+@checklist.command("new")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "source",
+    metavar="ID|PATH",
+    help="Start from a copy of this checklist (e.g. critical-reading) instead of the commented starter.",
+)
+def checklist_new(path: Path, source: str | None) -> None:
+    """Start a checklist: a commented starter, or a copy.
+
+    PATH is a new .toml file (an existing file is never overwritten). Its id is the file name (my-list.toml: my-list); a bundled checklist's id is refused, since the
+    bundled checklist would be found first. A copy gets version "1" and keeps the item, option and
+    label ids of the original.
+    """
+    from readtui.core.authoring import new_checklist
+
+    try:
+        made = new_checklist(path, source)
+    except ReadtuiError as error:
+        fail(error)
+    shown = visible_controls(str(path))
+    click.echo(f"wrote {shown}: checklist {made.id}, {len(made.items)} items")
+    if made.id != path.stem:
+        click.echo(f"note: readtui finds a checklist by id as {made.id}.toml: consider renaming the file")
+    click.echo(f"next: edit it, then  readtui checklist check {shown}")
+    click.echo(f"read with it:        readtui --checklist {shown}")
+
+
+@checklist.command("check")
+@click.argument("paths", nargs=-1, required=True)
+def checklist_check(paths: tuple[str, ...]) -> None:
+    """Check checklists (the same as `readtui validate`)."""
+    validate_files(paths)
+
+
+@checklist.command("list")
+def checklist_list() -> None:
+    """List the checklists readtui finds (as `readtui checklists`)."""
+    list_checklists()

@@ -158,6 +158,40 @@ def atomic_write(path: str | Path, text: str) -> None:
                 os.unlink(temp_name)
 
 
+def atomic_create(path: str | Path, text: str) -> None:
+    """Write the new file ``path`` whole or not at all, never over an existing file (or symlink).
+
+    The text is written to a temporary file that is then hard-linked to ``path``: the link fails,
+    atomically, if ``path`` appeared meanwhile. Where the file system has no hard links, it is
+    renamed instead, after checking again.
+    """
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise ReadtuiError(path, "already exists; it is never overwritten (choose another name)")
+    directory = path.parent if str(path.parent) else Path(".")
+    temp_name = None
+    try:
+        temp_name = _write_temp(directory, path.name, text)
+        try:
+            os.link(temp_name, path, follow_symlinks=False)
+        except FileExistsError:
+            raise
+        except OSError:
+            if path.exists() or path.is_symlink():
+                raise FileExistsError(errno.EEXIST, "File exists") from None
+            os.rename(temp_name, path)
+            temp_name = None
+        _fsync_directory(directory)
+    except FileExistsError:
+        raise ReadtuiError(path, "already exists; it is never overwritten (choose another name)") from None
+    except OSError as error:
+        raise ReadtuiError(path, f"could not write: {error.strerror or error}") from None
+    finally:
+        if temp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+
+
 def _write_temp(directory: Path, name: str, text: str) -> str:
     """A new temporary file beside ``name`` holding ``text``, flushed to disk; its name."""
     fd, temp_name = _create_temp(directory, name)

@@ -24,6 +24,7 @@ SUBCOMMANDS = [
     "sessions",
     "validate",
     "checklists",
+    "checklist",
     "schema",
     "compare",
     "train",
