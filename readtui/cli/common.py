@@ -25,7 +25,10 @@ def fail(error: ReadtuiError) -> None:
     file), and exit with status 2."""
     from readtui.core.storage import add_positions
 
-    add_positions(error.problems if isinstance(error, ReadtuiErrors) else [error])
+    if isinstance(error, ReadtuiErrors):
+        error.problems = add_positions(error.problems)
+    else:
+        add_positions([error])
     click.echo(str(error), err=True)
     sys.exit(EXIT_BAD_INPUT)
 

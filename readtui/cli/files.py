@@ -27,7 +27,8 @@ def validate_files(
     essay_path: Path | None = None,
     encoding: str | None = None,
 ) -> None:
-    """What `validate` does: one line per problem, with its line and column; status 2 if any."""
+    """What `validate` does: one line per problem, from the top of each file down, with its line and
+    column; status 2 if any."""
     from readtui.core.storage import add_positions
     from readtui.core.validation import validate_file
 

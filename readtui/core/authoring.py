@@ -36,7 +36,7 @@ STARTER = (
 #   try it on the sample essay:  readtui --checklist {path}
 
 format = "{format}"   # always this line
-id = "{id}"   # saved in every assessment: lowercase letters, digits, - and _; don't change it later
+id = "{id}"   # saved in every assessment; once it is in use, keep it
 title = "My checklist"   # shown to readers
 version = "1"   # change it whenever you change the questions
 description = "What this checklist is for, and where its questions come from."

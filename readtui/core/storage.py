@@ -74,8 +74,9 @@ def _syntax_error(path: Path, text: str, error: tomllib.TOMLDecodeError) -> Read
 def add_positions(problems: list[ReadtuiError]) -> list[ReadtuiError]:
     """Give each problem whose place is a field path of a TOML file (``section[2].item[1].options``)
     the line and column where that place is written, so ``str(problem)`` reads
-    ``my.toml:14:3: section[2].item[1].options: …``. Called on the way to showing them; files
-    that cannot be read or parsed now are left as they are."""
+    ``my.toml:14:3: section[2].item[1].options: …``, and returns them from the top of each file
+    down (the files in the order they come). Called on the way to showing them; files that cannot
+    be read or parsed now are left as they are."""
     from readtui.core.positions import line_and_column, nearest, parse_field_path
 
     scanned: dict[str, tuple[str, dict] | None] = {}
@@ -90,7 +91,8 @@ def add_positions(problems: list[ReadtuiError]) -> list[ReadtuiError]:
             offset = nearest(places, place)
             if offset is not None:
                 problem.line, problem.column = line_and_column(text, offset)
-    return problems
+    files = {problem.file: n for n, problem in reversed(list(enumerate(problems)))}
+    return sorted(problems, key=lambda problem: (files[problem.file], problem.line or 0))
 
 
 def _scan_toml(path: Path) -> tuple[str, dict] | None:

@@ -261,8 +261,8 @@ def test_validate_an_assessment_with_problems(tmp_path: Path, small_essay_file: 
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         f"{out}:{position_of(out, 'index = 7')}: paragraph[1].index: index 7 is past the essay's 4 paragraphs",
-        f"{out}:{position_of(out, 'claims-supported =')}: paragraph[1].answers.claims-supported: 'maybe' is not an option (expected one of: yes, partly, no, no-claims)",
         f"{out}:{position_of(out, 'unsure =')}: paragraph[1].unsure: item 'claims-supported' is both answered and marked unsure",
+        f"{out}:{position_of(out, 'claims-supported =')}: paragraph[1].answers.claims-supported: 'maybe' is not an option (expected one of: yes, partly, no, no-claims)",
     ]
 
 
