@@ -74,7 +74,31 @@ def validate(model: type, data: Any, file: str | Path) -> Any:
 
 def json_schema(model: type) -> dict[str, Any]:
     """The JSON Schema of ``model``, for editors."""
-    return _adapter(model).json_schema()
+    return _tagged_unions_as_conditions(_adapter(model).json_schema())
+
+
+def _tagged_unions_as_conditions(node: Any) -> Any:
+    """Each ``oneOf`` with a ``discriminator`` (an item, tagged by its ``kind``) as one condition per
+    tag. Editors (taplo) ignore ``discriminator``: a misspelt key in a choice item would be reported
+    as "valid under none of the schemas"; with the conditions, as the key it is."""
+    if isinstance(node, list):
+        return [_tagged_unions_as_conditions(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _tagged_unions_as_conditions(value) for key, value in node.items()}
+    tag = node.get("discriminator")
+    if not (isinstance(tag, dict) and "oneOf" in node and "mapping" in tag):
+        return node
+    name, mapping = tag["propertyName"], tag["mapping"]
+    rest = {key: value for key, value in node.items() if key not in ("oneOf", "discriminator")}
+    return rest | {
+        "type": "object",
+        "required": [name],
+        "properties": {name: {"enum": list(mapping)}},
+        "allOf": [
+            {"if": {"properties": {name: {"const": value}}}, "then": {"$ref": ref}} for value, ref in mapping.items()
+        ],
+    }
 
 
 # --- building without validating --------------------------------------------------------------

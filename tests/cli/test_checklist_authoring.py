@@ -304,6 +304,22 @@ def test_the_schema_and_readtui_agree_on_broken_checklists(checklist_schema: dic
         checklist_from_data(tmp_path / "x.toml", data)
 
 
+def test_an_editor_is_told_which_key_is_wrong(checklist_schema: dict) -> None:
+    """Editors ignore `discriminator`: the item kinds are conditions, so a misspelt key in a choice
+    item is reported as that key, not as "valid under none of the schemas"."""
+    assert "discriminator" not in json.dumps(checklist_schema)
+    data = _starter()
+    _item(data, "choice")["otions"] = _item(data, "choice").pop("options")
+    messages = sorted(error.message for error in jsonschema.Draft202012Validator(checklist_schema).iter_errors(data))
+    assert messages == [
+        "'options' is a required property",
+        "Additional properties are not allowed ('otions' was unexpected)",
+    ]
+    _item(data, "choice")["kind"] = "choise"
+    errors = list(jsonschema.Draft202012Validator(checklist_schema).iter_errors(data))
+    assert any("'choise' is not one of ['choice', 'multi', 'scale', 'text']" in error.message for error in errors)
+
+
 def test_what_only_readtui_checks(checklist_schema: dict, tmp_path: Path) -> None:
     """Ids that must be unique or must exist, and min below max, are beyond a JSON Schema: an editor
     accepts them, `readtui checklist check` does not (the guide says so)."""
