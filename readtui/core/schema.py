@@ -235,7 +235,7 @@ def describe_validation_error(file: str | Path, error: Any, model: type | None =
         if kind in ("missing", "missing_argument"):
             message = "missing required key"
         elif kind in ("extra_forbidden", "unexpected_keyword_argument"):
-            message = unknown_key_message(str(loc[-1]), keys_at(model, loc[:-1]) if model else [])
+            message = unknown_key_message(str(loc[-1]), model, loc[:-1])
         elif kind == "union_tag_invalid":
             tag = detail.get("ctx", {}).get("tag", "?")
             where = f"{where}.kind" if where else "kind"
@@ -261,23 +261,39 @@ def describe_validation_error(file: str | Path, error: Any, model: type | None =
     return problems
 
 
-def unknown_key_message(key: str, known: list[str]) -> str:
-    """``unknown key (did you mean 'options'?)``, or the keys allowed there when none is close."""
+def unknown_key_message(key: str, model: type | None, loc: tuple[str | int, ...]) -> str:
+    """What to say of an unknown ``key`` in the table at ``loc`` of ``model``: where it belongs if it
+    is a key of a table inside this one (``scope`` on a section), else the key that was probably
+    meant (``did you mean 'options'?``), else the keys allowed there."""
     import difflib
 
+    table, names = _table_at(model, loc) if model else (None, [])
+    if table is None:
+        return "unknown key"
+    for name, hint in _init_hints(table).items():
+        inner = _unwrap(hint)
+        inner = _unwrap(get_args(inner)[0]) if get_origin(inner) is list else inner
+        if key in _keys_of(inner):
+            where = ".".join([*names, name])
+            header = f"[[{where}]]" if get_origin(_unwrap(hint)) is list else f"[{where}]"
+            own = _unwrap(_init_hints(inner).get(key)) if dataclasses.is_dataclass(inner) else None
+            table_of_its_own = f": write [[{where}.{key}]]" if get_origin(own) is list else ""
+            return f"unknown key here: {key!r} belongs in each {header}{table_of_its_own}"
+    known = list(_init_hints(table))
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
     if close:
         return f"unknown key (did you mean {close[0]!r}?)"
-    return f"unknown key (expected one of: {', '.join(known)})" if known else "unknown key"
+    return f"unknown key (expected one of: {', '.join(known)})"
 
 
-def keys_at(model: type, loc: Iterable[str | int]) -> list[str]:
-    """The keys the table at ``loc`` (a pydantic location in ``model``) may have, in declaration order;
-    [] if ``loc`` leads to no table."""
+def _table_at(model: type, loc: tuple[str | int, ...]) -> tuple[Any, list[str]]:
+    """The dataclass at ``loc`` in ``model`` (None if there is none) and the keys that lead to it."""
     hint: Any = model
+    names: list[str] = []
     for part in loc:
         hint = _unwrap(hint)
         if dataclasses.is_dataclass(hint):
+            names.append(str(part))
             hint = _init_hints(hint).get(str(part))
         elif get_origin(hint) in (list, dict):
             hint = get_args(hint)[-1]
@@ -287,11 +303,20 @@ def keys_at(model: type, loc: Iterable[str | int]) -> list[str]:
                 (m for m in get_args(hint) if part in get_args(_init_hints(m).get("kind", Literal[None]))), None
             )
         else:
-            return []
+            return None, names
         if hint is None:
-            return []
+            return None, names
     hint = _unwrap(hint)
-    return list(_init_hints(hint)) if dataclasses.is_dataclass(hint) else []
+    return (hint if dataclasses.is_dataclass(hint) else None), names
+
+
+def _keys_of(hint: Any) -> set[str]:
+    """The keys of a table type, or of any branch of a union of them."""
+    if dataclasses.is_dataclass(hint):
+        return set(_init_hints(hint))
+    if get_origin(hint) in (Union, types.UnionType):
+        return {key for member in get_args(hint) for key in _keys_of(_unwrap(member))}
+    return set()
 
 
 def _unwrap(hint: Any) -> Any:

@@ -191,6 +191,17 @@ def test_a_misspelt_key_is_answered_with_the_key_meant(tmp_path: Path) -> None:
     )
 
 
+def test_a_key_in_the_wrong_table_is_sent_where_it_belongs(tmp_path: Path) -> None:
+    data = valid_data()
+    data["section"][1]["scope"] = "essay"
+    data["item"] = [data["section"][0]["item"].pop()]
+    path = write_checklist(tmp_path / "mine.toml", data)
+    assert problems_of(path) == [
+        f"{path}: section[2].scope: unknown key here: 'scope' belongs in each [[section.item]]",
+        f"{path}: item: unknown key here: 'item' belongs in each [[section]]: write [[section.item]]",
+    ]
+
+
 def test_unknown_keys_at_every_level(tmp_path: Path) -> None:
     data = valid_data()
     data["author"] = "me"
