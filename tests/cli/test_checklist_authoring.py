@@ -333,3 +333,76 @@ def test_what_only_readtui_checks(checklist_schema: dict, tmp_path: Path) -> Non
         jsonschema.validate(data, checklist_schema, cls=jsonschema.Draft202012Validator)
         with pytest.raises(ReadtuiErrors):
             checklist_from_data(tmp_path / "x.toml", data)
+
+
+# --- the worked example in docs/checklists.md ----------------------------------------------------------
+
+GUIDE = Path(__file__).parents[2] / "docs" / "checklists.md"
+
+FIRST_ATTEMPT = """
+  [[section.item]]
+  id = "quotes-traced"
+  prompt = "Could you trace the quotes to where they were said?"
+  help = 'Search for the exact words. Don't trust a quote you can't trace.'
+  kind = "choice"
+  evidence = "vague-sources"
+  otions = [
+    { id = "yes", label = "Yes, traced" }
+    { id = "Not found", label = "Couldn't find them" },
+  ]
+"""
+
+
+def test_the_guide_shows_what_readtui_really_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Steps 1 to 5 of the guide, done here: every command's output is in the guide as printed."""
+    guide = GUIDE.read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    def shown(*args: str) -> str:
+        result = cli(*args)
+        block = f"$ readtui {' '.join(args)}\n{result.stdout}{result.stderr}"
+        assert block in guide, block
+        return block
+
+    path = Path("source-check.toml")
+    shown("checklist", "new", str(path))
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('title = "My checklist"', 'title = "Source check"')
+    text = text.replace(
+        'description = "What this checklist is for, and where its questions come from."',
+        'description = "Who is quoted in a news story, and can you trace them?"',
+    )
+    last_option = '    { id = "no-sources", label = "No sources given" },\n  ]\n'
+    text = text.replace(last_option, last_option + FIRST_ATTEMPT, 1)
+    text = text.replace("  max = 5\n", '  max = "5"\n').replace(
+        'title = "Overall"\n', 'title = "Overall"\nscope = "essay"\n'
+    )
+    assert FIRST_ATTEMPT.strip() in guide
+    fixes = [
+        (
+            "help = 'Search for the exact words. Don't trust a quote you can't trace.'",
+            "help = \"Search for the exact words. Don't trust a quote you can't trace.\"",
+        ),
+        ('{ id = "yes", label = "Yes, traced" }\n', '{ id = "yes", label = "Yes, traced" },\n'),
+        ("  otions = [", "  options = ["),
+        ('evidence = "vague-sources"', 'evidence = "vague-source"'),
+    ]
+    for old, new in fixes:
+        path.write_text(text, encoding="utf-8")
+        shown("checklist", "check", str(path))
+        text = text.replace(old, new)
+    text = text.replace(
+        '{ id = "Not found", label = "Couldn\'t find them" }',
+        '{ id = "not-found", label = "Couldn\'t find them", needs_evidence = true }',
+    )
+    text = text.replace('  max = "5"\n', "  max = 5\n").replace(
+        'title = "Overall"\nscope = "essay"\n', 'title = "Overall"\n'
+    )
+    path.write_text(text, encoding="utf-8")
+    assert (
+        "$ readtui checklist check source-check.toml\nsource-check.toml: ok (checklist source-check 1, 5 items)\n"
+        in guide
+    )
+    assert cli("checklist", "check", str(path)).stdout == "source-check.toml: ok (checklist source-check 1, 5 items)\n"
+    finished = guide.split("The item as it ends up:\n\n```toml\n", 1)[1].split("```", 1)[0]
+    assert finished in text
