@@ -406,3 +406,13 @@ def test_the_guide_shows_what_readtui_really_says(tmp_path: Path, monkeypatch: p
     assert cli("checklist", "check", str(path)).stdout == "source-check.toml: ok (checklist source-check 1, 5 items)\n"
     finished = guide.split("The item as it ends up:\n\n```toml\n", 1)[1].split("```", 1)[0]
     assert finished in text
+
+
+def test_every_toml_example_in_the_guide_is_toml() -> None:
+    """Except the first attempt of step 3, whose mistakes are the point."""
+    blocks = GUIDE.read_text(encoding="utf-8").split("```toml\n")[1:]
+    examples = [block.split("```", 1)[0] for block in blocks]
+    assert len(examples) >= 8
+    for example in examples:
+        if "Don't trust a quote you can't trace.'" not in example:
+            tomllib.loads(example)
