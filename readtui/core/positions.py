@@ -61,11 +61,11 @@ def parse_field_path(where: str) -> Place | None:
         match = _PATH_PART.match(where, at)
         if match is None or (match.group(1) is not None and not parts):
             return None
-        index, bare, quoted = match.groups()
-        if index is not None:
-            if int(index) < 1:
+        counted, bare, quoted = match.groups()
+        if counted:
+            if int(counted) < 1:
                 return None
-            parts.append(int(index) - 1)
+            parts.append(int(counted) - 1)
         elif bare is not None:
             parts.append(bare)
         else:
