@@ -153,8 +153,6 @@ def new_checklist(path: Path, source_spec: str | None = None) -> Checklist:
     """Write a new checklist at ``path`` (never over a file): the starter, or a copy of the checklist
     ``source_spec`` (an id or a file). Returns it, as readtui will load it."""
     checklist_id = checklist_id_for(path)
-    if path.exists() or path.is_symlink():
-        raise ReadtuiError(path, "already exists; it is never overwritten (choose another name)")
     if source_spec is None:
         text = starter_text(checklist_id, str(path))
     else:
