@@ -389,7 +389,20 @@ def assert_refused(result: Result, bad: Path | str, expected: str) -> None:
     lines = result.stderr.splitlines()
     assert lines, result.output
     assert not CONTROL.search(result.stderr), repr(result.stderr)
-    assert any(line.startswith(f"{bad}: ") and expected in line for line in lines), (expected, lines)
+    assert any(names_file(line, bad) and expected in line for line in lines), (expected, lines)
+
+
+def names_file(line: str, file: Path | str) -> bool:
+    """Whether a problem line begins with ``file``, with or without a line and column (``file:3:7: ``)."""
+    return re.match(rf"{re.escape(str(file))}(:\d+:\d+)?: ", line) is not None
+
+
+def position_of(path: Path, text: str, after: str = "") -> str:
+    """``line:column`` of the first ``text`` in the file (after the first ``after``), as error lines give it."""
+    content = path.read_text(encoding="utf-8")
+    offset = content.index(text, content.index(after))
+    line_start = content.rfind("\n", 0, offset) + 1
+    return f"{content.count(chr(10), 0, offset) + 1}:{offset - line_start + 1}"
 
 
 def problem_lines(run: Callable[[], list[ReadtuiError]]) -> list[str]:

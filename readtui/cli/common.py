@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from readtui.core.errors import EXIT_BAD_INPUT, ReadtuiError
+from readtui.core.errors import EXIT_BAD_INPUT, ReadtuiError, ReadtuiErrors
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -21,7 +21,14 @@ CHECKLIST_OF_THE_FILES = "The checklist the files use [default: found by id]."
 
 
 def fail(error: ReadtuiError) -> None:
-    """Print the problem, one line per problem, and exit with status 2."""
+    """Print the problem, one line per problem (with the line and column of a place in a TOML
+    file), and exit with status 2."""
+    from readtui.core.storage import add_positions
+
+    if isinstance(error, ReadtuiErrors):
+        error.problems = add_positions(error.problems)
+    else:
+        add_positions([error])
     click.echo(str(error), err=True)
     sys.exit(EXIT_BAD_INPUT)
 

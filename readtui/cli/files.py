@@ -1,4 +1,4 @@
-"""``readtui validate``, ``checklists`` and ``schema``: checking and describing files."""
+"""``readtui validate``, ``checklists``, ``checklist`` and ``schema``: checking, describing and starting files."""
 
 from __future__ import annotations
 
@@ -18,6 +18,18 @@ from readtui.core.errors import EXIT_BAD_INPUT, ReadtuiError, visible_controls
 @encoding_option()
 def validate(files: tuple[str, ...], checklist_spec: str | None, essay_path: Path | None, encoding: str | None) -> None:
     """Check checklists and assessments (FILES may be bundled checklist ids)."""
+    validate_files(files, checklist_spec, essay_path, encoding)
+
+
+def validate_files(
+    files: tuple[str, ...],
+    checklist_spec: str | None = None,
+    essay_path: Path | None = None,
+    encoding: str | None = None,
+) -> None:
+    """What `validate` does: one line per problem, from the top of each file down, with its line and
+    column; status 2 if any."""
+    from readtui.core.storage import add_positions
     from readtui.core.validation import validate_file
 
     essay = None
@@ -33,7 +45,7 @@ def validate(files: tuple[str, ...], checklist_spec: str | None, essay_path: Pat
         report = validate_file(spec, checklist_spec, essay)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
-        for problem in report.problems:
+        for problem in add_positions(report.problems):
             click.echo(str(problem), err=True)
         if report.problems:
             failed = True
@@ -46,6 +58,11 @@ def validate(files: tuple[str, ...], checklist_spec: str | None, essay_path: Pat
 @click.command()
 def checklists() -> None:
     """List bundled checklists and those in your checklist directory."""
+    list_checklists()
+
+
+def list_checklists() -> None:
+    """What `readtui checklists` prints."""
     from readtui.core.checklist import bundled_checklists, user_checklist_dir, user_checklists
     from readtui.core.storage import load_checklist
 
@@ -80,3 +97,50 @@ def schema(kind: str) -> None:
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = f"readtui {kind}"
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+@click.group()
+def checklist() -> None:
+    """Write your own checklist: start one, check it, list those readtui finds."""
+
+
+@checklist.command("new")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "source",
+    metavar="ID|PATH",
+    help="Start from a copy of this checklist (e.g. critical-reading) instead of the commented starter.",
+)
+def checklist_new(path: Path, source: str | None) -> None:
+    """Start a checklist: a commented starter, or a copy.
+
+    PATH is a new .toml file (an existing file is never overwritten). Its id is the file name (my-list.toml: my-list); a bundled checklist's id is refused, since the
+    bundled checklist would be found first. A copy gets version "1" and keeps the item, option and
+    label ids of the original.
+    """
+    from readtui.core.authoring import new_checklist
+
+    try:
+        made = new_checklist(path, source)
+    except ReadtuiError as error:
+        fail(error)
+    shown = visible_controls(str(path))
+    click.echo(f"wrote {shown}: checklist {made.id}, {len(made.items)} items")
+    if made.id != path.stem:
+        click.echo(f"note: readtui finds a checklist by id as {made.id}.toml: consider renaming the file")
+    click.echo(f"next: edit it, then  readtui checklist check {shown}")
+    click.echo(f"read with it:        readtui --checklist {shown}")
+
+
+@checklist.command("check")
+@click.argument("paths", nargs=-1, required=True)
+def checklist_check(paths: tuple[str, ...]) -> None:
+    """Check checklists (the same as `readtui validate`)."""
+    validate_files(paths)
+
+
+@checklist.command("list")
+def checklist_list() -> None:
+    """List the checklists readtui finds (as `readtui checklists`)."""
+    list_checklists()

@@ -13,23 +13,38 @@ class ReadtuiError(Exception):
     """Bad input: names the file, where in it, and what is wrong.
 
     ``str(error)`` is the one line shown to the user, e.g.
-    ``essay.txt: byte 120: invalid UTF-8 (try --encoding cp1252)``.
+    ``essay.txt: byte 120: invalid UTF-8 (try --encoding cp1252)``; with a position in the file,
+    ``my.toml:23:5: section[1].item[2].options: needs at least 2 options`` (as compilers write it,
+    so editors and terminals can jump there).
     """
 
-    def __init__(self, file: str | Path | None, message: str, where: str | None = None) -> None:
+    def __init__(
+        self,
+        file: str | Path | None,
+        message: str,
+        where: str | None = None,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         self.file = str(file) if file is not None else None
         self.where = where
         self.message = message
+        self.line = line
+        self.column = column
         super().__init__(str(self))
 
     def __reduce__(self):
         # Errors cross process boundaries (compare reads files in worker processes).
-        return type(self), (self.file, self.message, self.where)
+        return type(self), (self.file, self.message, self.where), {"line": self.line, "column": self.column}
 
     def __str__(self) -> str:
         # A file name, or a value quoted from a file, may hold a newline or an escape sequence:
         # keep the message one harmless line.
-        parts = [visible_controls(p) for p in (self.file, self.where) if p]
+        file = visible_controls(self.file) if self.file else None
+        if file and self.line is not None:
+            file = f"{file}:{self.line}:{self.column or 1}"
+        parts = [p for p in (file, visible_controls(self.where) if self.where else None) if p]
         parts.append(visible_controls(self.message))
         return ": ".join(parts)
 

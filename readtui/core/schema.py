@@ -69,12 +69,36 @@ def validate(model: type, data: Any, file: str | Path) -> Any:
     try:
         return _adapter(model).validate_python(data)
     except pydantic.ValidationError as error:
-        raise ReadtuiErrors(describe_validation_error(file, error)) from None
+        raise ReadtuiErrors(describe_validation_error(file, error, model)) from None
 
 
 def json_schema(model: type) -> dict[str, Any]:
     """The JSON Schema of ``model``, for editors."""
-    return _adapter(model).json_schema()
+    return _tagged_unions_as_conditions(_adapter(model).json_schema())
+
+
+def _tagged_unions_as_conditions(node: Any) -> Any:
+    """Each ``oneOf`` with a ``discriminator`` (an item, tagged by its ``kind``) as one condition per
+    tag. Editors (taplo) ignore ``discriminator``: a misspelt key in a choice item would be reported
+    as "valid under none of the schemas"; with the conditions, as the key it is."""
+    if isinstance(node, list):
+        return [_tagged_unions_as_conditions(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _tagged_unions_as_conditions(value) for key, value in node.items()}
+    tag = node.get("discriminator")
+    if not (isinstance(tag, dict) and "oneOf" in node and "mapping" in tag):
+        return node
+    name, mapping = tag["propertyName"], tag["mapping"]
+    rest = {key: value for key, value in node.items() if key not in ("oneOf", "discriminator")}
+    return rest | {
+        "type": "object",
+        "required": [name],
+        "properties": {name: {"enum": list(mapping)}},
+        "allOf": [
+            {"if": {"properties": {name: {"const": value}}}, "then": {"$ref": ref}} for value, ref in mapping.items()
+        ],
+    }
 
 
 # --- building without validating --------------------------------------------------------------
@@ -153,6 +177,15 @@ ITEM_KINDS = ("choice", "multi", "scale", "text")
 _ANSWER_BRANCHES = frozenset({"int", "str", "list[str]"})
 """How pydantic names the branches of the assessment's answer union in an error's location."""
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_EXPECTED = {
+    "int_type": "a whole number, without quotes",
+    "bool_type": "true or false, without quotes",
+    "string_type": "text in quotes",
+    "list_type": "an array, [ … ]",
+    "dict_type": "a table",
+    "dataclass_type": "a table",
+}
+"""What a value of the wrong type should have been, by pydantic's error type (new users quote numbers)."""
 
 
 def field_path(loc: Iterable[str | int]) -> str:
@@ -178,8 +211,9 @@ def quote_key(key: str) -> str:
     return key if _BARE_KEY.fullmatch(key) else repr(key)
 
 
-def describe_validation_error(file: str | Path, error: Any) -> list[ReadtuiError]:
-    """One ReadtuiError per pydantic error, phrased for people editing TOML."""
+def describe_validation_error(file: str | Path, error: Any, model: type | None = None) -> list[ReadtuiError]:
+    """One ReadtuiError per pydantic error, phrased for people editing TOML (``model``, the type
+    validated, lets an unknown key be answered with the keys that were meant)."""
     problems = []
     answer_problems: set[tuple] = set()
     for detail in error.errors(include_url=False):
@@ -201,9 +235,7 @@ def describe_validation_error(file: str | Path, error: Any) -> list[ReadtuiError
         if kind in ("missing", "missing_argument"):
             message = "missing required key"
         elif kind in ("extra_forbidden", "unexpected_keyword_argument"):
-            parent = field_path(loc[:-1])
-            where = parent or None
-            message = f"unknown key {loc[-1]!r}"
+            message = unknown_key_message(str(loc[-1]), model, loc[:-1])
         elif kind == "union_tag_invalid":
             tag = detail.get("ctx", {}).get("tag", "?")
             where = f"{where}.kind" if where else "kind"
@@ -219,12 +251,86 @@ def describe_validation_error(file: str | Path, error: Any) -> list[ReadtuiError
             message = f"unknown scope {detail['input']!r} (expected paragraph or essay)"
         elif kind == "too_short" and loc and loc[-1] == "options":
             message = "needs at least 2 options"
+        elif kind in _EXPECTED:
+            message = f"expected {_EXPECTED[kind]} (got {short_repr(detail.get('input'))})"
         elif kind == "value_error":
             message = str(detail.get("ctx", {}).get("error", detail["msg"]))
         else:
             message = f"{detail['msg']} (got {short_repr(detail.get('input'))})"
         problems.append(ReadtuiError(file, message, where or None))
     return problems
+
+
+def unknown_key_message(key: str, model: type | None, loc: tuple[str | int, ...]) -> str:
+    """What to say of an unknown ``key`` in the table at ``loc`` of ``model``: where it belongs if it
+    is a key of a table inside this one (``scope`` on a section), else the key that was probably
+    meant (``did you mean 'options'?``), else the keys allowed there."""
+    import difflib
+
+    table, names = _table_at(model, loc) if model else (None, [])
+    if table is None:
+        return "unknown key"
+    for name, hint in _init_hints(table).items():
+        inner = _unwrap(hint)
+        inner = _unwrap(get_args(inner)[0]) if get_origin(inner) is list else inner
+        if key in _keys_of(inner):
+            where = ".".join([*names, name])
+            header = f"[[{where}]]" if get_origin(_unwrap(hint)) is list else f"[{where}]"
+            own = _unwrap(_init_hints(inner).get(key)) if dataclasses.is_dataclass(inner) else None
+            table_of_its_own = f": write [[{where}.{key}]]" if get_origin(own) is list else ""
+            return f"unknown key here: {key!r} belongs in each {header}{table_of_its_own}"
+    known = list(_init_hints(table))
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+    if close:
+        return f"unknown key (did you mean {close[0]!r}?)"
+    return f"unknown key (expected one of: {', '.join(known)})"
+
+
+def _table_at(model: type, loc: tuple[str | int, ...]) -> tuple[Any, list[str]]:
+    """The dataclass at ``loc`` in ``model`` (None if there is none) and the keys that lead to it."""
+    hint: Any = model
+    names: list[str] = []
+    for part in loc:
+        hint = _unwrap(hint)
+        if dataclasses.is_dataclass(hint):
+            names.append(str(part))
+            hint = _init_hints(hint).get(str(part))
+        elif get_origin(hint) in (list, dict):
+            hint = get_args(hint)[-1]
+        elif get_origin(hint) in (Union, types.UnionType):
+            # A tagged branch (an item's kind), named in the location.
+            hint = next(
+                (m for m in get_args(hint) if part in get_args(_init_hints(m).get("kind", Literal[None]))), None
+            )
+        else:
+            return None, names
+        if hint is None:
+            return None, names
+    hint = _unwrap(hint)
+    return (hint if dataclasses.is_dataclass(hint) else None), names
+
+
+def _keys_of(hint: Any) -> set[str]:
+    """The keys of a table type, or of any branch of a union of them."""
+    if dataclasses.is_dataclass(hint):
+        return set(_init_hints(hint))
+    if get_origin(hint) in (Union, types.UnionType):
+        return {key for member in get_args(hint) for key in _keys_of(_unwrap(member))}
+    return set()
+
+
+def _unwrap(hint: Any) -> Any:
+    """``Annotated[X, …]`` and ``X | None`` as ``X``."""
+    while True:
+        if get_origin(hint) is Annotated:
+            hint = get_args(hint)[0]
+        elif get_origin(hint) in (Union, types.UnionType) and type(None) in get_args(hint):
+            members = [m for m in get_args(hint) if m is not type(None)]
+            if len(members) != 1:
+                return hint
+            hint = members[0]
+        else:
+            return hint
 
 
 def short_repr(value: Any, limit: int = 40) -> str:

@@ -34,26 +34,77 @@ def parse_toml(path: str | Path) -> dict[str, Any]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ReadtuiError(path, "not valid UTF-8 (TOML files must be UTF-8)", f"byte {error.start}") from None
+        line, column = _byte_position(data, error.start)
+        raise ReadtuiError(
+            path, "not valid UTF-8 (TOML files must be UTF-8)", f"byte {error.start}", line=line, column=column
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise _syntax_error(path, error) from None
+        raise _syntax_error(path, text, error) from None
     except RecursionError:  # tomllib recurses once per level of nested arrays or inline tables
         raise ReadtuiError(path, "TOML syntax error: nested too deeply") from None
 
 
-def _syntax_error(path: Path, error: tomllib.TOMLDecodeError) -> ReadtuiError:
-    """``file: line 3, column 7: TOML syntax error: …``."""
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """The line and column (from 1) of a byte that is not UTF-8, columns counting the characters before it."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    before = data[line_start:offset].decode("utf-8", errors="replace")
+    return data.count(b"\n", 0, offset) + 1, len(before.removeprefix("\ufeff")) + 1
+
+
+_AT_LINE = re.compile(r" \(at line (\d+), column (\d+)\)$")
+
+
+def _syntax_error(path: Path, text: str, error: tomllib.TOMLDecodeError) -> ReadtuiError:
+    """``file:3:7: TOML syntax error: …`` (at the end of the text when the file stops too soon)."""
     message = str(error)
-    where = None
-    if message.endswith(")") and " (at line " in message:
-        message, _, position = message.rpartition(" (at ")
-        where = position.rstrip(")")
-    elif message.endswith(" (at end of document)"):
+    at = _AT_LINE.search(message)
+    if at:
+        line, column = int(at[1]), int(at[2])
+        message = message[: at.start()]
+    else:
+        from readtui.core.positions import line_and_column
+
+        line, column = line_and_column(text, len(text))
         message = message.removesuffix(" (at end of document)")
-        where = "end of file"
-    return ReadtuiError(path, f"TOML syntax error: {message}", where)
+    return ReadtuiError(path, f"TOML syntax error: {message}", line=line, column=column)
+
+
+def add_positions(problems: list[ReadtuiError]) -> list[ReadtuiError]:
+    """Give each problem whose place is a field path of a TOML file (``section[2].item[1].options``)
+    the line and column where that place is written, so ``str(problem)`` reads
+    ``my.toml:14:3: section[2].item[1].options: …``, and returns them from the top of each file
+    down (the files in the order they come). Called on the way to showing them; files that cannot
+    be read or parsed now are left as they are."""
+    from readtui.core.positions import line_and_column, nearest, parse_field_path
+
+    scanned: dict[str, tuple[str, dict] | None] = {}
+    for problem in problems:
+        place = parse_field_path(problem.where) if problem.where and problem.line is None else None
+        if place is None or problem.file is None:
+            continue
+        if problem.file not in scanned:
+            scanned[problem.file] = _scan_toml(Path(problem.file))
+        if scanned[problem.file] is not None:
+            text, places = scanned[problem.file]
+            offset = nearest(places, place)
+            if offset is not None:
+                problem.line, problem.column = line_and_column(text, offset)
+    files = {problem.file: n for n, problem in reversed(list(enumerate(problems)))}
+    return sorted(problems, key=lambda problem: (files[problem.file], problem.line or 0))
+
+
+def _scan_toml(path: Path) -> tuple[str, dict] | None:
+    """A TOML file's text and the places written in it; None if it is not (or no longer) valid TOML."""
+    from readtui.core.positions import Scanner
+
+    try:
+        text = read_regular_file(path).decode("utf-8-sig")
+        tomllib.loads(text)  # the scanner trusts the syntax
+        return text, Scanner(text).places()
+    except (ReadtuiError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, IndexError, ValueError):
+        return None
 
 
 def load_checklist(path: str | Path):
@@ -95,11 +146,7 @@ def atomic_write(path: str | Path, text: str) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     temp_name = None
     try:
-        fd, temp_name = _create_temp(directory, path.name)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
+        temp_name = _write_temp(directory, path.name, text)
         with contextlib.suppress(OSError):
             os.chmod(temp_name, os.stat(path).st_mode & 0o777)
         os.replace(temp_name, path)
@@ -111,6 +158,55 @@ def atomic_write(path: str | Path, text: str) -> None:
         if temp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
+
+
+def atomic_create(path: str | Path, text: str) -> None:
+    """Write the new file ``path`` whole or not at all, never over an existing file (or symlink).
+
+    The text is written to a temporary file that is then hard-linked to ``path``: the link fails,
+    atomically, if ``path`` appeared meanwhile. Where the file system has no hard links, it is
+    renamed instead, after checking again.
+    """
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise ReadtuiError(path, "already exists; it is never overwritten (choose another name)")
+    directory = path.parent if str(path.parent) else Path(".")
+    temp_name = None
+    try:
+        temp_name = _write_temp(directory, path.name, text)
+        try:
+            os.link(temp_name, path, follow_symlinks=False)
+        except FileExistsError:
+            raise
+        except OSError:
+            if path.exists() or path.is_symlink():
+                raise FileExistsError(errno.EEXIST, "File exists") from None
+            os.rename(temp_name, path)
+            temp_name = None
+        _fsync_directory(directory)
+    except FileExistsError:
+        raise ReadtuiError(path, "already exists; it is never overwritten (choose another name)") from None
+    except OSError as error:
+        raise ReadtuiError(path, f"could not write: {error.strerror or error}") from None
+    finally:
+        if temp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+
+
+def _write_temp(directory: Path, name: str, text: str) -> str:
+    """A new temporary file beside ``name`` holding ``text``, flushed to disk; its name."""
+    fd, temp_name = _create_temp(directory, name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    return temp_name
 
 
 def remove_stale_temps(path: str | Path) -> int:

@@ -72,6 +72,7 @@ from tests.conftest import (
     MINI,
     assert_refused,
     cli,
+    names_file,
     problem_lines,
     read_problems,
     write_assessment,
@@ -343,7 +344,7 @@ def test_bad_assessments_are_refused_by_read_and_left_alone(
         expected = ASSESSMENT_DAMAGE[case][1]
         if case == "checklist-id-is-a-path":
             expected = "is not a checklist id"
-        assert any(line.startswith(f"{bad}: ") and expected in line for line in lines), (expected, lines)
+        assert any(names_file(line, bad) and expected in line for line in lines), (expected, lines)
         assert not any(CONTROL.search(line) for line in lines)
     if content is not None:
         assert bad.read_bytes() == content
@@ -438,7 +439,7 @@ def test_bad_checklists_are_refused_by_every_command(
         assert_refused(result, bad, expected)
         lines = result.stderr.splitlines()
     assert time.monotonic() - started < 10, "no hang"
-    assert any(line.startswith(f"{bad}: ") and expected in line for line in lines), (expected, lines)
+    assert any(names_file(line, bad) and expected in line for line in lines), (expected, lines)
     assert not any(CONTROL.search(line) for line in lines)
     assert new_files(files.tmp, before) == set(), "nothing written, no lock left"
 

@@ -16,7 +16,7 @@ from readtui.cli import main
 from readtui.core.checklist import bundled_checklists
 from readtui.core.launch import prepare_session
 from readtui.core.storage import AssessmentWriter, load_assessment, load_checklist, record_session
-from tests.conftest import run_process, run_readtui, write_checklist
+from tests.conftest import position_of, run_process, run_readtui, write_checklist
 
 BAD_ID_HINT = "use lowercase letters, digits, '-' and '_', starting with a letter or digit"
 SUBCOMMANDS = [
@@ -25,6 +25,7 @@ SUBCOMMANDS = [
     "sessions",
     "validate",
     "checklists",
+    "checklist",
     "schema",
     "compare",
     "train",
@@ -197,10 +198,10 @@ def test_validate_a_bad_checklist_one_line_per_problem(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"{path}: id: bad id 'Bad': use lowercase letters, digits, '-' and '_', starting with a letter or digit",
-        f"{path}: section[1].item[1].options: needs at least 2 options",
-        f"{path}: section[1].item[2]: min (3) must be less than max (1)",
-        f"{path}: section[1].item[2].id: duplicate item id 'pick' (first used at section[1].item[1].id)",
+        f"{path}:2:1: id: bad id 'Bad': use lowercase letters, digits, '-' and '_', starting with a letter or digit",
+        f"{path}:14:3: section[1].item[1].options: needs at least 2 options",
+        f"{path}:16:3: section[1].item[2]: min (3) must be less than max (1)",
+        f"{path}:17:3: section[1].item[2].id: duplicate item id 'pick' (first used at section[1].item[1].id)",
     ]
     assert "Traceback" not in result.stderr
 
@@ -211,7 +212,7 @@ def test_validate_a_bad_checklist_one_line_per_problem(tmp_path: Path) -> None:
         (
             "syntax.toml",
             'format = "readtui-checklist/1"\nid = \n',
-            "{path}: line 2, column 6: TOML syntax error: Invalid value",
+            "{path}:2:6: TOML syntax error: Invalid value",
         ),
         (
             "other.toml",
@@ -221,9 +222,9 @@ def test_validate_a_bad_checklist_one_line_per_problem(tmp_path: Path) -> None:
         (
             "newer.toml",
             'format = "readtui-checklist/9"\n',
-            "{path}: format: made by a newer readtui (format 'readtui-checklist/9'; this readtui reads 'readtui-checklist/1'); upgrade readtui",
+            "{path}:1:1: format: made by a newer readtui (format 'readtui-checklist/9'; this readtui reads 'readtui-checklist/1'); upgrade readtui",
         ),
-        ("binary.toml", b"\x00\xff\xfe junk", "{path}: byte 1: not valid UTF-8 (TOML files must be UTF-8)"),
+        ("binary.toml", b"\x00\xff\xfe junk", "{path}:1:2: byte 1: not valid UTF-8 (TOML files must be UTF-8)"),
     ],
     ids=["syntax", "not-readtui", "newer", "binary"],
 )
@@ -282,9 +283,9 @@ def test_validate_an_assessment_with_problems(tmp_path: Path, small_essay_file: 
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"{out}: paragraph[1].index: index 7 is past the essay's 4 paragraphs",
-        f"{out}: paragraph[1].answers.claims-supported: 'maybe' is not an option (expected one of: yes, partly, no, no-claims)",
-        f"{out}: paragraph[1].unsure: item 'claims-supported' is both answered and marked unsure",
+        f"{out}:{position_of(out, 'index = 7')}: paragraph[1].index: index 7 is past the essay's 4 paragraphs",
+        f"{out}:{position_of(out, 'unsure =')}: paragraph[1].unsure: item 'claims-supported' is both answered and marked unsure",
+        f"{out}:{position_of(out, 'claims-supported =')}: paragraph[1].answers.claims-supported: 'maybe' is not an option (expected one of: yes, partly, no, no-claims)",
     ]
 
 
@@ -318,7 +319,10 @@ def test_validate_an_assessment_with_its_own_checklist(tmp_path: Path, small_ess
     assert with_option.stdout == f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist mini 2)\n"
 
     wrong = run_readtui("validate", "--checklist", "critical-reading", str(out))
-    assert_one_line_failure(wrong, f"{out}: checklist.id: assessment uses checklist 'mini', not 'critical-reading'")
+    assert_one_line_failure(
+        wrong,
+        f"{out}:{position_of(out, 'id = ', after='[checklist]')}: checklist.id: assessment uses checklist 'mini', not 'critical-reading'",
+    )
 
     write_checklist(tmp_path / "mini.toml", MINI_CHECKLIST)
     beside = run_readtui("validate", str(out))
@@ -454,7 +458,7 @@ def test_bad_config_fails_before_the_app(tmp_path: Path, small_essay_file: Path)
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text("colour = 'red'\n", encoding="utf-8")
     result = run_readtui(str(small_essay_file), cwd=tmp_path)
-    assert_one_line_failure(result, f"{config}: unknown key 'colour'")
+    assert_one_line_failure(result, f"{config}:1:1: colour: unknown key (expected one of: theme, auto_advance, keymap)")
 
 
 def test_installed_script_reports_bad_input() -> None:
@@ -471,14 +475,14 @@ def test_hand_edited_assessment_fails_before_the_app(tmp_path: Path, small_essay
     out.write_text(text.replace("index = 1\n", "index = 12\n"), encoding="utf-8")
     assert_one_line_failure(
         run_readtui(str(small_essay_file), "--out", str(out), cwd=tmp_path),
-        f"{out}: paragraph[1].index: index 12 is past the essay's 4 paragraphs",
+        f"{out}:{position_of(out, 'index = 12')}: paragraph[1].index: index 12 is past the essay's 4 paragraphs",
     )
     out.write_text(text.replace('reader]\nname = "tester"', 'reader]\nnom = "tester"'), encoding="utf-8")
     result = run_readtui(str(small_essay_file), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
-        f"{out}: reader.name: missing required key",
-        f"{out}: reader: unknown key 'nom'",
+        f"{out}:{position_of(out, '[reader]')}: reader.name: missing required key",
+        f"{out}:{position_of(out, 'nom = ')}: reader.nom: unknown key (did you mean 'name'?)",
     ]
 
 

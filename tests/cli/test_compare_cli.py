@@ -241,8 +241,8 @@ def test_bad_files_one_line_each(three_readers: list[Path], tmp_path: Path) -> N
     result = compare(*three_readers, broken, wrong, tmp_path / "missing.toml")
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
-    assert lines[0].startswith(f"{broken}: line 2, column 8: TOML syntax error")
-    assert any(line.startswith(f"{wrong}: reader.name:") for line in lines)
+    assert lines[0].startswith(f"{broken}:2:8: TOML syntax error")
+    assert any(line.startswith(f"{wrong}:3:1: reader.name:") for line in lines)
     assert f"{tmp_path / 'missing.toml'}: no such file" in lines
     assert "Traceback" not in result.output
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from readtui.cli import main
 from readtui.core.scoring import MATCH, MISS, NEAR, UNANSWERED
 from readtui.core.storage import file_sha256
 from readtui.reports.text import md
-from tests.conftest import lines_wider_than
+from tests.conftest import lines_wider_than, position_of
 from tests.score_class import save, scoring_checklist, squeezed, table_rows, write_class, write_key
 
 
@@ -150,9 +151,9 @@ def test_bad_learner_files_one_line_each(tmp_path: Path) -> None:
     lines = run.stderr.splitlines()
     assert len(lines) == 3
     assert lines[0] == f"{missing}: no such file"
-    assert lines[1].startswith(f"{broken}: line ") and "TOML syntax error" in lines[1]
+    assert re.match(rf"{re.escape(str(broken))}:\d+:\d+: TOML syntax error", lines[1])
     assert lines[2] == (
-        f"{other_essay}: essay.sha256: assesses another essay than the key ('Another essay', not 'Essay'; sha256 differs)"
+        f"{other_essay}:{position_of(other_essay, 'sha256 = ', after='[essay]')}: essay.sha256: assesses another essay than the key ('Another essay', not 'Essay'; sha256 differs)"
     )
     assert run.stdout == ""
 
@@ -176,11 +177,12 @@ def test_key_of_another_checklist(tmp_path: Path) -> None:
     run = score(key, ana, ben)
     assert run.exit_code == 2
     assert run.stderr.splitlines() == [
-        f"{path}: checklist.id: uses checklist 'scoring', the key uses 'another'" for path in (ana, ben)
+        f"{path}:{position_of(path, 'id = ', after='[checklist]')}: checklist.id: uses checklist 'scoring', the key uses 'another'"
+        for path in (ana, ben)
     ]
     run = score(key, ana, "--checklist", tmp_path / "scoring.toml")
     assert run.exit_code == 2
     assert run.stderr.splitlines() == [
-        f"{key}: checklist.id: uses checklist 'another', not 'scoring'",
-        f"{ana}: checklist.id: uses checklist 'scoring', the key uses 'another'",
+        f"{key}:{position_of(key, 'id = ', after='[checklist]')}: checklist.id: uses checklist 'another', not 'scoring'",
+        f"{ana}:{position_of(ana, 'id = ', after='[checklist]')}: checklist.id: uses checklist 'scoring', the key uses 'another'",
     ]

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from readtui.cli import main
-from tests.conftest import read_toml, write_assessment, write_readers
+from tests.conftest import position_of, read_toml, write_assessment, write_readers
 
 
 def test_a_key_for_another_essay_is_refused(tmp_path: Path, small_essay_file: Path, key_file: Path) -> None:
@@ -16,7 +16,10 @@ def test_a_key_for_another_essay_is_refused(tmp_path: Path, small_essay_file: Pa
     other.write_text(small_essay_file.read_text(encoding="utf-8").replace("regime", "government"), encoding="utf-8")
     result = CliRunner().invoke(main, ["train", str(other), "--key", str(key_file)])
     assert result.exit_code == 2
-    assert f"{key_file}: essay.sha256: is a key for another essay (sha256 differs)" in result.stderr
+    assert (
+        f"{key_file}:{position_of(key_file, 'sha256 = ', after='[essay]')}: essay.sha256: is a key for another essay (sha256 differs)"
+        in result.stderr
+    )
 
 
 def test_majority_decides_and_lists_ties(tmp_path: Path, three_files: list[Path]) -> None:

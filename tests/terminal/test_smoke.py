@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import position_of
 from tests.terminal.conftest import READTUI, needs_command
 
 pexpect = pytest.importorskip("pexpect")
@@ -150,7 +151,8 @@ def test_an_invalid_assessment_is_reported_in_one_line_per_problem_and_left_alon
         env=os.environ | {"TERM": "xterm-256color", "READTUI_READER": "smoke"},
     )
     assert status == 2
-    assert f"{out}: paragraph[1].chars: Input should be greater than or equal to 0 (got -401)" in output
+    where = position_of(out, "chars = -")
+    assert f"{out}:{where}: paragraph[1].chars: Input should be greater than or equal to 0 (got -401)" in output
     assert "Traceback" not in output
     assert out.read_text(encoding="utf-8") == damaged
 

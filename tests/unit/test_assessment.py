@@ -292,7 +292,7 @@ def test_schema_problems_are_one_line_each(tmp_path: Path) -> None:
         load_assessment(path)
     lines = str(caught.value).splitlines()
     assert f"{path}: reader.name: missing required key" in lines
-    assert f"{path}: reader: unknown key 'nome'" in lines
+    assert f"{path}: reader.nome: unknown key (did you mean 'name'?)" in lines
     assert any(line.startswith(f"{path}: paragraph[1].sha256: ") for line in lines)
     assert any(line.startswith(f"{path}: paragraph[1].answers.loaded-words") for line in lines)
     assert all(line.startswith(f"{path}: ") for line in lines)

@@ -124,13 +124,13 @@ def test_toml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
     write_checklist(path, 'format = "readtui-checklist/1"\nid = \n')
     lines = problems_of(path)
     assert len(lines) == 1
-    assert lines[0].startswith(f"{path}: line 2, column 6: TOML syntax error: ")
+    assert lines[0].startswith(f"{path}:2:6: TOML syntax error: ")
 
 
 def test_toml_syntax_error_at_end_of_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.toml"
     write_checklist(path, 'format = "readtui-checklist/1"\nid = "x')
-    assert problems_of(path) == [f"{path}: end of file: TOML syntax error: Unterminated string"]
+    assert problems_of(path) == [f"{path}:2:8: TOML syntax error: Unterminated string"]  # the end of the text
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
@@ -141,7 +141,7 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin.toml"
     write_checklist(path, b'format = "readtui-checklist/1"\ntitle = "caf\xe9"\n')
-    assert problems_of(path) == [f"{path}: byte 43: not valid UTF-8 (TOML files must be UTF-8)"]
+    assert problems_of(path) == [f"{path}:2:13: byte 43: not valid UTF-8 (TOML files must be UTF-8)"]
 
 
 def test_missing_top_level_keys(tmp_path: Path) -> None:
@@ -177,7 +177,29 @@ def test_missing_kind(tmp_path: Path) -> None:
 def test_unknown_key_in_item(tmp_path: Path) -> None:
     data = valid_data()
     item(data, 2, 1)["otions"] = 3
-    assert only_problem(tmp_path, data) == f"{tmp_path / 'mine.toml'}: section[2].item[1]: unknown key 'otions'"
+    assert only_problem(tmp_path, data) == (
+        f"{tmp_path / 'mine.toml'}: section[2].item[1].otions: unknown key "
+        "(expected one of: id, prompt, help, scope, required, evidence, kind, min, max, low, high)"
+    )
+
+
+def test_a_misspelt_key_is_answered_with_the_key_meant(tmp_path: Path) -> None:
+    data = valid_data()
+    item(data, 1, 1)["otions"] = item(data, 1, 1).pop("options")
+    assert f"{tmp_path / 'mine.toml'}: section[1].item[1].otions: unknown key (did you mean 'options'?)" in (
+        problems_of(write_checklist(tmp_path / "mine.toml", data))
+    )
+
+
+def test_a_key_in_the_wrong_table_is_sent_where_it_belongs(tmp_path: Path) -> None:
+    data = valid_data()
+    data["section"][1]["scope"] = "essay"
+    data["item"] = [data["section"][0]["item"].pop()]
+    path = write_checklist(tmp_path / "mine.toml", data)
+    assert problems_of(path) == [
+        f"{path}: section[2].scope: unknown key here: 'scope' belongs in each [[section.item]]",
+        f"{path}: item: unknown key here: 'item' belongs in each [[section]]: write [[section.item]]",
+    ]
 
 
 def test_unknown_keys_at_every_level(tmp_path: Path) -> None:
@@ -187,9 +209,9 @@ def test_unknown_keys_at_every_level(tmp_path: Path) -> None:
     item(data, 1, 2)["options"][1]["hint"] = "x"
     path = write_checklist(tmp_path / "mine.toml", data)
     assert problems_of(path) == [
-        f"{path}: section[1].item[2].options[2]: unknown key 'hint'",
-        f"{path}: section[2]: unknown key 'colour'",
-        f"{path}: unknown key 'author'",
+        f"{path}: section[1].item[2].options[2].hint: unknown key (expected one of: id, label, needs_evidence)",
+        f"{path}: section[2].colour: unknown key (expected one of: id, title, help, item)",
+        f"{path}: author: unknown key (expected one of: format, id, title, version, description, section, label)",
     ]
 
 

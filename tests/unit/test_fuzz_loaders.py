@@ -32,9 +32,9 @@ from readtui.core.checklist import bundled_checklists
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.essay import decode_essay, load_essay, sample_essay_path
 from readtui.core.session import new_assessment
-from readtui.core.storage import AssessmentWriter, load_assessment, load_checklist, parse_toml
+from readtui.core.storage import AssessmentWriter, add_positions, load_assessment, load_checklist, parse_toml
 from readtui.core.validation import validate_file
-from tests.conftest import CONTROL, MINI
+from tests.conftest import CONTROL, MINI, names_file
 
 pytestmark = pytest.mark.usefixtures("gc_back_on")
 
@@ -80,7 +80,7 @@ def assert_one_line_problems(error: ReadtuiError, name: str | None = None) -> No
         assert line and "\n" not in line and "\r" not in line, repr(line)
         assert not CONTROL.search(line), repr(line)
         if name is not None:
-            assert line.startswith(f"{name}: "), line
+            assert names_file(line, name), line
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -169,7 +169,7 @@ def check_any_file(path: Path, critical_checklist, small_essay) -> None:
                 path, loaded, small_essay
             ):
                 assert_one_line_problems(problem, str(path))
-    for problem in validate_file(str(path)).problems:
+    for problem in add_positions(validate_file(str(path)).problems):  # the locator, over damaged files
         assert_one_line_problems(problem)
 
 

@@ -184,7 +184,7 @@ def test_parse_toml_syntax_error(tmp_path: Path) -> None:
     path.write_text("ok = 1\nbad = [1,\n2,,]\n", encoding="utf-8")
     with pytest.raises(ReadtuiError) as caught:
         parse_toml(path)
-    assert str(caught.value).startswith(f"{path}: line 3, column ")
+    assert str(caught.value).startswith(f"{path}:3:")
     assert "TOML syntax error" in str(caught.value)
     assert "\n" not in str(caught.value)
 
