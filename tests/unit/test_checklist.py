@@ -209,7 +209,7 @@ def test_unknown_keys_at_every_level(tmp_path: Path) -> None:
     item(data, 1, 2)["options"][1]["hint"] = "x"
     path = write_checklist(tmp_path / "mine.toml", data)
     assert problems_of(path) == [
-        f"{path}: section[1].item[2].options[2].hint: unknown key (expected one of: id, label, needs_evidence)",
+        f"{path}: section[1].item[2].options[2].hint: unknown key (expected one of: id, label, needs_evidence, evidence)",
         f"{path}: section[2].colour: unknown key (expected one of: id, title, help, item)",
         f"{path}: author: unknown key (expected one of: format, id, title, version, description, section, label)",
     ]

@@ -13,6 +13,7 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from readtui.core.assessment import ASSESSMENT_FORMAT
 from readtui.core.checklist import bundled_checklists
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.essay import sample_essay_path
@@ -357,7 +358,7 @@ def test_toml_syntax_errors_have_the_same_shape(tmp_path: Path, text: str, expec
     lines = [str(problem) for problem in validate_file(str(path)).problems]
     if expected is None:
         assert lines == [
-            f'{path}: format: not a readtui file: expected format = "readtui-checklist/1" or "readtui-assessment/1"'
+            f'{path}: format: not a readtui file: expected format = "readtui-checklist/1" or "{ASSESSMENT_FORMAT}"'
         ]
     else:
         assert lines == [f"{path}:{expected}"]
