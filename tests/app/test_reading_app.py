@@ -963,3 +963,33 @@ async def test_a_pack_without_essay_questions_says_so_on_the_overall_screen(tmp_
         assert isinstance(app.screen, OverallScreen)
         assert "This checklist asks nothing about the" in screen_text(app)
         await quit_app(app, pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_an_items_help_is_never_cut_without_saying_where_the_rest_is(tmp_path: Path, size) -> None:
+    """Under the checklist, the help that fits, ending in "… i: all of it" when some does not;
+    i shows all of it, with the answers the item takes."""
+    from textual.widgets import Static
+
+    from readtui.tui.screens.dialogs import TextDialog
+
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        item = app.screen.checklist_view.current_item
+        pane = app.screen.query_one("#item-help")
+        shown = " ".join(str(pane.render()).split())
+        whole = " ".join(f"Item 1 of 12. {item.help}".split())
+        if shown.endswith("… i: all of it"):
+            assert size == (80, 24)
+            assert whole.startswith(shown.removesuffix("… i: all of it").rstrip())
+        else:
+            assert size == (160, 50) and shown == whole
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        text = " ".join(str(app.screen.query_one(Static).render()).split())
+        assert " ".join(item.help.split()) in text
+        assert all(option.label in text for option in item.options)
+        await pilot.press("escape")
+        await quit_app(app, pilot)

@@ -36,7 +36,10 @@ ANSWER_BINDINGS = [
         show=False,
     ),
     Binding("t", "note", "Write a note on this paragraph, or on the essay (escape ends it)", id="note"),
+    Binding("i", "item_help", "All of the item's help, and the answers it takes", id="item-help", show=False),
 ]
+MORE_HELP = " … i: all of it"
+"""Ends the help under the checklist when the rest does not fit."""
 
 
 class AnsweringScreen(Screen):
@@ -86,14 +89,33 @@ class AnsweringScreen(Screen):
         self.post_message(SessionChanged())
 
     def show_help_for(self, item: Any | None) -> None:
-        """Show the focused item's help text, always visible under the checklist."""
+        """Show the focused item's help text, always visible under the checklist; when it does not
+        fit, as much as does and how to read the rest (i)."""
+        pane = self.query_one("#item-help", Static)
         if item is None:
-            help_text = Content("")
-        else:
-            view = self.checklist_view
-            where = Content.styled(f"Item {view.cursor + 1} of {len(view.items)}. ", "bold")
-            help_text = where + Content(item.help or item.prompt)
-        self.query_one("#item-help", Static).update(help_text, layout=False)
+            pane.update(Content(""), layout=False)
+            return
+        view = self.checklist_view
+        help_text = Content.styled(f"Item {view.cursor + 1} of {len(view.items)}. ", "bold") + Content(
+            item.help or item.prompt
+        )
+        width, height = pane.content_region.width, pane.content_region.height
+        if width and height:
+            lines = help_text.wrap(width)
+            if len(lines) > height:
+                last = lines[height - 1]
+                last = last[: max(width - len(MORE_HELP), 0)].rstrip() + Content.styled(MORE_HELP, "bold")
+                help_text = Content("\n").join([*lines[: height - 1], last])
+        pane.update(help_text, layout=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.show_help_for, self.checklist_view.current_item)
+
+    def action_item_help(self) -> None:
+        from readtui.tui.screens.dialogs import TextDialog, item_help_lines
+
+        if (item := self.checklist_view.current_item) is not None:
+            self.app.push_screen(TextDialog(item_help_lines(item)))
 
     def on_checklist_view_option_clicked(self, message: ChecklistView.OptionClicked) -> None:
         self.show_help_for(self.checklist_view.current_item)

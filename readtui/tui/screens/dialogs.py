@@ -154,29 +154,57 @@ class HighlightList(ModalScreen[tuple[str, int] | None]):
         self.dismiss(("jump", int(event.option.id or 0)))
 
 
-class HelpDialog(ModalScreen[None]):
-    """Every key of the screen beneath, as currently mapped."""
+class TextDialog(ModalScreen[None]):
+    """A page of text over the screen beneath, scrolled by the keys; escape closes it."""
 
     CSS_PATH = "dialogs.tcss"
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss(None)", "Close", id="dialog-close")]
+    BINDINGS = [
+        Binding("escape,q,enter", "dismiss(None)", "Close", id="dialog-close"),
+        Binding("down,j", "scroll(1)", "Scroll down", show=False),
+        Binding("up,k", "scroll(-1)", "Scroll up", show=False),
+    ]
 
-    def __init__(self, rows: list[tuple[str, str]], about: str) -> None:
+    def __init__(self, lines: list[Content]) -> None:
         super().__init__()
-        self.rows = rows
-        self.about = about
+        self.lines = [*lines, Content(""), Content.styled("escape closes this", "italic")]
 
     def compose(self) -> ComposeResult:
-        key_width = max((len(keys) for keys, _ in self.rows), default=4) + 2
+        with VerticalScroll(classes="dialog help"):
+            yield Static(Content("\n").join(self.lines))
+
+    def action_scroll(self, delta: int) -> None:
+        self.query_one(VerticalScroll).scroll_relative(y=delta * 2, animate=False)
+
+
+class HelpDialog(TextDialog):
+    """Every key of the screen beneath, as currently mapped."""
+
+    BINDINGS = [Binding("question_mark", "dismiss(None)", "Close", id="dialog-help-close")]
+
+    def __init__(self, rows: list[tuple[str, str]], about: str) -> None:
+        key_width = max((len(keys) for keys, _ in rows), default=4) + 2
         lines = [Content.styled("Keys", "bold")]
-        for keys, description in self.rows:
+        for keys, description in rows:
             wrapped = Content(description).wrap(max(HELP_WIDTH - key_width, 20))
             lines.append(Content.styled(keys.ljust(key_width), "bold") + wrapped[0])
             lines += [Content(" " * key_width) + line for line in wrapped[1:]]
-        lines += [
-            Content(""),
-            *Content(self.about).wrap(HELP_WIDTH),
-            Content(""),
-            Content.styled("escape closes this help", "italic"),
-        ]
-        with VerticalScroll(classes="dialog help"):
-            yield Static(Content("\n").join(lines))
+        super().__init__([*lines, Content(""), *Content(about).wrap(HELP_WIDTH)])
+        self.rows = rows
+
+
+def item_help_lines(item: Any) -> list[Content]:
+    """An item as a dialog shows it: the question, all of its help, and the answers it takes."""
+    lines = [*Content.styled(item.prompt, "bold").wrap(HELP_WIDTH), Content("")]
+    if item.help:
+        lines += [*Content(item.help).wrap(HELP_WIDTH), Content("")]
+    if isinstance(item, ScaleItem):
+        ends = " to ".join(f"{n} {word}".strip() for n, word in ((item.min, item.low), (item.max, item.high)))
+        lines.append(Content(f"Answer: a number from {ends}"))
+    elif options := getattr(item, "options", None):
+        many = "Tick every one that applies" if isinstance(item, MultiItem) else "Answer with one of"
+        lines.append(Content(f"{many}:"))
+        for n, option in enumerate(options, start=1):
+            lines += Content(f"  {n % 10 if n <= 10 else ' '} {option.label}").wrap(HELP_WIDTH)
+    else:
+        lines.append(Content("Answer in your own words: enter to write, escape when done"))
+    return lines
