@@ -993,3 +993,15 @@ async def test_an_items_help_is_never_cut_without_saying_where_the_rest_is(tmp_p
         assert all(option.label in text for option in item.options)
         await pilot.press("escape")
         await quit_app(app, pilot)
+
+
+async def test_the_paragraph_never_has_focus_on_the_way_to_the_first_frame(tmp_path: Path, monkeypatch) -> None:
+    """Focus goes straight to the checklist: the paragraph, focused first and then left, put the
+    caret of selection mode on the first frame in a real terminal."""
+    focused: list[str] = []
+    monkeypatch.setattr(ParagraphView, "on_focus", lambda view: focused.append("paragraph"))
+    app = open_app(None, tmp_path / "a.toml")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.focused, ChecklistView) and focused == []
+        await quit_app(app, pilot)

@@ -47,6 +47,9 @@ class AnsweringScreen(Screen):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     """Below 80 columns the panes stack (the `-narrow` class in each screen's .tcss)."""
+    AUTO_FOCUS = "ChecklistView"
+    """Textual's default focuses the first focusable widget, the paragraph, which put the caret
+    (selection mode) on the first frame until on_mount moved focus to the checklist."""
 
     def __init__(self, session: ReadingSession, *, auto_advance: bool = False) -> None:
         super().__init__()
