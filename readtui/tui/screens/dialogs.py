@@ -1,4 +1,4 @@
-"""Small modal dialogs: go to a paragraph, pick from a long list, and the key help."""
+"""Small modal dialogs: go to a paragraph, pick from a long list, the key help, and a text to read."""
 
 from __future__ import annotations
 
@@ -173,3 +173,24 @@ class HelpDialog(ModalScreen[None]):
         ]
         with VerticalScroll(classes="dialog help"):
             yield Static(Content("\n").join(lines))
+
+
+class InfoDialog(ModalScreen[None]):
+    """A titled text to read, such as what a checklist is and where it came from (text from
+    files: never markup); escape closes it."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="dialog-close")]
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        shown = [Content.styled(visible_controls(self.title_text), "bold"), Content("")]
+        for line in self.lines:
+            shown += Content(line).wrap(HELP_WIDTH) or [Content("")]
+        shown += [Content(""), Content.styled("escape closes this", "italic")]
+        with VerticalScroll(classes="dialog info"):
+            yield Static(Content("\n").join(shown), id="info-text")
