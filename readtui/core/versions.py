@@ -118,20 +118,18 @@ class ChecklistChanges:
             parts.append(_counted("item", "added", self.diff.added))
             parts.append(_counted("item", "retired", self.diff.removed))
             if self.diff.changed:
-                parts.append(f"{len(self.diff.changed)} other change(s)")
+                parts.append(f"{len(self.diff.changed)} other change{'s' if len(self.diff.changed) > 1 else ''}")
             text = f"{self.heading}: {'; '.join(p for p in parts if p) or 'no change to the items'}."
         elif self.old_version != self.checklist.version:
             text = f"{self.heading}: readtui keeps no copy of {self.old_version or 'that version'} to compare."
         else:
             text = f"{self.heading}."
         if self.retired:
-            text += (
-                f" {len(self.retired)} answer(s) no longer fit it: kept in the file, shown as retired on the overall "
-                "screen, left out of progress."
-            )
+            count = f"{len(self.retired)} answers no longer fit" if len(self.retired) > 1 else "1 answer no longer fits"
+            text += f" {count}: kept in the file, listed as retired on the overall screen."
         else:
-            text += " Every answer still fits it."
-        return visible_controls(text + " Details: Checklist info in the palette (ctrl+p).")
+            text += " Every answer still fits."
+        return visible_controls(text + " Details: ctrl+p, Checklist info.")
 
     def details(self) -> list[str]:
         """Every change, then every retired answer, for the Checklist info dialog."""

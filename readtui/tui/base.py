@@ -203,7 +203,8 @@ def describe_checklist(
     if checklist.labels:
         lines.append(f"Highlight labels: {', '.join(label.title for label in checklist.labels.values())}")
     if path is not None:
-        bundled = path.resolve().parent == bundled_checklist_dir().resolve()
+        path = path.resolve()
+        bundled = path.parent == bundled_checklist_dir().resolve()
         lines += ["", f"File: {visible_controls(str(path))}" + (" (bundled with readtui)" if bundled else "")]
     if changes is not None:
         lines += ["", *changes.details()]

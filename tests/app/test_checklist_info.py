@@ -39,7 +39,7 @@ async def test_checklist_info_names_the_pack_its_source_version_and_file(tmp_pat
         assert "Critical reading (critical-reading, version 1.1)" in shown
         assert "Draws on SIFT, CRAAP and the common informal fallacies." in shown
         assert "12 items per paragraph, 4 once per essay: ≈ 75 answers" in shown
-        assert f"File: {bundled_checklists()['critical-reading']} (bundled with readtui)" in dialog.lines
+        assert f"File: {bundled_checklists()['critical-reading'].resolve()} (bundled with readtui)" in dialog.lines
         await pilot.press("escape")
         assert not isinstance(app.screen, InfoDialog)
         await pilot.press("q")

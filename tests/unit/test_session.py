@@ -655,7 +655,7 @@ def test_answers_to_removed_items_are_kept(
         assert len(second.notices) == 1
         assert second.notices[0].startswith(
             "Checklist critical-reading 0.9 → 1.1 since this file was saved: readtui keeps no copy of 0.9 to compare. "
-            "2 answer(s) no longer fit it"
+            "2 answers no longer fit"
         )
         session = second.session
         assert "retired-item" not in [i.id for i in session.paragraph_items]

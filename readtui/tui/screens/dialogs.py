@@ -190,7 +190,10 @@ class InfoDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         shown = [Content.styled(visible_controls(self.title_text), "bold"), Content("")]
         for line in self.lines:
-            shown += Content(line).wrap(HELP_WIDTH) or [Content("")]
+            text = line.lstrip(" ")
+            indent = Content(" " * (len(line) - len(text)))
+            wrapped = Content(text).wrap(HELP_WIDTH - len(indent) - 2) or [Content("")]
+            shown += [indent + wrapped[0], *(indent + Content("  ") + rest for rest in wrapped[1:])]
         shown += [Content(""), Content.styled("escape closes this", "italic")]
         with VerticalScroll(classes="dialog info"):
             yield Static(Content("\n").join(shown), id="info-text")
