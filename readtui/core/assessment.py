@@ -353,8 +353,22 @@ def _retired_because(checklist: Checklist, item_id: str, value: Any, scope: str)
     return f"not a {item.kind} answer"
 
 
-def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist) -> list[ReadtuiError]:
-    """What in ``assessment`` does not fit ``checklist`` or its own essay: one error per problem."""
+def retired_highlights(assessment: Assessment, checklist: Checklist) -> list[tuple[int, Highlight]]:
+    """(paragraph, highlight) of every highlight whose label the checklist no longer has."""
+    return [
+        (record.index, highlight)
+        for record in assessment.paragraph
+        for highlight in record.highlight
+        if highlight.label not in checklist.labels
+    ]
+
+
+def checklist_problems(
+    path: Path, assessment: Assessment, checklist: Checklist, *, changed: bool = False
+) -> list[ReadtuiError]:
+    """What in ``assessment`` does not fit ``checklist`` or its own essay: one error per problem.
+    ``changed`` (see `checklist_changed`): highlights of labels the checklist no longer has are
+    kept, not errors (its answers are retired first, with `retire_answers`)."""
     problems: list[ReadtuiError] = []
     if assessment.checklist.id != checklist.id:
         problems.append(
@@ -369,7 +383,7 @@ def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist)
             problems.append(error)
         problems += _answer_problems(path, where, record, checklist, "paragraph")
         for h, highlight in enumerate(record.highlight, start=1):
-            if highlight.label not in checklist.labels:
+            if highlight.label not in checklist.labels and not changed:
                 known = ", ".join(checklist.labels) or "none"
                 problems.append(
                     ReadtuiError(
@@ -380,7 +394,8 @@ def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist)
                 )
     problems += _answer_problems(path, "overall", assessment.overall, checklist, "essay")
     problems += _tolerance_problems(path, assessment, checklist)
-    problems += _training_problems(path, assessment, checklist)
+    if not changed:  # a learner's first tries are history: with another checklist version, kept as they are
+        problems += _training_problems(path, assessment, checklist)
     return problems
 
 

@@ -151,8 +151,9 @@ def load_comparison(
         raise ReadtuiError(None, "no assessment files to compare")
     checklist, checklist_sha, warnings = _shared_checklist(loaded, checklist_spec)
     for path, assessment in loaded:
-        warnings += _retire(path, assessment, checklist, checklist_sha)
-        problems += checklist_problems(path, assessment, checklist)
+        changed = checklist_changed(assessment.checklist, checklist, checklist_sha)
+        warnings += _retire(path, assessment, checklist) if changed else []
+        problems += checklist_problems(path, assessment, checklist, changed=changed)
     warnings += _upgrade_old_files(loaded, essays or [])
     groups = _group_by_essay(loaded, warnings)
     problems += _paragraph_count_problems(groups)
@@ -214,11 +215,9 @@ def _map_files(function, paths: list[Path], *extra: list[Any]) -> list[Any]:
         return list(pool.map(function, paths, *extra))
 
 
-def _retire(path: Path, assessment: Assessment, checklist: Checklist, checklist_sha: str) -> list[str]:
+def _retire(path: Path, assessment: Assessment, checklist: Checklist) -> list[str]:
     """Set aside the answers of a file made with another version of the checklist that it has no
-    place for (`retire_answers`), saying which; in a file of this very checklist they are errors."""
-    if not checklist_changed(assessment.checklist, checklist, checklist_sha):
-        return []
+    place for (`retire_answers`), saying which (in a file of this very checklist they are errors)."""
     retired = retire_answers(assessment, checklist)
     if not retired:
         return []
@@ -407,9 +406,9 @@ def load_learners(key_path: Path, specs: list[str], checklist_spec: str | None =
             problems += checklist_problems(key_path, key, checklist)
         checklist_sha = file_sha256(checklist_path)
         for path, learner in loaded:
-            if learner.checklist.id == key.checklist.id:
-                warnings += _retire(path, learner, checklist, checklist_sha)
-            problems += _learner_problems(path, learner, key, checklist)
+            changed = checklist_changed(learner.checklist, checklist, checklist_sha)
+            warnings += _retire(path, learner, checklist) if changed else []
+            problems += _learner_problems(path, learner, key, checklist, changed)
     if problems:
         raise ReadtuiErrors(problems)
     if not loaded:
@@ -419,7 +418,9 @@ def load_learners(key_path: Path, specs: list[str], checklist_spec: str | None =
     return LearnerFiles(key_path, key_sha256, key, checklist, loaded, warnings)
 
 
-def _learner_problems(path: Path, learner: Assessment, key: Assessment, checklist: Checklist) -> list[ReadtuiError]:
+def _learner_problems(
+    path: Path, learner: Assessment, key: Assessment, checklist: Checklist, changed: bool
+) -> list[ReadtuiError]:
     """Why ``learner`` cannot be scored against ``key``: another essay, another checklist, or
     answers that do not fit the checklist."""
     if learner.essay.sha256 != key.essay.sha256:
@@ -445,7 +446,7 @@ def _learner_problems(path: Path, learner: Assessment, key: Assessment, checklis
                 path, f"uses checklist {learner.checklist.id!r}, the key uses {key.checklist.id!r}", "checklist.id"
             )
         ]
-    return checklist_problems(path, learner, checklist)
+    return checklist_problems(path, learner, checklist, changed=changed)
 
 
 def _training_warnings(key_path: Path, key_sha256: str, loaded: list[tuple[Path, Assessment]]) -> list[str]:

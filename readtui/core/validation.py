@@ -88,7 +88,11 @@ def _validate_assessment(
             f"{path}: retired answer (kept in the file, left out of comparisons and scores): {changes.describe(answer)}"
             for answer in changes.retired
         ]
-    report.problems += checklist_problems(path, assessment, checklist)
+        report.warnings += [
+            f"{path}: highlight of a label the checklist no longer has (kept): ¶ {index} {highlight.label!r}"
+            for index, highlight in changes.highlights
+        ]
+    report.problems += checklist_problems(path, assessment, checklist, changed=changes is not None)
     if assessment.format == MARKDOWN_SOURCE_FORMAT and (
         upgrade(assessment, essay)
         if essay is not None

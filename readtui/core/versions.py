@@ -11,9 +11,11 @@ from typing import Any
 from readtui.core.assessment import (
     ESSAY,
     Assessment,
+    Highlight,
     RetiredAnswer,
     checklist_changed,
     retire_answers,
+    retired_highlights,
 )
 from readtui.core.checklist import ID_PATTERN, Checklist, ScaleItem, answer_label, bundled_checklist_dir
 from readtui.core.errors import ReadtuiError, visible_controls
@@ -103,6 +105,8 @@ class ChecklistChanges:
     """None when readtui keeps no copy of the old version (a checklist of your own)."""
     retired: list[RetiredAnswer]
     previous: Checklist | None = None
+    highlights: list[tuple[int, Highlight]] = field(default_factory=list)
+    """(paragraph, highlight) of the highlights whose label the checklist no longer has (kept)."""
 
     @property
     def heading(self) -> str:
@@ -138,6 +142,9 @@ class ChecklistChanges:
             lines += [f"  {line}" for line in self.diff.lines()] or ["  no change to the items"]
         lines += ["", f"Retired answers ({len(self.retired)})" if self.retired else "No retired answers."]
         lines += [f"  {self.describe(answer)}" for answer in self.retired]
+        if self.highlights:
+            lines += ["", f"Highlights of a retired label ({len(self.highlights)}), kept"]
+            lines += [f"  ¶ {index}  {h.label}: “{h.quote}”" for index, h in self.highlights]
         return [visible_controls(line) for line in lines]
 
     def still_retired(self, assessment: Assessment) -> list[RetiredAnswer]:
@@ -187,4 +194,7 @@ def checklist_changes(assessment: Assessment, checklist: Checklist, sha256: str)
         return None
     previous = previous_version(assessment)
     diff = checklist_diff(previous, checklist) if previous is not None else None
-    return ChecklistChanges(checklist, recorded.version, diff, retire_answers(assessment, checklist), previous)
+    retired = retire_answers(assessment, checklist)
+    return ChecklistChanges(
+        checklist, recorded.version, diff, retired, previous, retired_highlights(assessment, checklist)
+    )

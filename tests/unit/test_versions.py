@@ -256,3 +256,38 @@ def test_compare_leaves_retired_answers_out_with_a_warning(
     ]
     assert "checkable" not in [item.id for item in loaded.items]
     assert loaded.essays[0].files[0].record(1).answers == {"loaded-words": 2}
+
+
+def test_highlights_of_a_retired_label_are_kept_and_warned_of(
+    tmp_path: Path, small_essay_file: Path, critical_checklist
+) -> None:
+    from tests.conftest import phrase, write_assessment
+
+    def drop_label(data: dict) -> None:
+        data["label"] = [label for label in data["label"] if label["id"] != "logical-leap"]
+        for section in data["section"]:
+            for item in section["item"]:
+                if item.get("evidence") == "logical-leap":
+                    item.pop("evidence")
+
+    highlight = phrase(small_essay_file, 1, "makes a claim")
+    highlight.label = "logical-leap"
+    mine = write_assessment(
+        tmp_path / "mine.toml", small_essay_file, critical_checklist, "me", {1: {}}, highlight={1: [highlight]}
+    )
+    newer = write_checklist(tmp_path / "critical-reading.toml", pack("1.2", drop_label))
+    report = validate_file(str(mine), str(newer))
+    assert report.problems == []
+    assert report.warnings[-1] == (
+        f"{mine}: highlight of a label the checklist no longer has (kept): ¶ 1 'logical-leap'"
+    )
+    prepared = prepare_session(small_essay_file, checklist_spec=str(newer), reader="me", out=mine)
+    try:
+        assert prepared.session.changes.details()[-2:] == [
+            "Highlights of a retired label (1), kept",
+            "  ¶ 1  logical-leap: “makes a claim”",
+        ]
+        prepared.save()
+    finally:
+        prepared.close()
+    assert load_assessment(mine).paragraph[0].highlight == [highlight]
