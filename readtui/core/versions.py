@@ -130,6 +130,9 @@ class ChecklistChanges:
             text = f"{self.heading}."
         if self.retired:
             count = f"{len(self.retired)} answers no longer fit" if len(self.retired) > 1 else "1 answer no longer fits"
+            if self.diff is None:  # nothing else says which
+                shown = ", ".join(f"{a.place} {a.item_id}" for a in self.retired[:NAMES_SHOWN])
+                count += f" ({shown}{', …' if len(self.retired) > NAMES_SHOWN else ''})"
             text += f" {count}: kept in the file, listed as retired on the overall screen."
         else:
             text += " Every answer still fits."

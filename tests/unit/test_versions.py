@@ -205,7 +205,8 @@ def test_an_edited_checklist_file_of_the_same_version_lists_the_retired_answers(
     second = prepare_session(small_essay_file, checklist_spec=str(own), reader="tester", out=out)
     try:
         assert second.notices == [
-            "The checklist critical-reading 1.1 was edited since this file was saved. 1 answer no longer fits: "
+            "The checklist critical-reading 1.1 was edited since this file was saved. 1 answer no longer fits "
+            "(¶ 1 checkable): "
             "kept in the file, listed as retired on the overall screen. Details: ctrl+p, Checklist info."
         ]
         assert second.session.changes.details()[-1] == "  ¶ 1  checkable: with-effort  (item removed)"
@@ -291,3 +292,25 @@ def test_highlights_of_a_retired_label_are_kept_and_warned_of(
     finally:
         prepared.close()
     assert load_assessment(mine).paragraph[0].highlight == [highlight]
+
+
+def test_score_leaves_a_learner_s_retired_answers_out_with_a_warning(
+    tmp_path: Path, small_essay_file: Path, critical_checklist
+) -> None:
+    from readtui.core.corpus import load_learners
+    from tests.conftest import write_assessment
+
+    newer = load_checklist(write_checklist(tmp_path / "critical-reading.toml", pack("1.2", release_1_2)))
+    key = write_assessment(tmp_path / "key.toml", small_essay_file, newer, "key", {1: {"loaded-words": 2}})
+    learner = write_assessment(
+        tmp_path / "learner.toml",
+        small_essay_file,
+        critical_checklist,
+        "lee",
+        {1: {"checkable": "no", "loaded-words": 2}},
+    )
+    loaded = load_learners(key, [str(learner)], str(tmp_path / "critical-reading.toml"))
+    assert f"{learner}: made with critical-reading 1.1: 1 retired answer(s) left out: ¶ 1 checkable (item removed)" in (
+        loaded.warnings
+    )
+    assert loaded.learners[0][1].paragraph[0].answers == {"loaded-words": 2}
