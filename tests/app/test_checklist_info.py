@@ -11,8 +11,7 @@ from readtui.tui.compare_app import CompareApp
 from readtui.tui.screens.dialogs import InfoDialog
 from readtui.tui.screens.overall import OverallScreen
 from tests.app.conftest import screen_text
-from tests.conftest import write_checklist
-from tests.unit.test_versions import answered_with_1_1, pack, release_1_2
+from tests.conftest import answered_with_1_1, pack, release_1_2, write_checklist
 
 
 async def run_checklist_info(app, pilot) -> InfoDialog:

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from readtui.core.essay import sample_essay_path
-from tests.conftest import write_assessment, write_checklist
+from tests.conftest import pack, release_1_2, write_assessment, write_checklist
 from tests.terminal.conftest import needs_command
 from tests.terminal.test_visible_styles import Terminal, text_of
-from tests.unit.test_versions import pack, release_1_2
 
 pytestmark = [
     needs_command,

@@ -3,7 +3,6 @@ as they were, shown, left out of progress, comparisons and scores)."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -14,39 +13,9 @@ from readtui.core.launch import prepare_session
 from readtui.core.storage import file_sha256, load_assessment, load_checklist
 from readtui.core.validation import validate_file
 from readtui.core.versions import checklist_diff, history_dir, history_path
-from tests.conftest import write_checklist
+from tests.conftest import answered_with_1_1, items_of, pack, release_1_2, write_checklist
 
 BUNDLED = bundled_checklists()["critical-reading"]
-
-
-def pack(version: str, edit=None) -> dict:
-    """The bundled critical-reading pack as a dict, at another version, edited by ``edit``."""
-    data = tomllib.loads(BUNDLED.read_text(encoding="utf-8"))
-    data["version"] = version
-    if edit:
-        edit(data)
-    return data
-
-
-def items_of(data: dict) -> dict[str, dict]:
-    return {item["id"]: item for section in data["section"] for item in section["item"]}
-
-
-def release_1_2(data: dict) -> None:
-    """Drop `checkable`, add `new-question`, drop the option `partly`, reword a prompt."""
-    evidence = data["section"][0]
-    evidence["item"] = [item for item in evidence["item"] if item["id"] != "checkable"]
-    evidence["item"].append(
-        {
-            "id": "new-question",
-            "prompt": "Is it new?",
-            "kind": "choice",
-            "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}],
-        }
-    )
-    claims = items_of(data)["claims-supported"]
-    claims["options"] = [option for option in claims["options"] if option["id"] != "partly"]
-    items_of(data)["sources-named"]["prompt"] = "Who is named as a source?"
 
 
 def test_the_diff_names_every_kind_of_change(tmp_path: Path) -> None:
@@ -101,21 +70,6 @@ def test_history_keeps_every_version_of_each_bundled_pack_with_a_history() -> No
 def test_a_recorded_version_is_never_a_path(bad: str) -> None:
     assert history_path("critical-reading", bad) is None
     assert history_path(bad or "..", "1.1") is None
-
-
-def answered_with_1_1(small_essay_file: Path, out: Path) -> None:
-    """Answers in ¶ 1 and the essay with the bundled 1.1: one kept, one to a removed item, one
-    with a removed option, and an unsure mark on the removed item in ¶ 2."""
-    first = prepare_session(small_essay_file, checklist_spec=None, reader="tester", out=out)
-    session = first.session
-    items = session.checklist.items
-    session.choose(1, items["checkable"], 1)
-    session.choose(1, items["claims-supported"], 2)  # partly
-    session.choose(1, items["loaded-words"], 1)
-    session.toggle_unsure(2, "checkable")
-    session.choose(2, items["loaded-words"], 2)
-    first.save()
-    first.close()
 
 
 def test_a_newer_pack_says_what_changed_and_keeps_every_answer(tmp_path: Path, small_essay_file: Path) -> None:
