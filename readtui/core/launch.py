@@ -280,7 +280,9 @@ def _checklist_changes(out_path: Path, assessment, checklist, checklist_sha: str
             f"the assessment uses checklist {recorded.id!r}, not {checklist.id!r}; pass --checklist {recorded.id}",
         )
     changes = checklist_changes(assessment, checklist, checklist_sha)
-    if changes is not None:
+    if changes is not None and not changes.retired and not changes.highlights:
+        # Only then: while the file holds answers this checklist has no place for, it keeps naming
+        # the version they were given with (under the same version they would be a broken file).
         recorded.version, recorded.sha256 = checklist.version, checklist_sha
     return changes
 

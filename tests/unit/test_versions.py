@@ -112,8 +112,9 @@ def test_a_newer_pack_says_what_changed_and_keeps_every_answer(tmp_path: Path, s
     for line in ['checkable = "easily"', 'claims-supported = "partly"', 'unsure = [\n    "checkable",\n]']:
         assert before.count(line) == 1 and after.count(line) == 1, line
     saved = load_assessment(out)
-    assert saved.checklist.version == "1.2"
-    assert saved.checklist.sha256 == file_sha256(newer)
+    assert (saved.checklist.version, saved.checklist.sha256) == ("1.1", file_sha256(BUNDLED)), (
+        "while it holds answers 1.2 has no place for, the file names the version they were given with"
+    )
     assert saved.paragraph[0].answers == {
         "loaded-words": 1,
         "new-question": "yes",
@@ -121,14 +122,40 @@ def test_a_newer_pack_says_what_changed_and_keeps_every_answer(tmp_path: Path, s
         "claims-supported": "partly",
     }
 
-    # Opened again with 1.2: nothing changed since, so no notice, and still nothing is dropped.
+    assert validate_file(str(out), str(newer)).problems == [], "not a broken file: its retired answers are warnings"
+
+    # Opened again with 1.2: the same notice, the same retired answers, and still nothing is dropped.
     third = prepare_session(small_essay_file, checklist_spec=str(newer), reader="tester", out=out)
     try:
-        assert third.notices == []
+        assert third.notices == second.notices
+        assert len(third.session.changes.retired) == 3
         third.save()
     finally:
         third.close()
-    assert 'checkable = "easily"' in out.read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == after
+
+
+def test_a_newer_version_that_retires_nothing_is_recorded_at_once(tmp_path: Path, small_essay_file: Path) -> None:
+    out = tmp_path / "mine.readtui.toml"
+    answered_with_1_1(small_essay_file, out)
+    reworded = write_checklist(
+        tmp_path / "critical-reading.toml",
+        pack("1.2", lambda data: items_of(data)["checkable"].update(prompt="Can you check it?")),
+    )
+    second = prepare_session(small_essay_file, checklist_spec=str(reworded), reader="tester", out=out)
+    try:
+        assert second.notices == [
+            "Checklist critical-reading 1.1 → 1.2 since this file was saved: 1 other change. Every answer still "
+            "fits. Details: ctrl+p, Checklist info."
+        ]
+        second.save()
+    finally:
+        second.close()
+    saved = load_assessment(out).checklist
+    assert (saved.version, saved.sha256) == ("1.2", file_sha256(reworded))
+    third = prepare_session(small_essay_file, checklist_spec=str(reworded), reader="tester", out=out)
+    third.close()
+    assert third.notices == []
 
 
 def test_answering_a_retired_answer_s_item_again_replaces_it(tmp_path: Path, small_essay_file: Path) -> None:
