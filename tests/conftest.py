@@ -487,3 +487,52 @@ def lines_wider_than(width: int, text: str, paths: list[Path]) -> list[str]:
     path longer than a line whole, so a long temp directory must not fail a width check)."""
     whole = {str(path) for path in paths} | {f"{path}:" for path in paths}
     return [line for line in text.splitlines() if len(line) > width and line.strip() not in whole]
+
+
+# --- a newer critical-reading (tests of checklist versions) ------------------------------------------
+
+
+def pack(version: str, edit=None) -> dict:
+    """The bundled critical-reading pack as a dict, at another version, edited by ``edit``."""
+    data = tomllib.loads(bundled_checklists()["critical-reading"].read_text(encoding="utf-8"))
+    data["version"] = version
+    if edit:
+        edit(data)
+    return data
+
+
+def items_of(data: dict) -> dict[str, dict]:
+    """A checklist dict's items by id."""
+    return {item["id"]: item for section in data["section"] for item in section["item"]}
+
+
+def release_1_2(data: dict) -> None:
+    """Drop `checkable`, add `new-question`, drop the option `partly`, reword a prompt."""
+    evidence = data["section"][0]
+    evidence["item"] = [item for item in evidence["item"] if item["id"] != "checkable"]
+    evidence["item"].append(
+        {
+            "id": "new-question",
+            "prompt": "Is it new?",
+            "kind": "choice",
+            "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}],
+        }
+    )
+    claims = items_of(data)["claims-supported"]
+    claims["options"] = [option for option in claims["options"] if option["id"] != "partly"]
+    items_of(data)["sources-named"]["prompt"] = "Who is named as a source?"
+
+
+def answered_with_1_1(small_essay_file: Path, out: Path) -> None:
+    """Answers with the bundled 1.1 that `release_1_2` partly retires: in ¶ 1 one kept, one to a
+    removed item, one with a removed option; in ¶ 2 one kept and an unsure mark on the removed item."""
+    first = prepare_session(small_essay_file, checklist_spec=None, reader="tester", out=out)
+    session = first.session
+    items = session.checklist.items
+    session.choose(1, items["checkable"], 1)
+    session.choose(1, items["claims-supported"], 2)  # partly
+    session.choose(1, items["loaded-words"], 1)
+    session.toggle_unsure(2, "checkable")
+    session.choose(2, items["loaded-words"], 2)
+    first.save()
+    first.close()

@@ -57,13 +57,16 @@ def validate_files(
 
 @click.command()
 def checklists() -> None:
-    """List bundled checklists and those in your checklist directory."""
+    """List bundled checklists and those in your checklist directory: what each is for, and how
+    many answers it asks of an essay."""
     list_checklists()
 
 
 def list_checklists() -> None:
     """What `readtui checklists` prints."""
-    from readtui.core.checklist import bundled_checklists, user_checklist_dir, user_checklists
+    import textwrap
+
+    from readtui.core.checklist import answers_estimate, bundled_checklists, user_checklist_dir, user_checklists
     from readtui.core.storage import load_checklist
 
     rows = [("bundled", path) for path in bundled_checklists().values()]
@@ -72,13 +75,21 @@ def list_checklists() -> None:
         try:
             checklist = load_checklist(path)
         except ReadtuiError as error:
-            click.echo(f"{path.stem:24} invalid: {str(error).splitlines()[0]}")
+            click.echo(f"{path.stem:24} invalid: {str(error).splitlines()[0]}\n")
             continue
-        click.echo(
-            f"{checklist.id:24} {visible_controls(checklist.version):>6}  {len(checklist.items):3} {'item ' if len(checklist.items) == 1 else 'items'}  "
-            f"{visible_controls(checklist.title)}  [{origin}]"
-        )
-    click.echo(f"\nYour own checklists go in: {user_checklist_dir()}")
+        version, title = visible_controls(checklist.version), visible_controls(checklist.title)
+        click.echo(f"{checklist.id}  {version}  {title}  [{origin}]")
+        for text in (first_sentence(checklist.description), answers_estimate(checklist)):
+            if text:
+                click.echo(textwrap.fill(text, 78, initial_indent="    ", subsequent_indent="    "))
+        click.echo()
+    click.echo(f"Your own checklists go in: {user_checklist_dir()}")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text`` (a checklist's description), on one line, control characters made visible."""
+    sentence = " ".join(text.split()).split(". ", 1)[0]
+    return visible_controls(sentence if sentence.endswith(".") or not sentence else sentence + ".")
 
 
 @click.command()

@@ -19,7 +19,16 @@ from readtui.core.checklist import (
     check_format,
 )
 from readtui.core.errors import ReadtuiError
-from readtui.core.schema import FORBID_EXTRA, build, constrained, quote_key, short_repr, strict, validate
+from readtui.core.schema import (
+    FORBID_EXTRA,
+    build,
+    constrained,
+    not_in_schema,
+    quote_key,
+    short_repr,
+    strict,
+    validate,
+)
 
 ASSESSMENT_FORMAT = "readtui-assessment/2"
 MARKDOWN_SOURCE_FORMAT = "readtui-assessment/1"
@@ -91,6 +100,11 @@ class Answers:
     """In an answer key: item id → further answers that count as right."""
     no_consensus: list[str] = field(default_factory=list)
     """In an answer key: items the readers could not settle; scoring skips them."""
+    retired: Annotated[dict[str, Answer | None], not_in_schema()] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Never in a file: answers (None: an unsure mark) that a newer checklist has no place for,
+    set aside by `retire_answers` and written back as they were."""
 
     def is_answered(self, item_id: str) -> bool:
         """Answered or explicitly marked unsure."""
@@ -143,7 +157,9 @@ class ParagraphRecord(Answers):
 
     def has_content(self) -> bool:
         """Whether the record is worth writing (an answer, note, flag, highlight or time spent)."""
-        return bool(self.answers or self.unsure or self.note or self.flagged or self.seconds or self.highlight)
+        return bool(
+            self.answers or self.unsure or self.note or self.flagged or self.seconds or self.highlight or self.retired
+        )
 
 
 @dataclass(kw_only=True)
@@ -273,8 +289,86 @@ def past_the_essay(path: Path, index: int, paragraphs: int, where: str) -> Readt
     return ReadtuiError(path, f"index {index} is past the essay's {paragraphs} paragraphs", where)
 
 
-def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist) -> list[ReadtuiError]:
-    """What in ``assessment`` does not fit ``checklist`` or its own essay: one error per problem."""
+@dataclass(frozen=True)
+class RetiredAnswer:
+    """An answer the checklist no longer has a place for, and why."""
+
+    target: int | None
+    item_id: str
+    value: Answer | None
+    """None: the item was marked unsure."""
+    why: str
+
+    @property
+    def place(self) -> str:
+        return "essay" if self.target is ESSAY else f"¶ {self.target}"
+
+
+def checklist_changed(recorded: ChecklistInfo, checklist: Checklist, sha256: str) -> bool:
+    """Whether the checklist is not the one the assessment recorded (another version, or the same
+    version with other contents; a file that records neither is taken at its word): only then
+    may answers be retired rather than be errors."""
+    return recorded.id == checklist.id and bool(
+        (recorded.version and recorded.version != checklist.version) or (recorded.sha256 and recorded.sha256 != sha256)
+    )
+
+
+def retire_answers(assessment: Assessment, checklist: Checklist) -> list[RetiredAnswer]:
+    """Set aside (into each record's ``retired``) the answers and unsure marks that ``checklist``
+    has no place for: items it no longer has or has moved to the other scope, options it no
+    longer has, values off its scale. They stay out of progress, comparisons and scores, and
+    storage writes them back as they were."""
+    retired: list[RetiredAnswer] = []
+    records: list[tuple[int | None, Answers, str]] = [(r.index, r, "paragraph") for r in assessment.paragraph]
+    records.append((ESSAY, assessment.overall, "essay"))
+    for target, record, scope in records:
+        for item_id, value in list(record.answers.items()):
+            why = _retired_because(checklist, item_id, value, scope)
+            if why:
+                record.retired[item_id] = record.answers.pop(item_id)
+                retired.append(RetiredAnswer(target, item_id, value, why))
+        for item_id in list(record.unsure):
+            why = _retired_because(checklist, item_id, None, scope)
+            if why:
+                record.unsure.remove(item_id)
+                record.retired[item_id] = None
+                retired.append(RetiredAnswer(target, item_id, None, why))
+    return retired
+
+
+def _retired_because(checklist: Checklist, item_id: str, value: Any, scope: str) -> str:
+    item = checklist.items.get(item_id)
+    if item is None:
+        return "item removed"
+    if item.scope != scope:
+        return f"now {item.scope}-scope"
+    if value is None or answer_is_valid(item, value):
+        return ""
+    if isinstance(item, ChoiceItem | MultiItem) and isinstance(value, str | list):
+        gone = [v for v in ([value] if isinstance(value, str) else value) if v not in item.option_ids]
+        if gone:
+            return f"option {', '.join(map(short_repr, gone))} removed"
+    if isinstance(item, ScaleItem) and type(value) is int:
+        return f"outside the scale {item.min}–{item.max}"
+    return f"not a {item.kind} answer"
+
+
+def retired_highlights(assessment: Assessment, checklist: Checklist) -> list[tuple[int, Highlight]]:
+    """(paragraph, highlight) of every highlight whose label the checklist no longer has."""
+    return [
+        (record.index, highlight)
+        for record in assessment.paragraph
+        for highlight in record.highlight
+        if highlight.label not in checklist.labels
+    ]
+
+
+def checklist_problems(
+    path: Path, assessment: Assessment, checklist: Checklist, *, changed: bool = False
+) -> list[ReadtuiError]:
+    """What in ``assessment`` does not fit ``checklist`` or its own essay: one error per problem.
+    ``changed`` (see `checklist_changed`): highlights of labels the checklist no longer has are
+    kept, not errors (its answers are retired first, with `retire_answers`)."""
     problems: list[ReadtuiError] = []
     if assessment.checklist.id != checklist.id:
         problems.append(
@@ -289,7 +383,7 @@ def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist)
             problems.append(error)
         problems += _answer_problems(path, where, record, checklist, "paragraph")
         for h, highlight in enumerate(record.highlight, start=1):
-            if highlight.label not in checklist.labels:
+            if highlight.label not in checklist.labels and not changed:
                 known = ", ".join(checklist.labels) or "none"
                 problems.append(
                     ReadtuiError(
@@ -300,7 +394,8 @@ def checklist_problems(path: Path, assessment: Assessment, checklist: Checklist)
                 )
     problems += _answer_problems(path, "overall", assessment.overall, checklist, "essay")
     problems += _tolerance_problems(path, assessment, checklist)
-    problems += _training_problems(path, assessment, checklist)
+    if not changed:  # a learner's first tries are history: with another checklist version, kept as they are
+        problems += _training_problems(path, assessment, checklist)
     return problems
 
 

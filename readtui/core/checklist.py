@@ -237,6 +237,30 @@ def answer_label(item: Any, value: Any) -> str:
     return visible_controls(options.get(value, str(value)))
 
 
+ESTIMATE_PARAGRAPHS = 6
+"""The essay `answers_estimate` counts for: as long as the sample essay."""
+
+
+def answers_estimate(checklist: Checklist, paragraphs: int = ESTIMATE_PARAGRAPHS) -> str:
+    """Its items, and the answers an essay of ``paragraphs`` paragraphs takes, with the sum."""
+    per_paragraph = [item for item in checklist.items.values() if item.scope == "paragraph"]
+    once = [item for item in checklist.items.values() if item.scope != "paragraph"]
+    required = sum(item.required for item in per_paragraph)
+    required_once = sum(item.required for item in once)
+    optional = len(checklist.items) - required - required_once
+    total = required * paragraphs + required_once
+    extra = f", and {_counted(optional, 'optional item')}" if optional else ""
+    return (
+        f"{_counted(len(per_paragraph), 'item')} per paragraph, {len(once)} once per essay: ≈ "
+        f"{_counted(total, 'answer')} on a {paragraphs}-paragraph essay "
+        f"({required} required × {paragraphs} + {required_once} once{extra})"
+    )
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _duplicates(values: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     repeated: list[str] = []

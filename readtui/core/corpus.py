@@ -22,9 +22,11 @@ from readtui.core.assessment import (
     Assessment,
     ParagraphRecord,
     assessment_from_data,
+    checklist_changed,
     checklist_problems,
     essay_problems,
     key_problems,
+    retire_answers,
 )
 from readtui.core.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem, resolve_checklist
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
@@ -147,9 +149,11 @@ def load_comparison(
         raise ReadtuiErrors(problems)
     if not loaded:
         raise ReadtuiError(None, "no assessment files to compare")
-    checklist, warnings = _shared_checklist(loaded, checklist_spec)
+    checklist, checklist_sha, warnings = _shared_checklist(loaded, checklist_spec)
     for path, assessment in loaded:
-        problems += checklist_problems(path, assessment, checklist)
+        changed = checklist_changed(assessment.checklist, checklist, checklist_sha)
+        warnings += _retire(path, assessment, checklist) if changed else []
+        problems += checklist_problems(path, assessment, checklist, changed=changed)
     warnings += _upgrade_old_files(loaded, essays or [])
     groups = _group_by_essay(loaded, warnings)
     problems += _paragraph_count_problems(groups)
@@ -211,7 +215,21 @@ def _map_files(function, paths: list[Path], *extra: list[Any]) -> list[Any]:
         return list(pool.map(function, paths, *extra))
 
 
-def _shared_checklist(loaded: list[tuple[Path, Assessment]], spec: str | None) -> tuple[Checklist, list[str]]:
+def _retire(path: Path, assessment: Assessment, checklist: Checklist) -> list[str]:
+    """Set aside the answers of a file made with another version of the checklist that it has no
+    place for (`retire_answers`), saying which (in a file of this very checklist they are errors)."""
+    retired = retire_answers(assessment, checklist)
+    if not retired:
+        return []
+    shown = ", ".join(f"{answer.place} {answer.item_id} ({answer.why})" for answer in retired[:5])
+    more = f", and {len(retired) - 5} more" if len(retired) > 5 else ""
+    return [
+        f"{path}: made with {checklist.id} {assessment.checklist.version or '(no version)'}: {len(retired)} retired "
+        f"answer(s) left out: {shown}{more}"
+    ]
+
+
+def _shared_checklist(loaded: list[tuple[Path, Assessment]], spec: str | None) -> tuple[Checklist, str, list[str]]:
     first_path, first = loaded[0]
     ids = Counter(a.checklist.id for _, a in loaded)
     if len(ids) > 1:
@@ -225,7 +243,8 @@ def _shared_checklist(loaded: list[tuple[Path, Assessment]], spec: str | None) -
                 if a.checklist.id != common
             ]
         )
-    checklist = load_checklist(resolve_checklist(spec, checklist_id=first.checklist.id, beside=first_path))
+    checklist_path = resolve_checklist(spec, checklist_id=first.checklist.id, beside=first_path)
+    checklist = load_checklist(checklist_path)
     warnings = []
     versions = sorted({a.checklist.version for _, a in loaded if a.checklist.version})
     if len(versions) > 1:
@@ -233,7 +252,7 @@ def _shared_checklist(loaded: list[tuple[Path, Assessment]], spec: str | None) -
             f"the files use versions {', '.join(versions)} of checklist {checklist.id!r}; "
             f"only the items they share are compared"
         )
-    return checklist, warnings
+    return checklist, file_sha256(checklist_path), warnings
 
 
 def _group_by_essay(loaded: list[tuple[Path, Assessment]], warnings: list[str]) -> list[EssayGroup]:
@@ -377,17 +396,19 @@ def load_learners(key_path: Path, specs: list[str], checklist_spec: str | None =
     checklist = None
     if key is not None:
         try:
-            checklist = load_checklist(
-                resolve_checklist(checklist_spec, checklist_id=key.checklist.id, beside=key_path)
-            )
+            checklist_path = resolve_checklist(checklist_spec, checklist_id=key.checklist.id, beside=key_path)
+            checklist = load_checklist(checklist_path)
         except ReadtuiError as error:
             problems += error.problems if isinstance(error, ReadtuiErrors) else [error]
     if key is not None and checklist is not None:
         problems += key_problems(key_path, key, key.essay.sha256, checklist.id)
         if key.checklist.id == checklist.id:
             problems += checklist_problems(key_path, key, checklist)
+        checklist_sha = file_sha256(checklist_path)
         for path, learner in loaded:
-            problems += _learner_problems(path, learner, key, checklist)
+            changed = checklist_changed(learner.checklist, checklist, checklist_sha)
+            warnings += _retire(path, learner, checklist) if changed else []
+            problems += _learner_problems(path, learner, key, checklist, changed)
     if problems:
         raise ReadtuiErrors(problems)
     if not loaded:
@@ -397,7 +418,9 @@ def load_learners(key_path: Path, specs: list[str], checklist_spec: str | None =
     return LearnerFiles(key_path, key_sha256, key, checklist, loaded, warnings)
 
 
-def _learner_problems(path: Path, learner: Assessment, key: Assessment, checklist: Checklist) -> list[ReadtuiError]:
+def _learner_problems(
+    path: Path, learner: Assessment, key: Assessment, checklist: Checklist, changed: bool
+) -> list[ReadtuiError]:
     """Why ``learner`` cannot be scored against ``key``: another essay, another checklist, or
     answers that do not fit the checklist."""
     if learner.essay.sha256 != key.essay.sha256:
@@ -423,7 +446,7 @@ def _learner_problems(path: Path, learner: Assessment, key: Assessment, checklis
                 path, f"uses checklist {learner.checklist.id!r}, the key uses {key.checklist.id!r}", "checklist.id"
             )
         ]
-    return checklist_problems(path, learner, checklist)
+    return checklist_problems(path, learner, checklist, changed=changed)
 
 
 def _training_warnings(key_path: Path, key_sha256: str, loaded: list[tuple[Path, Assessment]]) -> list[str]:

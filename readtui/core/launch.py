@@ -29,6 +29,7 @@ from readtui.core.storage import (
     remove_stale_temps,
 )
 from readtui.core.upgrade import upgrade
+from readtui.core.versions import ChecklistChanges, checklist_changes
 
 if TYPE_CHECKING:
     from readtui.core.training import Trainer
@@ -236,6 +237,7 @@ def prepare_session(
             unchecked.append((checklist_from_data, checklist_path, checklist_data))
         checklist_sha = file_sha256(checklist_path)
         notices: list[str] = []
+        changes = None
         if existing is None:
             source = source_name(essay_path, out_path)
             assessment = new_assessment(essay, checklist, checklist_sha, reader, source, identify=False)
@@ -250,9 +252,13 @@ def prepare_session(
                 # the validation say what is wrong, in one line per problem.
                 assessment_from_data(out_path, existing_data)
                 raise
-            notices += _checklist_changes(out_path, assessment, checklist, checklist_sha)
+            changes = _checklist_changes(out_path, assessment, checklist, checklist_sha)
+            if changes is not None:
+                notices.append(changes.notice())
+        session = ReadingSession(essay, checklist, assessment)
+        session.changes = changes
         return PreparedSession(
-            session=ReadingSession(essay, checklist, assessment),
+            session=session,
             out_path=out_path,
             essay_path=essay_path,
             checklist_path=checklist_path,
@@ -266,21 +272,19 @@ def prepare_session(
         raise
 
 
-def _checklist_changes(out_path: Path, assessment, checklist, checklist_sha: str) -> list[str]:
+def _checklist_changes(out_path: Path, assessment, checklist, checklist_sha: str) -> ChecklistChanges | None:
     recorded = assessment.checklist
     if recorded.id != checklist.id:
         raise ReadtuiError(
             out_path,
             f"the assessment uses checklist {recorded.id!r}, not {checklist.id!r}; pass --checklist {recorded.id}",
         )
-    notices = []
-    if recorded.version != checklist.version or (recorded.sha256 and recorded.sha256 != checklist_sha):
-        notices.append(
-            f"The checklist changed since this file was saved (version {recorded.version or '?'} → {checklist.version}); "
-            "answers to items it no longer has are kept in the file."
-        )
+    changes = checklist_changes(assessment, checklist, checklist_sha)
+    if changes is not None and not changes.retired and not changes.highlights:
+        # Only then: while the file holds answers this checklist has no place for, it keeps naming
+        # the version they were given with (under the same version they would be a broken file).
         recorded.version, recorded.sha256 = checklist.version, checklist_sha
-    return notices
+    return changes
 
 
 def recent_sessions() -> list[dict[str, Any]]:

@@ -58,6 +58,11 @@ def checked_by(check: Callable[[Any], Any]) -> Lazy:
     return Lazy(lambda: _pydantic().AfterValidator(check))
 
 
+def not_in_schema() -> Lazy:
+    """`pydantic.json_schema.SkipJsonSchema()`: a field the JSON Schema leaves out (one never in a file)."""
+    return Lazy(lambda: _pydantic().json_schema.SkipJsonSchema())
+
+
 @functools.cache
 def _adapter(model: type) -> Any:
     return _pydantic().TypeAdapter(model)

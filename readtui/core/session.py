@@ -24,6 +24,7 @@ from readtui.core.assessment import (
     utc_now,
 )
 from readtui.core.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem, TextItem
+from readtui.core.versions import ChecklistChanges
 
 Target = int | None
 """Where an answer goes: a 1-based paragraph index, or ESSAY for the essay as a whole."""
@@ -56,6 +57,8 @@ class ReadingSession:
         self._required_paragraph = [item.id for item in self.paragraph_items if item.required]
         self._required_set = frozenset(self._required_paragraph)
         self._required_essay = [item.id for item in self.essay_items if item.required]
+        self.changes: ChecklistChanges | None = None
+        """Set on resuming a file made with another version of the checklist."""
 
     # --- reading state ---------------------------------------------------------------------
 

@@ -333,10 +333,14 @@ def _answers_table(record) -> dict[str, Any]:
     table: dict[str, Any] = {}
     if record.note:
         table["note"] = record.note
-    if record.unsure:
-        table["unsure"] = list(record.unsure)
-    if record.answers:
-        table["answers"] = _answer_values(record.answers)
+    # Retired answers go back as they were, unless the reader has since answered the item again.
+    retired = {k: v for k, v in record.retired.items() if k not in record.answers and k not in record.unsure}
+    unsure = [*record.unsure, *(k for k, v in retired.items() if v is None)]
+    if unsure:
+        table["unsure"] = unsure
+    answers = {**record.answers, **{k: v for k, v in retired.items() if v is not None}}
+    if answers:
+        table["answers"] = _answer_values(answers)
     if record.no_consensus:
         table["no_consensus"] = list(record.no_consensus)
     if record.explain:

@@ -24,6 +24,7 @@ from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls
 from readtui.core.essay import MARKDOWN_SUFFIXES
 from readtui.core.storage import file_sha256, load_checklist, parse_toml
 from readtui.core.upgrade import upgrade
+from readtui.core.versions import checklist_changes
 
 if TYPE_CHECKING:
     from readtui.core.essay import Essay
@@ -72,17 +73,25 @@ def _validate_assessment(
     checklist_path = resolve_checklist(checklist_spec, checklist_id=assessment.checklist.id, beside=path)
     checklist = load_checklist(checklist_path)
     recorded = assessment.checklist
-    if recorded.id != checklist.id:
-        pass  # checklist_problems reports the mismatch; comparing versions of two different checklists means nothing
-    elif recorded.version and recorded.version != checklist.version:
-        report.warnings.append(
-            f"{path}: checklist: recorded version {recorded.version!r}, found {checklist.version!r} at {checklist_path}"
-        )
-    elif recorded.sha256 and recorded.sha256 != file_sha256(checklist_path):
-        report.warnings.append(
-            f"{path}: checklist: {checklist_path} differs from the one this assessment recorded (sha256)"
-        )
-    report.problems += checklist_problems(path, assessment, checklist)
+    changes = checklist_changes(assessment, checklist, file_sha256(checklist_path))
+    if changes is not None:
+        if recorded.version != checklist.version:
+            report.warnings.append(
+                f"{path}: checklist: recorded version {recorded.version!r}, found {checklist.version!r} at {checklist_path}"
+            )
+        else:
+            report.warnings.append(
+                f"{path}: checklist: {checklist_path} differs from the one this assessment recorded (sha256)"
+            )
+        report.warnings += [
+            f"{path}: retired answer (kept in the file, left out of comparisons and scores): {changes.describe(answer)}"
+            for answer in changes.retired
+        ]
+        report.warnings += [
+            f"{path}: highlight of a label the checklist no longer has (kept): ¶ {index} {highlight.label!r}"
+            for index, highlight in changes.highlights
+        ]
+    report.problems += checklist_problems(path, assessment, checklist, changed=changes is not None)
     if assessment.format == MARKDOWN_SOURCE_FORMAT and (
         upgrade(assessment, essay)
         if essay is not None

@@ -12,7 +12,7 @@ from readtui.core.adjudication import PER_OPTION, Adjudication
 from readtui.core.config import Config
 from readtui.core.errors import ReadtuiError
 from readtui.core.storage import AssessmentWriter
-from readtui.tui.base import ReadtuiBaseApp
+from readtui.tui.base import ReadtuiBaseApp, describe_checklist
 from readtui.tui.messages import KeyDecided
 from readtui.tui.screens.adjudication import AdjudicationScreen
 
@@ -49,6 +49,9 @@ class AdjudicateApp(ReadtuiBaseApp):
         if self.save_error is not None:
             self.report_saved_again()
         return True
+
+    def checklist_info(self) -> list[str]:
+        return describe_checklist(self.adjudication.checklist)
 
     def on_key_decided(self, message: KeyDecided) -> None:
         self.save_now()

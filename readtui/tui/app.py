@@ -17,7 +17,7 @@ from readtui.core.config import Config
 from readtui.core.errors import EXIT_BAD_INPUT, ReadtuiError
 from readtui.core.launch import PreparedSession
 from readtui.tui.autosave import AutoSaver
-from readtui.tui.base import ReadtuiBaseApp
+from readtui.tui.base import ReadtuiBaseApp, describe_checklist
 from readtui.tui.messages import FinishRequested, OverallRequested, ParagraphRequested, SessionChanged
 from readtui.tui.screens.answering import AnsweringScreen
 from readtui.tui.screens.reading import ReadingScreen
@@ -95,6 +95,9 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
 
     def help_about(self) -> str:
         return f"{LEGEND}\n\n{super().help_about()}"
+
+    def checklist_info(self) -> list[str]:
+        return describe_checklist(self.session.checklist, self.prepared.checklist_path, self.session.changes)
 
     def finish(self) -> None:
         """Mark the assessment complete, or say what is still missing; paragraphs still flagged are

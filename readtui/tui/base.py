@@ -17,7 +17,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from readtui import __version__
+from readtui.core.checklist import Checklist
 from readtui.core.config import Config
+from readtui.core.errors import visible_controls
+from readtui.core.versions import ChecklistChanges
 from readtui.tui.keys import key_rows
 from readtui.tui.widgets.inputs import EDITORS
 
@@ -81,6 +84,10 @@ class ReadtuiBaseApp(App[ReturnType]):
 
     def release(self) -> None:
         """Let go of the files this app holds, before the process ends on a signal."""
+
+    def checklist_info(self) -> list[str] | None:
+        """What the "Checklist info" command shows (None: this app has no checklist)."""
+        return None
 
     def help_about(self) -> str:
         """The text under the keys in the help."""
@@ -160,6 +167,19 @@ class ReadtuiBaseApp(App[ReturnType]):
         if self.saved_path is not None:
             yield SystemCommand("Save", f"Save {self.saved_path.name} now", self.action_save)
         yield SystemCommand("Keys", "Show every key, as mapped", self.action_help)
+        if self.checklist_info() is not None:
+            yield SystemCommand(
+                "Checklist info",
+                "The checklist: its source, version, items, file, and changes",
+                self.action_checklist_info,
+            )
+
+    def action_checklist_info(self) -> None:
+        from readtui.tui.screens.dialogs import InfoDialog
+
+        lines = self.checklist_info()
+        if lines is not None and not isinstance(self.screen, InfoDialog):
+            self.push_screen(InfoDialog("Checklist info", lines))
 
     def action_help(self) -> None:
         from readtui.tui.screens.dialogs import HelpDialog
@@ -167,3 +187,25 @@ class ReadtuiBaseApp(App[ReturnType]):
         if isinstance(self.screen, HelpDialog):
             return
         self.push_screen(HelpDialog(key_rows(self.screen), self.help_about()))
+
+
+def describe_checklist(
+    checklist: Checklist, path: Path | None = None, changes: ChecklistChanges | None = None
+) -> list[str]:
+    """The lines of "Checklist info": title, id and version, description (which names the source),
+    items, labels, the file, and what changed since the assessment was saved."""
+    from readtui.core.checklist import answers_estimate, bundled_checklist_dir
+
+    lines = [f"{checklist.title}  ({checklist.id}, version {checklist.version})", ""]
+    if checklist.description:
+        lines += [*checklist.description.splitlines(), ""]
+    lines.append(answers_estimate(checklist))
+    if checklist.labels:
+        lines.append(f"Highlight labels: {', '.join(label.title for label in checklist.labels.values())}")
+    if path is not None:
+        path = path.resolve()
+        bundled = path.parent == bundled_checklist_dir().resolve()
+        lines += ["", f"File: {visible_controls(str(path))}" + (" (bundled with readtui)" if bundled else "")]
+    if changes is not None:
+        lines += ["", *changes.details()]
+    return lines

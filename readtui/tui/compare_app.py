@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from readtui.core.compare import Comparison
 from readtui.core.config import Config
-from readtui.tui.base import ReadtuiBaseApp
+from readtui.tui.base import ReadtuiBaseApp, describe_checklist
 from readtui.tui.screens.comparison import MapScreen
 
 
@@ -19,3 +19,6 @@ class CompareApp(ReadtuiBaseApp):
 
     def on_mount(self) -> None:
         self.push_screen(MapScreen(self.comparison))
+
+    def checklist_info(self) -> list[str]:
+        return describe_checklist(self.comparison.input.checklist)

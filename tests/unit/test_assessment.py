@@ -607,6 +607,12 @@ def test_damaged_assessments_give_one_line_problems(
         prepared.save()
         expected = copy.deepcopy(session.assessment)
         expected.paragraph.sort(key=lambda record: (record.index, record.stale))  # the file is in paragraph order
+        for record in [
+            *expected.paragraph,
+            expected.overall,
+        ]:  # retired answers (a changed version) go back as they were
+            record.unsure += [item_id for item_id, value in record.retired.items() if value is None]
+            record.answers.update({item_id: v for item_id, v in record.retired.items() if v is not None})
         assert load_assessment(path) == expected
     finally:
         prepared.close()

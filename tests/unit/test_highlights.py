@@ -9,15 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readtui.core.assessment import Highlight, essay_problems
+from readtui.core.checklist import bundled_checklists
 from readtui.core.essay import load_essay, parse_essay, sample_essay_path
 from readtui.core.launch import prepare_session
 from readtui.core.resume import reanchor
 from readtui.core.session import ReadingSession, new_assessment
-from readtui.core.storage import AssessmentWriter, load_assessment
+from readtui.core.storage import AssessmentWriter, file_sha256, load_assessment
 from readtui.core.validation import validate_file
 from tests.conftest import write_checklist
 
-SHA = "ab" * 32
+SHA = file_sha256(bundled_checklists()["critical-reading"])
+"""The checklist the files record is the one they are checked against: nothing is retired."""
 PHRASE = "rub salt into the Middle East’s wounds"
 
 

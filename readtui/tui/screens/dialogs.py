@@ -1,4 +1,4 @@
-"""Small modal dialogs: go to a paragraph, pick from a long list, and the key help."""
+"""Small modal dialogs: go to a paragraph, pick from a long list, the key help, and a text to read."""
 
 from __future__ import annotations
 
@@ -208,3 +208,17 @@ def item_help_lines(item: Any) -> list[Content]:
     else:
         lines.append(Content("Answer in your own words: enter to write, escape when done"))
     return lines
+
+
+class InfoDialog(TextDialog):
+    """A titled text to read, such as what a checklist is and where it came from (text from
+    files: never markup). An indented line keeps its indent when it wraps."""
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        shown = [Content.styled(visible_controls(title), "bold"), Content("")]
+        for line in lines:
+            text = line.lstrip(" ")
+            indent = Content(" " * (len(line) - len(text)))
+            wrapped = Content(text).wrap(HELP_WIDTH - len(indent) - 2) or [Content("")]
+            shown += [indent + wrapped[0], *(indent + Content("  ") + rest for rest in wrapped[1:])]
+        super().__init__(shown)

@@ -130,6 +130,15 @@ class OverallScreen(AnsweringScreen):
                 )
                 note = f"  {highlight.note}" if highlight.note else ""
                 lines.append(Content(visible_controls(f"  ¶ {index}  “{quote}”{note}")))
+        changes = session.changes
+        retired = changes.still_retired(session.assessment) if changes else []
+        if retired:
+            lines += [
+                Content(""),
+                Content.styled(f"Retired answers (from version {changes.old_version or '?'})", "bold"),
+                Content.styled("  kept in the file; not counted", "italic"),
+                *(Content(visible_controls_in_lines(f"  {changes.describe(answer)}")) for answer in retired),
+            ]
         return Content("\n").join(lines)
 
     def show_missing(self) -> None:
