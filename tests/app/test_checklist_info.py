@@ -38,7 +38,7 @@ async def test_checklist_info_names_the_pack_its_source_version_and_file(tmp_pat
         assert "Critical reading (critical-reading, version 1.1)" in shown
         assert "Draws on SIFT, CRAAP and the common informal fallacies." in shown
         assert "12 items per paragraph, 4 once per essay: ≈ 75 answers" in shown
-        assert f"File: {bundled_checklists()['critical-reading'].resolve()} (bundled with readtui)" in dialog.lines
+        assert f"File: {bundled_checklists()['critical-reading'].resolve()} (bundled with readtui)" in dialog.text_lines
         await pilot.press("escape")
         assert not isinstance(app.screen, InfoDialog)
         await pilot.press("q")
@@ -56,9 +56,9 @@ async def test_a_newer_pack_says_what_changed_and_shows_retired_answers(tmp_path
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
         notices += [n.message for n in app._notifications]
         dialog = await run_checklist_info(app, pilot)
-        assert "Checklist critical-reading 1.1 → 1.2 since this file was saved" in dialog.lines
-        assert "  retired: checkable" in dialog.lines
-        assert "  ¶ 1  Are the factual claims backed by evidence?: Partly  (option 'partly' removed)" in dialog.lines
+        assert "Checklist critical-reading 1.1 → 1.2 since this file was saved" in dialog.text_lines
+        assert "  retired: checkable" in dialog.text_lines
+        assert "  ¶ 1  Are the factual claims backed by evidence?: Partly  (option 'partly' removed)" in dialog.text_lines
         shown = one_line(app)
         assert "added: new-question" in shown and "Retired answers (3)" in shown
         await pilot.press("escape")

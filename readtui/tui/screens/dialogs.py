@@ -222,3 +222,5 @@ class InfoDialog(TextDialog):
             wrapped = Content(text).wrap(HELP_WIDTH - len(indent) - 2) or [Content("")]
             shown += [indent + wrapped[0], *(indent + Content("  ") + rest for rest in wrapped[1:])]
         super().__init__(shown)
+        self.text_lines = lines
+        """The lines as given, before wrapping."""
