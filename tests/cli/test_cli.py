@@ -87,7 +87,7 @@ def make_assessment(tmp_path: Path, essay_file: Path, checklist: str | None = No
     prepared = prepare_session(essay_file, checklist_spec=checklist, reader="tester", out=out)
     try:
         session = prepared.session
-        first = next(iter(session.checklist.items.values()))
+        first = session.paragraph_items[0]
         session.choose(1, first, 1)
         prepared.save()
     finally:
@@ -143,7 +143,7 @@ def test_checklists_lists_bundled_and_user_checklists(isolated_dirs: Path) -> No
     assert result.exit_code == 0
     lines = result.output.splitlines()
     bundled = next(line for line in lines if line.startswith("critical-reading"))
-    assert bundled.split() == ["critical-reading", "1.1", "16", "items", "Critical", "reading", "[bundled]"]
+    assert bundled.split() == ["critical-reading", "1.2", "18", "items", "Critical", "reading", "[bundled]"]
     assert any(line.split() == ["mini", "2", "1", "items", "Mini", "[user]"] for line in lines), lines
     broken = next(line for line in lines if line.startswith("broken"))
     assert broken.split(None, 1)[1] == f"invalid: {user_dir / 'broken.toml'}: id: bad id 'Bad': {BAD_ID_HINT}", (
@@ -158,13 +158,13 @@ def test_checklists_lists_bundled_and_user_checklists(isolated_dirs: Path) -> No
 def test_validate_bundled_checklist() -> None:
     result = cli("validate", "critical-reading")
     assert result.exit_code == 0
-    assert result.output == "critical-reading: ok (checklist critical-reading 1.1, 16 items)\n"
+    assert result.output == "critical-reading: ok (checklist critical-reading 1.2, 18 items)\n"
 
 
 def test_validate_bundled_checklist_as_a_process() -> None:
     result = run_readtui("validate", "critical-reading")
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.1, 16 items)\n"
+    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.2, 18 items)\n"
 
 
 def test_validate_a_bad_checklist_one_line_per_problem(tmp_path: Path) -> None:
@@ -225,7 +225,7 @@ def test_validate_several_files(tmp_path: Path) -> None:
     write_checklist(bad, 'format = "readtui-checklist/1"\nid = "x"\n')
     result = run_readtui("validate", "critical-reading", str(bad))
     assert result.returncode == 2
-    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.1, 16 items)\n"
+    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.2, 18 items)\n"
     assert result.stderr.splitlines() == [
         f"{bad}: title: missing required key",
         f"{bad}: version: missing required key",
@@ -244,7 +244,7 @@ def test_validate_an_assessment(tmp_path: Path, small_essay_file: Path) -> None:
     result = run_readtui("validate", str(out))
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == (
-        f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist critical-reading 1.1)\n"
+        f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist critical-reading 1.2)\n"
     )
 
 
@@ -272,7 +272,7 @@ def test_validate_warns_about_a_changed_checklist(tmp_path: Path, small_essay_fi
     AssessmentWriter().save(out, assessment)
     result = run_readtui("validate", str(out))
     assert result.returncode == 0
-    assert result.stderr.startswith(f"warning: {out}: checklist: recorded version '0.1', found '1.1' at ")
+    assert result.stderr.startswith(f"warning: {out}: checklist: recorded version '0.1', found '1.2' at ")
     assert len(result.stderr.splitlines()) == 1
 
 

@@ -314,7 +314,7 @@ def test_newer_assessment_format(tmp_path: Path) -> None:
         load_assessment(path)
     assert str(caught.value) == (
         f"{path}: format: made by a newer readtui (format 'readtui-assessment/7'; "
-        "this readtui reads 'readtui-assessment/2'); upgrade readtui"
+        "this readtui reads 'readtui-assessment/3'); upgrade readtui"
     )
 
 
@@ -322,7 +322,7 @@ def test_checklist_is_not_an_assessment(tmp_path: Path, critical_checklist_path:
     with pytest.raises(ReadtuiError) as caught:
         load_assessment(critical_checklist_path)
     assert str(caught.value) == (
-        f"{critical_checklist_path}: format: expected format = 'readtui-assessment/2', found 'readtui-checklist/1'"
+        f"{critical_checklist_path}: format: expected format = 'readtui-assessment/3', found 'readtui-checklist/1'"
     )
 
 

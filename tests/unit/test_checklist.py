@@ -254,7 +254,7 @@ def test_unknown_scope(tmp_path: Path) -> None:
     data = valid_data()
     item(data, 1, 1)["scope"] = "book"
     assert only_problem(tmp_path, data) == (
-        f"{tmp_path / 'mine.toml'}: section[1].item[1].scope: unknown scope 'book' (expected paragraph or essay)"
+        f"{tmp_path / 'mine.toml'}: section[1].item[1].scope: unknown scope 'book' (expected paragraph or essay; 'before' is set on a section)"
     )
 
 
@@ -336,7 +336,7 @@ def test_several_problems_one_line_each(tmp_path: Path) -> None:
     path = write_checklist(tmp_path / "mine.toml", data)
     assert problems_of(path) == [
         f"{path}: section[1].item[1].options: needs at least 2 options",
-        f"{path}: section[2].item[2].scope: unknown scope 'book' (expected paragraph or essay)",
+        f"{path}: section[2].item[2].scope: unknown scope 'book' (expected paragraph or essay; 'before' is set on a section)",
         f"{path}: section[2].id: duplicate section id 'first'",
         f"{path}: section[2].item[1].id: duplicate item id 'pick' (first used at section[1].item[1].id)",
     ]
