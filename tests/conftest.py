@@ -201,10 +201,13 @@ def write_assessment(
     answers: dict[int, dict[str, Any]],
     *,
     overall: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+    after_reading: list[str] | None = None,
     source: str | None = None,
     **extras: dict[int, Any],
 ) -> Path:
-    """An assessment of ``essay_path``; ``extras`` per paragraph: note, explain, highlight…"""
+    """An assessment of ``essay_path``; ``before``: before-reading answers (``after_reading``: those
+    given once reading had begun); ``extras`` per paragraph: note, explain, highlight…"""
     essay = load_essay(essay_path)
     assessment = new_assessment(essay, checklist, "", reader, essay_path.name if source is None else source)
     for index, values in sorted(answers.items()):
@@ -221,6 +224,8 @@ def write_assessment(
                 setattr(record, name, per_paragraph[index])
         assessment.paragraph.append(record)
     assessment.overall.answers = dict(overall or {})
+    assessment.before.answers = dict(before or {})
+    assessment.before.after_reading = list(after_reading or [])
     AssessmentWriter().save(path, assessment)
     return path
 
