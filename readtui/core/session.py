@@ -143,11 +143,17 @@ class ReadingSession:
         return missing
 
     def opens_before_reading(self) -> bool:
-        """Whether the session starts on the before-reading questions: the checklist has some and
-        nothing in the file has been answered, noted or timed yet (a new session)."""
+        """Whether the session starts on the before-reading questions: the checklist has some, and
+        the reader has done nothing yet (no answer, note or reading time, still at ¶ 1), as in a
+        new session; any other session opens where the reader was."""
         assessment = self.assessment
         return bool(self.before_items) and not (
-            assessment.paragraph or assessment.before.has_content() or assessment.overall.answers
+            assessment.paragraph
+            or assessment.before.has_content()
+            or assessment.overall.answers
+            or assessment.overall.unsure
+            or assessment.overall.note
+            or assessment.session.position != 1
         )
 
     def reading_started(self) -> bool:

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 import readtui.core.storage as storage
 from readtui.core.assessment import (
+    BEFORE_FORMAT,
     Assessment,
+    Before,
     ChecklistInfo,
     EssayInfo,
     KeyInfo,
@@ -184,6 +186,11 @@ def assessments(draw) -> Assessment:
         note=draw(texts), answers=draw(answer_tables), unsure=draw(st.lists(texts.filter(bool), max_size=2))
     )
     assessment = assessment_with(records, overall, paragraphs=30)
+    assessment.before = Before(
+        note=draw(texts), answers=draw(answer_tables), after_reading=draw(st.lists(item_ids, max_size=2))
+    )
+    if assessment.before.has_content():
+        assessment.format = BEFORE_FORMAT  # what the file is written as
     assessment.essay.title = draw(texts)
     assessment.reader.name = draw(st.text(min_size=1, max_size=20))
     tolerances = st.integers(min_value=0, max_value=5)

@@ -38,12 +38,6 @@ class BeforeScreen(AnsweringScreen):
         yield LineEditor(id="editor")
         yield InfoBar(id="keys")
 
-    def on_mount(self) -> None:
-        self.checklist_view.focus()
-        self.refresh_views()
-        self.show_help_for(self.checklist_view.current_item)
-        self.show_keys()
-
     @property
     def target(self) -> Target:
         return BEFORE

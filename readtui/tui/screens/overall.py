@@ -51,12 +51,6 @@ class OverallScreen(AnsweringScreen):
         yield LineEditor(id="editor")
         yield InfoBar(id="keys")
 
-    def on_mount(self) -> None:
-        self.checklist_view.focus()
-        self.refresh_views()
-        self.show_help_for(self.checklist_view.current_item)
-        self.show_keys()
-
     def on_screen_resume(self) -> None:
         self.refresh_views()
 

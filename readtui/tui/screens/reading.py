@@ -63,12 +63,6 @@ class ReadingScreen(AnsweringScreen):
         yield ChecklistView(self.session.checklist.items_in("paragraph"), id="checklist")
         yield Static(id="item-help", markup=False)
 
-    def on_mount(self) -> None:
-        self.checklist_view.focus()
-        self.show_paragraph()
-        self.show_help_for(self.checklist_view.current_item)
-        self.show_keys()
-
     @property
     def target(self) -> Target:
         return self.session.position
