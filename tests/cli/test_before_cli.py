@@ -178,3 +178,13 @@ def test_score_shows_the_before_answers_beside_the_scores(readers: dict[str, Pat
     markdown = run("score", key_file, *learners, "--format", "markdown").stdout
     assert "## Before reading" in markdown
     assert "| What do you already believe about this topic? | How much do you know about it? |" in markdown
+
+
+def test_validate_says_a_file_has_before_reading_answers_and_which_format(readers: dict[str, Path]) -> None:
+    result = run("validate", readers["B"], readers["D"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{readers['B']}: ok (assessment by B, 2/4 paragraphs with answers, checklist critical-reading 1.2, "
+        "2 before-reading answer(s) (readtui-assessment/3: older readtuis read /2 only))",
+        f"{readers['D']}: ok (assessment by D, 1/4 paragraphs with answers, checklist critical-reading 1.2)",
+    ]
