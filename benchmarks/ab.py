@@ -308,14 +308,20 @@ def main() -> int:
             data.mkdir()
             env = dict(os.environ, READTUI_DATA_DIR=str(data), READTUI_CONFIG=str(config), READTUI_READER=bench.READER)
             answered[side] = tmp / f"resume-answered-{side}.toml"
+            checklist = tmp / f"critical-reading-without-before-{side}.toml"
+            bench.write_reading_checklist(python[side], checklist)
             bench.write_resume_template(
-                python[side], essay_paths[bench.BIG], answered[side], 1, env, answered=bench.ANSWERED
+                python[side], essay_paths[bench.BIG], answered[side], 1, env, checklist, answered=bench.ANSWERED
             )
             log(f"{side}: assessment with {bench.ANSWERED:,} answered ¶: {answered[side].stat().st_size / 1e6:.2f} MB")
             launcher[side] = tmp / f"launch-readtui-{side}.sh"
             launcher[side].write_text(
                 bench.LAUNCHER.format(
-                    data=data, config=config, reader=bench.READER, readtui=python[side].parent / "readtui"
+                    data=data,
+                    config=config,
+                    reader=bench.READER,
+                    readtui=python[side].parent / "readtui",
+                    checklist=checklist,
                 )
             )
         floor_launcher = tmp / "launch-floor.sh"

@@ -199,9 +199,27 @@ def essay_paragraphs(python: Path, essay: Path) -> int:
     return int(helper(python, code, str(essay)).strip())
 
 
-def write_resume_template(python: Path, essay: Path, out: Path, position: int, env: dict, *, answered: int = 0) -> None:
-    """An assessment of ``essay`` by READER whose position is ``position``, with the first six
-    items answered in the first ``answered`` paragraphs, via readtui's own API."""
+def write_reading_checklist(python: Path, out: Path) -> None:
+    """The bundled critical-reading checklist without its before-reading section (since 1.2), which
+    every launch is given with --checklist: a new session then opens on the reading screen, as it
+    did before, so each series times what it always timed, on every revision (benchmarks/ab.py)."""
+    code = CORE + textwrap.dedent(
+        """
+        import sys, tomllib, tomli_w
+        source = core("checklist").bundled_checklists()["critical-reading"]
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        data["section"] = [s for s in data["section"] if s.get("scope") != "before"]
+        open(sys.argv[1], "w", encoding="utf-8").write(tomli_w.dumps(data))
+        """
+    )
+    helper(python, code, str(out))
+
+
+def write_resume_template(
+    python: Path, essay: Path, out: Path, position: int, env: dict, checklist: Path, *, answered: int = 0
+) -> None:
+    """An assessment of ``essay`` by READER with ``checklist`` whose position is ``position``, with
+    the first six items answered in the first ``answered`` paragraphs, via readtui's own API."""
     code = CORE + textwrap.dedent(
         """
         import sys
@@ -209,7 +227,7 @@ def write_resume_template(python: Path, essay: Path, out: Path, position: int, e
         prepare_session = core("launch").prepare_session
         essay, out, reader = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
         position, answered = int(sys.argv[4]), int(sys.argv[5])
-        prepared = prepare_session(essay, checklist_spec=None, reader=reader, out=out)
+        prepared = prepare_session(essay, checklist_spec=sys.argv[6], reader=reader, out=out)
         try:
             session = prepared.session
             items = session.paragraph_items[:6]
@@ -222,7 +240,7 @@ def write_resume_template(python: Path, essay: Path, out: Path, position: int, e
             prepared.lock.release()
         """
     )
-    helper(python, code, str(essay), str(out), READER, str(position), str(answered), env=env)
+    helper(python, code, str(essay), str(out), READER, str(position), str(answered), str(checklist), env=env)
 
 
 LAUNCHER = """\
@@ -233,8 +251,8 @@ set -C
 : > "$1/$$.claim" || exit 97   # builtins only (no fork); noclobber: fails if this pid already ran here
 out="$1/$$.toml"
 if [ -n "$3" ]; then cp "$3" "$out" || exit 98; fi
-if [ "$2" = "-" ]; then exec {readtui} --out "$out"; fi
-exec {readtui} "$2" --out "$out"
+if [ "$2" = "-" ]; then exec {readtui} --checklist "{checklist}" --out "$out"; fi
+exec {readtui} "$2" --checklist "{checklist}" --out "$out"
 """
 
 FLOOR_LAUNCHER = """\
@@ -588,15 +606,19 @@ def main() -> int:
             essay_paths[n] = path
             log(f"essay {path.name}: {n} ¶, {path.stat().st_size / 1e6:.1f} MB")
         far = tmp / "resume-19000.toml"
-        write_resume_template(python, essay_paths[BIG], far, 19_000, env)
+        checklist = tmp / "critical-reading-without-before.toml"
+        write_reading_checklist(python, checklist)
+        write_resume_template(python, essay_paths[BIG], far, 19_000, env, checklist)
         answered = tmp / "resume-answered.toml"
-        write_resume_template(python, essay_paths[BIG], answered, 1, env, answered=ANSWERED)
+        write_resume_template(python, essay_paths[BIG], answered, 1, env, checklist, answered=ANSWERED)
         launcher = tmp / "launch-readtui.sh"
-        launcher.write_text(LAUNCHER.format(data=data, config=config, reader=READER, readtui=readtui_bin))
+        launcher.write_text(
+            LAUNCHER.format(data=data, config=config, reader=READER, readtui=readtui_bin, checklist=checklist)
+        )
         floor_launcher = tmp / "launch-floor.sh"
         floor_launcher.write_text(FLOOR_LAUNCHER.format(python=python))
         # What the launches read besides the files of Python, Textual and readtui
-        launch_inputs = [*essay_paths.values(), far, answered, launcher, floor_launcher]
+        launch_inputs = [*essay_paths.values(), far, answered, checklist, launcher, floor_launcher]
         launch_inputs += [tools / "floor_hello.py", tools / "floor_keys.py"]
 
         def add(

@@ -214,10 +214,13 @@ def write_assessment(
     answers: dict[int, dict[str, Any]],
     *,
     overall: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+    after_reading: list[str] | None = None,
     source: str | None = None,
     **extras: dict[int, Any],
 ) -> Path:
-    """An assessment of ``essay_path``; ``extras`` per paragraph: note, explain, highlight…"""
+    """An assessment of ``essay_path``; ``before``: before-reading answers (``after_reading``: those
+    given once reading had begun); ``extras`` per paragraph: note, explain, highlight…"""
     essay = load_essay(essay_path)
     assessment = new_assessment(essay, checklist, "", reader, essay_path.name if source is None else source)
     for index, values in sorted(answers.items()):
@@ -234,6 +237,8 @@ def write_assessment(
                 setattr(record, name, per_paragraph[index])
         assessment.paragraph.append(record)
     assessment.overall.answers = dict(overall or {})
+    assessment.before.answers = dict(before or {})
+    assessment.before.after_reading = list(after_reading or [])
     AssessmentWriter().save(path, assessment)
     return path
 
@@ -506,9 +511,9 @@ def items_of(data: dict) -> dict[str, dict]:
     return {item["id"]: item for section in data["section"] for item in section["item"]}
 
 
-def release_1_2(data: dict) -> None:
+def release_1_3(data: dict) -> None:
     """Drop `checkable`, add `new-question`, drop the option `partly`, reword a prompt."""
-    evidence = data["section"][0]
+    evidence = next(section for section in data["section"] if section["id"] == "evidence")
     evidence["item"] = [item for item in evidence["item"] if item["id"] != "checkable"]
     evidence["item"].append(
         {
@@ -523,8 +528,8 @@ def release_1_2(data: dict) -> None:
     items_of(data)["sources-named"]["prompt"] = "Who is named as a source?"
 
 
-def answered_with_1_1(small_essay_file: Path, out: Path) -> None:
-    """Answers with the bundled 1.1 that `release_1_2` partly retires: in ¶ 1 one kept, one to a
+def answered_with_1_2(small_essay_file: Path, out: Path) -> None:
+    """Answers with the bundled 1.2 that `release_1_3` partly retires: in ¶ 1 one kept, one to a
     removed item, one with a removed option; in ¶ 2 one kept and an unsure mark on the removed item."""
     first = prepare_session(small_essay_file, checklist_spec=None, reader="tester", out=out)
     session = first.session

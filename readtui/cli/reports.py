@@ -44,6 +44,12 @@ from readtui.core.errors import ReadtuiError, visible_controls
     "--seed", type=int, default=1, show_default=True, help="Seed of the bootstrap (same seed, same interval)."
 )
 @click.option(
+    "--group-by",
+    "group_by",
+    metavar="before:ITEM",
+    help="Group readers by their answer to a before-reading item: each item's agreement and answers per group.",
+)
+@click.option(
     "--tui", is_flag=True, help="Explore the comparison in the app: the disagreement map, readers side by side."
 )
 def compare(
@@ -56,6 +62,7 @@ def compare(
     scale_level: str,
     bootstrap: int,
     seed: int,
+    group_by: str | None,
     tui: bool,
 ) -> None:
     """Compare readers' assessments of the same essays: agreement per item, contested paragraphs.
@@ -63,6 +70,8 @@ def compare(
     FILES are assessment files, directories of them, or glob patterns. Files are grouped by
     essay (sha256); every essay with two or more readers is compared.
     """
+    if group_by is not None and tui:
+        fail(ReadtuiError("--group-by", "not shown in --tui: leave out --tui for the grouped report"))
     # Loading builds millions of small objects that all live to the end: collecting them is
     # wasted time (a fifth of a large comparison).
     gc.disable()
@@ -70,6 +79,9 @@ def compare(
         from readtui.core.compare import compare as compute
 
         data = _load(files, checklist_spec, essay_paths, encoding)
+        if group_by is not None:
+            _grouped(data, group_by, output_format, out, scale_level=scale_level, bootstrap=bootstrap, seed=seed)
+            return
         comparison = compute(data, scale_level=scale_level, bootstrap=bootstrap, seed=seed)
         if not tui:
             from readtui.reports.compare import render
@@ -89,6 +101,21 @@ def compare(
     app.run()
     if app.return_code:
         sys.exit(app.return_code)  # ended by a signal
+
+
+def _grouped(data, spec: str, output_format: str, out: Path | None, **settings) -> None:
+    """``compare --group-by before:ITEM``: the grouped report, its too-small groups warned of on stderr too."""
+    from readtui.core.compare import before_item, group_by_before
+    from readtui.reports.groups import render_grouped
+
+    try:
+        item = before_item(data.checklist, spec)
+    except ReadtuiError as error:
+        fail(error)
+    grouped = group_by_before(data, item, **settings)
+    for warning in grouped.warnings[len(data.warnings) :]:
+        click.echo(f"warning: {visible_controls(warning)}", err=True)
+    emit(render_grouped(grouped, output_format), out)
 
 
 def _load(files: tuple[str, ...], checklist_spec: str | None, essay_paths: tuple[Path, ...], encoding: str | None):

@@ -213,7 +213,9 @@ class Adjudication:
     def set_tolerance(self, item_id: str, value: int) -> None:
         """Set the tolerance of one scale item in every paragraph, or with ``"*"`` of every scale
         item without one of its own; ValueError when ``value`` is negative or wider than a scale."""
-        scales = [item for item in self.checklist.items.values() if isinstance(item, ScaleItem)]
+        scales = [
+            item for item in self.checklist.items.values() if isinstance(item, ScaleItem) and item.scope != "before"
+        ]
         if item_id == "*" and not scales:
             raise ValueError(f"checklist {self.checklist.id!r} has no scale items")
         if item_id != "*" and item_id not in {item.id for item in scales}:

@@ -1,4 +1,5 @@
-"""The assessment file model (``readtui-assessment/2``, which reads ``/1`` too) and its checks."""
+"""The assessment file model (``readtui-assessment/2``, or ``/3`` with a ``[before]`` table; it
+reads ``/1`` too) and its checks."""
 
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ from readtui.core.schema import (
 )
 
 ASSESSMENT_FORMAT = "readtui-assessment/2"
+BEFORE_FORMAT = "readtui-assessment/3"
+"""Format 2 with a ``[before]`` table: written only when a file has one, so that a file without
+before-reading answers still opens in a readtui that reads format 2, and one with them is refused
+there as "made by a newer readtui" rather than for an unknown key."""
 MARKDOWN_SOURCE_FORMAT = "readtui-assessment/1"
 """The format before Markdown essays were rendered: their paragraphs kept the syntax as written
 (`resume.upgrade` moves a file of it onto the rendered text). For plain text it reads the same."""
@@ -44,6 +49,8 @@ Status = Literal["in-progress", "complete"]
 ESSAY = None
 """The essay as a whole where a paragraph index could stand: an answer's target, a dispute's place.
 In the file, ``[[training.paragraph]]`` records it as index 0 (see `TrainingRecord`)."""
+BEFORE = "before"
+"""The before-reading questions where a paragraph index could stand (an answer's target)."""
 
 
 def utc_now() -> datetime:
@@ -167,6 +174,18 @@ class Overall(Answers):
     """The ``[overall]`` table: essay-scope answers and the overall note."""
 
 
+@dataclass(kw_only=True)
+class Before(Answers):
+    """The ``[before]`` table: answers to the before-reading questions, and a note."""
+
+    after_reading: list[str] = field(default_factory=list)
+    """Items answered (or changed) after the reader had begun answering the essay, in that order."""
+
+    def has_content(self) -> bool:
+        """Whether the table is worth writing (and the file needs format 3)."""
+        return bool(self.answers or self.unsure or self.note or self.after_reading)
+
+
 Tolerance = Annotated[int, strict(), constrained(ge=0)]
 _ESSAY_INDEX = 0
 """The index of the essay as a whole in ``[[training.paragraph]]``."""
@@ -235,10 +254,10 @@ class Training:
 
 @dataclass(kw_only=True)
 class Assessment:
-    """A ``readtui-assessment/2`` (or ``/1``) file."""
+    """A ``readtui-assessment/3``, ``/2`` or ``/1`` file."""
 
     __pydantic_config__ = FORBID_EXTRA
-    format: Literal["readtui-assessment/2", "readtui-assessment/1"] = ASSESSMENT_FORMAT
+    format: Literal["readtui-assessment/3", "readtui-assessment/2", "readtui-assessment/1"] = ASSESSMENT_FORMAT
     created_by: str = ""
     reader: Reader
     essay: EssayInfo
@@ -246,6 +265,7 @@ class Assessment:
     session: SessionInfo = field(default_factory=SessionInfo)
     paragraph: list[ParagraphRecord] = field(default_factory=list)
     overall: Overall = field(default_factory=Overall)
+    before: Before = field(default_factory=Before)
     key: KeyInfo | None = None
     """Only in an answer key."""
     training: Training | None = None
@@ -268,14 +288,14 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 def assessment_from_data(path: Path, data: dict[str, Any]) -> Assessment:
     """Validate parsed TOML as an assessment (schema only); every problem becomes one line."""
-    check_format(path, data, ASSESSMENT_FORMAT, MARKDOWN_SOURCE_FORMAT)
+    check_format(path, data, BEFORE_FORMAT, ASSESSMENT_FORMAT, MARKDOWN_SOURCE_FORMAT)
     return validate(Assessment, data, path)
 
 
 def quick_assessment(path: Path, data: dict[str, Any]) -> Assessment:
     """The assessment built without pydantic when its shape is right (validate it soon after
     with `assessment_from_data`); otherwise validated at once, so problems are reported now."""
-    check_format(path, data, ASSESSMENT_FORMAT, MARKDOWN_SOURCE_FORMAT)
+    check_format(path, data, BEFORE_FORMAT, ASSESSMENT_FORMAT, MARKDOWN_SOURCE_FORMAT)
     try:
         return build(Assessment, data)
     except (TypeError, ValueError, KeyError):
@@ -393,6 +413,9 @@ def checklist_problems(
                     )
                 )
     problems += _answer_problems(path, "overall", assessment.overall, checklist, "essay")
+    problems += _answer_problems(path, "before", assessment.before, checklist, "before")
+    for item_id in assessment.before.after_reading:
+        problems += _item_problems(path, "before.after_reading", item_id, checklist, "before")
     problems += _tolerance_problems(path, assessment, checklist)
     if not changed:  # a learner's first tries are history: with another checklist version, kept as they are
         problems += _training_problems(path, assessment, checklist)
@@ -483,7 +506,7 @@ def _training_problems(path: Path, assessment: Assessment, checklist: Checklist)
 
 
 def _home(scope: str) -> str:
-    return "[[paragraph]]" if scope == "paragraph" else "[overall]"
+    return {"paragraph": "[[paragraph]]", "essay": "[overall]"}.get(scope, "[before]")
 
 
 def _bad_answer_message(item: Any, value: Any) -> str:

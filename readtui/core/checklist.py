@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -24,7 +25,10 @@ Id = Annotated[str, constrained(pattern=ID_PATTERN, max_length=64)]
 Text = Annotated[str, constrained(min_length=1)]
 StrictInt = Annotated[int, strict()]
 StrictBool = Annotated[bool, strict()]
-Scope = Literal["paragraph", "essay"]
+Scope = Literal["paragraph", "essay", "before"]
+"""Where an item is answered: for every paragraph, once for the essay (its ``scope``), or once
+before reading (an item of a section with ``scope = "before"``: never set on the item itself)."""
+BEFORE_SCOPE = "before"
 
 
 class _ShownText:
@@ -158,7 +162,16 @@ class Section(_ShownText):
     id: Id
     title: Text
     help: str = ""
+    scope: Literal["before"] | None = None
+    """``"before"``: its items are asked once, before the first paragraph."""
     item: Annotated[list[Item], constrained(min_length=1)]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.scope == BEFORE_SCOPE:
+            # The section's scope is its items': checks and lookups then need only the item's.
+            items = [dataclasses.replace(item, scope=BEFORE_SCOPE) for item in self.item]
+            object.__setattr__(self, "item", items)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -250,8 +263,10 @@ def answers_estimate(checklist: Checklist, paragraphs: int = ESTIMATE_PARAGRAPHS
     optional = len(checklist.items) - required - required_once
     total = required * paragraphs + required_once
     extra = f", and {_counted(optional, 'optional item')}" if optional else ""
+    before = sum(item.scope == "before" for item in once)
+    when = f"{len(once) - before} once per essay" + (f", {before} before reading" if before else "")
     return (
-        f"{_counted(len(per_paragraph), 'item')} per paragraph, {len(once)} once per essay: ≈ "
+        f"{_counted(len(per_paragraph), 'item')} per paragraph, {when}: ≈ "
         f"{_counted(total, 'answer')} on a {paragraphs}-paragraph essay "
         f"({required} required × {paragraphs} + {required_once} once{extra})"
     )
@@ -344,6 +359,7 @@ def _cross_reference_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]
     seen_items: dict[str, str] = {}
     for s, section in _tables(data.get("section")):
         section_id = section.get("id")
+        yield from _scope_problems(s, section)
         if isinstance(section_id, str):  # anything else is a schema problem (and may not be hashable)
             if section_id in seen_sections:
                 yield f"section[{s}].id", f"duplicate section id {section_id!r}"
@@ -364,6 +380,24 @@ def _cross_reference_problems(data: dict[str, Any]) -> Iterator[tuple[str, str]]
                 yield where, f"duplicate item id {item_id!r} (first used at {seen_items[item_id]})"
             else:
                 seen_items[item_id] = where
+
+
+def _scope_problems(s: int, section: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """``before`` is a section's scope, never an item's: one rule, so a section is read one way."""
+    before = section.get("scope") == BEFORE_SCOPE
+    for i, item in _tables(section.get("item")):
+        if "scope" not in item:
+            continue
+        if before:
+            yield (
+                f"section[{s}].item[{i}].scope",
+                'an item of a scope = "before" section takes the section\'s scope: remove this key',
+            )
+        elif item["scope"] == BEFORE_SCOPE:
+            yield (
+                f"section[{s}].item[{i}].scope",
+                'scope "before" is set on a section, not an item: put the item in a [[section]] with scope = "before"',
+            )
 
 
 def _tables(value: Any) -> list[tuple[int, dict[str, Any]]]:

@@ -15,7 +15,7 @@ from itertools import combinations
 from typing import Any
 
 from readtui.core.assessment import Answers
-from readtui.core.checklist import ChoiceItem, ScaleItem
+from readtui.core.checklist import ChoiceItem, MultiItem, ScaleItem
 from readtui.core.corpus import ComparisonInput, ReaderFile
 
 LEVELS = ("nominal", "ordinal", "interval")
@@ -651,3 +651,148 @@ def span_agreement(data: ComparisonInput, only: tuple[int, int] | None = None) -
             f1 = 0.0
         result.append(SpanAgreement(label, a, b, na, nb, exact, f1))
     return result
+
+
+# --- grouping readers by a before-reading answer ---------------------------------------------
+
+NO_ANSWER = "no answer"
+"""The group of the files that leave the before-reading item unanswered (or unsure)."""
+MIN_GROUP_READERS = 2
+"""Agreement needs two readers of one essay in a group; a smaller group shows its answers only."""
+
+
+@dataclass
+class Group:
+    """The files whose before-reading answer is ``value``, with every item's figures among them."""
+
+    value: Any
+    """A scale value, an option id, a tuple of option ids (multi), or NO_ANSWER."""
+    label: str
+    files: int
+    late: int
+    """Files whose answer was given (or changed) after their reader had begun the essay."""
+    items: list[VariableStats]
+    distributions: list[dict[str, int]]
+    """Per item (as ``items``): how often each answer was given, in the item's value order."""
+    too_small: str = ""
+    """Why the group has no agreement figures ('' when it has some)."""
+
+
+@dataclass
+class GroupedComparison:
+    """``compare --group-by before:ITEM``: per group of prior answer, each item's agreement and answers."""
+
+    input: ComparisonInput
+    item: Any
+    level: str
+    bootstrap: int
+    seed: int
+    groups: list[Group]
+    warnings: list[str]
+    """The input's warnings, then one per group too small for a figure."""
+
+
+def group_by_before(
+    data: ComparisonInput, item: Any, scale_level: str = "ordinal", bootstrap: int = 1000, seed: int = 1
+) -> GroupedComparison:
+    """Group the files by their answer to before-reading ``item`` (each scale value or option, or
+    set of options, is a group; files without an answer are the NO_ANSWER group), then compute
+    each compared item's agreement and answer distribution within each group."""
+    import numpy as np
+
+    found = [v for v in variables(data, scale_level) if v.option is None]
+    readers = {reader: r for r, reader in enumerate(data.readers)}
+    offsets = unit_offsets(data)
+    members: dict[Any, list[tuple[int, int]]] = {}
+    late: Counter = Counter()
+    for e, essay in enumerate(data.essays):
+        for file in essay.files:
+            before = file.assessment.before
+            value = before.answers.get(item.id, NO_ANSWER)
+            value = tuple(value) if isinstance(value, list) else value
+            members.setdefault(value, []).append((readers[file.reader], e))
+            late[value] += item.id in before.after_reading
+    groups = []
+    warnings = list(data.warnings)
+    for value in sorted(members, key=lambda v: _group_order(item, v)):
+        cells = members[value]
+        label = _group_label(item, value)
+        stats, distributions = [], []
+        for variable in found:
+            mask = np.zeros(variable.codes.shape, dtype=bool)
+            for r, e in cells:
+                mask[r, _essay_columns(variable, data, offsets, e)] = True
+            codes = np.where(mask, variable.codes, MISSING)
+            unsure = _group_unsure(variable, data, cells)
+            subset = Variable(
+                variable.key, variable.item, None, variable.level, variable.values, variable.units, codes, unsure
+            )
+            stats.append(variable_stats(subset, bootstrap, seed))
+            given = np.bincount(codes[codes >= 0], minlength=len(variable.values))
+            distributions.append({variable.label(c): int(n) for c, n in enumerate(given) if n})
+        by_essay = Counter(e for _, e in cells)
+        too_small = ""
+        if max(by_essay.values()) < MIN_GROUP_READERS:
+            files = f"{len(cells)} file{'s' if len(cells) != 1 else ''}"
+            too_small = f"{files}, no two of one essay: agreement needs two readers of the same essay"
+            warnings.append(
+                f"group {item.id} = {label} is too small for agreement ({too_small}); its answers are shown"
+            )
+        groups.append(Group(value, label, len(cells), late[value], stats, distributions, too_small))
+    return GroupedComparison(data, item, scale_level, bootstrap, seed, groups, warnings)
+
+
+def _essay_columns(variable: Variable, data: ComparisonInput, offsets: list[int], essay: int) -> Any:
+    """The columns of ``variable.codes`` that belong to essay number ``essay``."""
+    if variable.item.scope == "essay":
+        return slice(essay, essay + 1)
+    return slice(offsets[essay], offsets[essay] + data.essays[essay].paragraphs)
+
+
+def _group_unsure(variable: Variable, data: ComparisonInput, cells: list[tuple[int, int]]) -> list[int]:
+    """Per reader, how many of the item's units they marked unsure in the group's files."""
+    unsure = [0] * len(variable.unsure)
+    item_id = variable.item.id
+    for r, e in cells:
+        file = next(f for f in data.essays[e].files if f.reader == data.readers[r])
+        records = [file.assessment.overall] if variable.item.scope == "essay" else file.assessment.paragraph
+        unsure[r] += sum(1 for record in records if item_id in record.unsure)
+    return unsure
+
+
+def _group_order(item: Any, value: Any) -> tuple[int, Any]:
+    if value == NO_ANSWER:
+        return (2, 0)
+    if isinstance(item, ScaleItem):
+        return (0, value)
+    order = [o.id for o in item.options]
+    chosen = value if isinstance(value, tuple) else (value,)
+    return (0 if isinstance(value, str) else 1, [order.index(o) for o in chosen if o in order])
+
+
+def _group_label(item: Any, value: Any) -> str:
+    """A group as people read it: a scale value (with its end's words), option ids, or NO_ANSWER."""
+    if value == NO_ANSWER:
+        return value
+    if isinstance(item, ScaleItem):
+        words = {item.min: item.low, item.max: item.high}.get(value, "")
+        return f"{value} ({words})" if words else str(value)
+    return "+".join(value) or "none" if isinstance(value, tuple) else value
+
+
+def before_item(checklist: Any, spec: str) -> Any:
+    """The item a ``--group-by before:ITEM`` names: a before-reading choice, multi or scale item."""
+    from readtui.core.errors import ReadtuiError
+
+    kind, _, item_id = spec.partition(":")
+    before = [item.id for item in checklist.items.values() if item.scope == "before"]
+    known = ", ".join(before) or f"none: checklist {checklist.id!r} has no before-reading section"
+    if kind != "before" or not item_id:
+        raise ReadtuiError("--group-by", f"expected before:ITEM, got {spec!r} (before-reading items: {known})")
+    item = checklist.items.get(item_id)
+    if item is None or item.scope != "before":
+        what = "no item" if item is None else f"a {item.scope}-scope item, not a before-reading one"
+        raise ReadtuiError("--group-by", f"{item_id!r} is {what} (before-reading items: {known})")
+    if not isinstance(item, (ChoiceItem, MultiItem, ScaleItem)):
+        raise ReadtuiError("--group-by", f"{item_id!r} is a text item: group by a scale, choice or multi item")
+    return item

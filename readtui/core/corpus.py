@@ -345,7 +345,8 @@ def _shared_items(checklist: Checklist, loaded, warnings: list[str]) -> tuple[li
             used = by_version.setdefault(assessment.checklist.version, set())
             for record in [*assessment.paragraph, assessment.overall]:
                 used.update(record.answers, record.unsure)
-    items = list(checklist.items.values())
+    # Before-reading answers are what readers brought, not readings to agree on: compare groups by them.
+    items = [item for item in checklist.items.values() if item.scope != "before"]
     if len(by_version) > 1:
         anywhere = set.union(*by_version.values())
         everywhere = set.intersection(*by_version.values())

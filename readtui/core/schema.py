@@ -252,8 +252,13 @@ def describe_validation_error(file: str | Path, error: Any, model: type | None =
             message = f"bad key {detail['input']!r}: a label's key is one lowercase letter"
         elif kind == "string_pattern_mismatch":
             message = f"bad id {detail['input']!r}: use lowercase letters, digits, '-' and '_', starting with a letter or digit"
+        elif kind == "literal_error" and loc and loc[-1] == "scope" and "item" in loc:
+            message = f"unknown scope {short_repr(detail['input'])} (expected paragraph or essay; 'before' is set on a section)"
         elif kind == "literal_error" and loc and loc[-1] == "scope":
-            message = f"unknown scope {detail['input']!r} (expected paragraph or essay)"
+            message = (
+                f'unknown scope {short_repr(detail["input"])}: a section\'s scope can only be "before" '
+                "(paragraph and essay are set on its items)"
+            )
         elif kind == "too_short" and loc and loc[-1] == "options":
             message = "needs at least 2 options"
         elif kind in _EXPECTED:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from readtui.core.assessment import ESSAY, Answers, Assessment, Highlight, KeyInfo
+from readtui.core.assessment import ESSAY, Answers, Assessment, Before, Highlight, KeyInfo
 from readtui.core.checklist import Checklist, MultiItem, ScaleItem, Section
 
 MATCH = "match"
@@ -278,6 +278,8 @@ class LearnerScore:
     """The reader's name, followed by the file name when another learner has the same name."""
     path: Path
     card: Scorecard
+    before: Before = field(default_factory=Before)
+    """The learner's answers before reading (never scored: shown beside the score)."""
     rank: int = 0
     """1 for the best; learners with the same total share the rank."""
 
@@ -304,6 +306,16 @@ class Scores:
     learners: list[LearnerScore]
     """Best first."""
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def before_items(self) -> list[Any]:
+        """The checklist's before-reading items, shown beside the scores."""
+        return [item for item in self.checklist.items.values() if item.scope == "before"]
+
+    @property
+    def scored_sections(self) -> list[Section]:
+        """Every section whose items can be scored (all but the before-reading ones)."""
+        return [s for s in self.checklist.section if s.scope != "before"]
 
     @property
     def sections(self) -> list[Section]:
@@ -347,6 +359,7 @@ def load_scores(key_path: Path, specs: list[str], checklist_spec: str | None = N
             f"{learner.reader.name} ({path.name})" if names[learner.reader.name] > 1 else learner.reader.name,
             path,
             scorecard(files.key, learner, files.checklist),
+            learner.before,
         )
         for path, learner in files.learners
     ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from readtui import __version__
 from readtui.core.assessment import (
+    BEFORE,
     ESSAY,
     Answers,
     Assessment,
@@ -26,8 +27,9 @@ from readtui.core.assessment import (
 from readtui.core.checklist import Checklist, ChoiceItem, MultiItem, ScaleItem, TextItem
 from readtui.core.versions import ChecklistChanges
 
-Target = int | None
-"""Where an answer goes: a 1-based paragraph index, or ESSAY for the essay as a whole."""
+Target = int | str | None
+"""Where an answer goes: a 1-based paragraph index, ESSAY for the essay as a whole, or BEFORE
+for the before-reading questions."""
 
 UNVISITED, STARTED, COMPLETE = "unvisited", "started", "complete"
 UNDO_DEPTH = 200
@@ -59,6 +61,8 @@ class ReadingSession:
         self._required_essay = [item.id for item in self.essay_items if item.required]
         self.changes: ChecklistChanges | None = None
         """Set on resuming a file made with another version of the checklist."""
+        self.before_items = [item for _, items in checklist.items_in("before") for item in items]
+        self._required_before = [item.id for item in self.before_items if item.required]
 
     # --- reading state ---------------------------------------------------------------------
 
@@ -88,6 +92,8 @@ class ReadingSession:
         """Answers for a paragraph (an empty record if none yet) or for the essay."""
         if target is ESSAY:
             return self.assessment.overall
+        if target == BEFORE:
+            return self.assessment.before
         return self._records.get(target) or self._new_record(target)
 
     def paragraph_state(self, index: int) -> str:
@@ -125,8 +131,10 @@ class ReadingSession:
         return sum(1 for index in self._records if self.paragraph_state(index) == COMPLETE)
 
     def unanswered_required(self) -> list[tuple[Target, str]]:
-        """Every (paragraph or ESSAY, item id) still needing an answer."""
-        missing: list[tuple[Target, str]] = []
+        """Every (BEFORE, paragraph or ESSAY, item id) still needing an answer, in reading order."""
+        missing: list[tuple[Target, str]] = [
+            (BEFORE, item_id) for item_id in self._required_before if not self.assessment.before.is_answered(item_id)
+        ]
         for index in range(1, self.paragraph_count + 1):
             record = self._records.get(index)
             for item_id in self._required_paragraph:
@@ -136,6 +144,27 @@ class ReadingSession:
             (ESSAY, item_id) for item_id in self._required_essay if not self.assessment.overall.is_answered(item_id)
         ]
         return missing
+
+    def opens_before_reading(self) -> bool:
+        """Whether the session starts on the before-reading questions: the checklist has some, and
+        the reader has done nothing yet (no answer, note or reading time, still at ¶ 1), as in a
+        new session; any other session opens where the reader was."""
+        assessment = self.assessment
+        return bool(self.before_items) and not (
+            assessment.paragraph
+            or assessment.before.has_content()
+            or assessment.overall.answers
+            or assessment.overall.unsure
+            or assessment.overall.note
+            or assessment.session.position != 1
+        )
+
+    def reading_started(self) -> bool:
+        """Whether the reader has begun answering the essay (a paragraph or the essay as a whole)."""
+        overall = self.assessment.overall
+        return bool(overall.answers or overall.unsure) or any(
+            record.answers or record.unsure or record.highlight for record in self._records.values()
+        )
 
     def answer_counts(self) -> dict[str, Counter]:
         """For each paragraph item, how often each answer was given (multi: each option ticked)."""
@@ -195,7 +224,7 @@ class ReadingSession:
         """Set (or with None, clear) an answer; an answer replaces an unsure mark."""
         record = self.answers(target)
         unchanged = record.answers.get(item_id) == value and item_id not in record.unsure
-        if target is not ESSAY and self.is_stale(target):
+        if isinstance(target, int) and self.is_stale(target):
             unchanged = False  # choosing the same answer again confirms it for the edited text
         if unchanged or (value is None and not record.is_answered(item_id)):
             return False
@@ -207,6 +236,7 @@ class ReadingSession:
             record.answers[item_id] = value
         if item_id in record.unsure:
             record.unsure.remove(item_id)
+        self._mark_when(target, item_id)
         return self._after_change(target)
 
     def clear(self, target: Target, item_id: str) -> bool:
@@ -222,6 +252,7 @@ class ReadingSession:
         else:
             record.answers.pop(item_id, None)
             record.unsure.append(item_id)
+        self._mark_when(target, item_id)
         return self._after_change(target)
 
     def set_text(self, target: Target, item: TextItem, text: str, *, undoable: bool = True) -> bool:
@@ -314,6 +345,8 @@ class ReadingSession:
         target, previous = self._undo.pop()
         if target is ESSAY:
             self.assessment.overall = previous
+        elif target == BEFORE:
+            self.assessment.before = previous
         else:
             current = self._records.get(target)
             if current is not None:
@@ -355,10 +388,22 @@ class ReadingSession:
         self._records[record.index] = record
         paragraphs.append(record)
 
+    def _mark_when(self, target: Target, item_id: str) -> None:
+        """Record a before-reading answer given (or changed) once reading had begun; a cleared one
+        is no longer listed."""
+        if target != BEFORE:
+            return
+        before = self.assessment.before
+        late = self.reading_started() and before.is_answered(item_id)
+        if item_id in before.after_reading:
+            before.after_reading.remove(item_id)
+        if late:
+            before.after_reading.append(item_id)
+
     def _before_change(self, target: Target, undoable: bool) -> None:
         if undoable:
             self.remember(target)
-        if target is not ESSAY:
+        if isinstance(target, int):
             record = self.answers(target)
             if record.stale:
                 # The reader is now answering the edited paragraph: the record is current again.
@@ -368,7 +413,7 @@ class ReadingSession:
             self._store(record)
 
     def _after_change(self, target: Target) -> bool:
-        if target is not ESSAY:
+        if isinstance(target, int):
             record = self._records[target]
             if not record.has_content():
                 self._records.pop(target)
@@ -383,6 +428,8 @@ class ReadingSession:
         only the changed target needs looking at, not every paragraph of the essay."""
         if target is ESSAY:
             return not all(self.assessment.overall.is_answered(item_id) for item_id in self._required_essay)
+        if target == BEFORE:
+            return not all(self.assessment.before.is_answered(item_id) for item_id in self._required_before)
         return bool(self._required_paragraph) and self.paragraph_state(target) != COMPLETE
 
     def _touch(self) -> None:

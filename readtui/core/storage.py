@@ -257,9 +257,12 @@ class AssessmentWriter:
         self._fragments: dict[bytes, str] = {}
 
     def dumps(self, assessment) -> str:
-        """The TOML text of ``assessment``: header tables, then paragraphs, then ``[overall]``."""
+        """The TOML text of ``assessment``: header tables, then ``[before]``, paragraphs and ``[overall]``."""
+        before = _answers_table(assessment.before)
+        if assessment.before.after_reading:
+            before["after_reading"] = list(assessment.before.after_reading)
         head = {
-            "format": assessment.format,
+            "format": _format_written(assessment.format, bool(before)),
             "created_by": assessment.created_by,
             "reader": _clean(asdict(assessment.reader)),
             "essay": _clean(asdict(assessment.essay)),
@@ -267,6 +270,8 @@ class AssessmentWriter:
             "session": asdict(assessment.session),
         }
         parts = [tomli_w.dumps(head)]
+        if before:
+            parts.append(tomli_w.dumps({"before": before}))
         fragments: dict[bytes, str] = {}
         for record in sorted(assessment.paragraph, key=lambda r: (r.index, r.stale)):
             table = _paragraph_table(record)
@@ -291,6 +296,16 @@ class AssessmentWriter:
     def save(self, path: str | Path, assessment) -> None:
         """Serialise and atomically write ``assessment`` to ``path``."""
         atomic_write(path, self.dumps(assessment))
+
+
+def _format_written(read_as: str, has_before: bool) -> str:
+    """Format 3 only for a file with a ``[before]`` table (docs/formats.md): a file without one
+    stays format 2 (or the format it was read as), which older readtuis read."""
+    from readtui.core.assessment import ASSESSMENT_FORMAT, BEFORE_FORMAT
+
+    if has_before:
+        return BEFORE_FORMAT
+    return ASSESSMENT_FORMAT if read_as == BEFORE_FORMAT else read_as
 
 
 def _clean(table: dict[str, Any]) -> dict[str, Any]:

@@ -31,7 +31,7 @@ def upgrade(assessment: Assessment, essay: Essay) -> list[str]:
     hashes move to the rendered paragraphs, and their highlights to the same words there.
     Returns a notice for the reader when anything moved.
     """
-    if assessment.format == ASSESSMENT_FORMAT:
+    if assessment.format != MARKDOWN_SOURCE_FORMAT:
         return []
     assessment.format = ASSESSMENT_FORMAT
     legacy = legacy_markdown_paragraphs(essay)

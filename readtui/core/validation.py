@@ -108,3 +108,7 @@ def _validate_assessment(
         f"assessment by {visible_controls(assessment.reader.name)}, {answered}/{assessment.essay.paragraphs} "
         f"paragraphs with answers, checklist {checklist.id} {visible_controls(checklist.version)}"
     )
+    before = assessment.before
+    if before.has_content():
+        given = len(before.answers) + len(before.unsure)
+        report.summary += f", {given} before-reading answer(s) ({assessment.format}: older readtuis read /2 only)"

@@ -71,7 +71,7 @@ def item_notes(stats: VariableStats) -> list[str]:
     return notes
 
 
-class _Footnotes:
+class Footnotes:
     """The table's notes, told once each: a row shows a letter, the note follows the section."""
 
     def __init__(self) -> None:
@@ -122,12 +122,12 @@ def table(comparison: Comparison) -> str:
         f"{len(readers)} readers, {len(data.essays)} essay{'s' if len(data.essays) > 1 else ''}"
     )
     for essay in data.essays:
-        add(f"  {fit(_essay_title(essay), 44).rstrip()}  {essay.paragraphs} ¶  read by {len(essay.files)}")
-    lines += wrap(_settings(comparison), 0)
+        add(f"  {fit(essay_title(essay), 44).rstrip()}  {essay.paragraphs} ¶  read by {len(essay.files)}")
+    lines += wrap(settings_line(comparison), 0)
     for warning in comparison.warnings:
         lines += wrap(f"warning: {warning}", 0)
     two = len(readers) == 2
-    footnotes = _Footnotes()
+    footnotes = Footnotes()
     for scope, title in (
         ("paragraph", "Paragraph items (a unit is a paragraph)"),
         ("essay", "Essay items (a unit is an essay)"),
@@ -164,7 +164,7 @@ def table(comparison: Comparison) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def _settings(comparison: Comparison) -> str:
+def settings_line(comparison: Comparison) -> str:
     boot = (
         f"bootstrap {comparison.bootstrap} resamples of paragraphs, seed {comparison.seed}"
         if comparison.bootstrap
@@ -173,11 +173,11 @@ def _settings(comparison: Comparison) -> str:
     return f"scale items: {comparison.level}; {boot}; unsure and unanswered count as missing"
 
 
-def _essay_title(essay: EssayGroup) -> str:
+def essay_title(essay: EssayGroup) -> str:
     return essay.title or f"untitled essay {essay.sha256[:8]}"
 
 
-def _table_row(stats: VariableStats, two: bool, footnotes: _Footnotes) -> str:
+def _table_row(stats: VariableStats, two: bool, footnotes: Footnotes) -> str:
     row = (
         f"{fit(_label(stats), 26)} {stats.units:>5} {percent(stats.agreement):>6} "
         f"{fmt(stats.alpha.value):>6}  {interval(stats):<14}"
@@ -241,7 +241,7 @@ def _table_contested(comparison: Comparison, add) -> None:
     essays = comparison.input.essays
     for row in contested[:TOP]:
         essay = essays[row.essay]
-        where = f"¶ {row.index}" if len(essays) == 1 else f"{fit(_essay_title(essay), 12).rstrip()} ¶ {row.index}"
+        where = f"¶ {row.index}" if len(essays) == 1 else f"{fit(essay_title(essay), 12).rstrip()} ¶ {row.index}"
         text = essay.paragraph_text(row.index).replace("\n", " ")  # a Markdown paragraph's lines, on one
         add(
             f"  {where:<8} {percent(row.contention):>4} of pairs differ, {split_items(row.split_items):>14}  "
@@ -265,7 +265,7 @@ def _table_map(comparison: Comparison, add) -> None:
     for e, essay in enumerate(comparison.input.essays):
         rows = [row for row in comparison.rows if row.essay == e]
         add("")
-        add(fit(_essay_title(essay), WIDTH).rstrip())
+        add(fit(essay_title(essay), WIDTH).rstrip())
         if len(rows) > MAP_ROWS:
             add(f"  {len(rows)} paragraphs: see the map with --tui, or in --format markdown")
             continue
@@ -309,12 +309,12 @@ def markdown(comparison: Comparison) -> str:
     data = comparison.input
     out: list[str] = []
     add = out.append
-    titles = ", ".join(md(_essay_title(e)) for e in data.essays)
+    titles = ", ".join(md(essay_title(e)) for e in data.essays)
     add(f"# Reader agreement: {titles}")
     add("")
     add(
         f"Checklist *{md(data.checklist.title)}* ({md(data.checklist.id)} {md(data.checklist.version)}). "
-        f"Readers: {', '.join(md(r) for r in comparison.readers)}. {md(_settings(comparison)).capitalize()}."
+        f"Readers: {', '.join(md(r) for r in comparison.readers)}. {md(settings_line(comparison)).capitalize()}."
     )
     for warning in comparison.warnings:
         add("")
@@ -405,7 +405,7 @@ def _markdown_contested(comparison: Comparison, add) -> None:
     for row in contested[:TOP]:
         essay = essays[row.essay]
         add("")
-        where = f"¶ {row.index}" + ("" if len(essays) == 1 else f" of *{md(_essay_title(essay))}*")
+        where = f"¶ {row.index}" + ("" if len(essays) == 1 else f" of *{md(essay_title(essay))}*")
         add(f"### {where}: {split_items(row.split_items)}, {percent(row.contention)} of pairs differ")
         add("")
         add(f"> {md(essay.paragraph_text(row.index))}")
@@ -444,7 +444,7 @@ def _markdown_rationales(comparison: Comparison, add) -> None:
     for essay in data.essays:
         if len(data.essays) > 1:
             add("")
-            add(f"### {md(_essay_title(essay))}")
+            add(f"### {md(essay_title(essay))}")
         for file in essay.files:
             overall = file.assessment.overall
             add("")
@@ -476,7 +476,7 @@ def _markdown_map(comparison: Comparison, add) -> None:
     for e, essay in enumerate(comparison.input.essays):
         add("")
         if len(comparison.input.essays) > 1:
-            add(f"### {md(_essay_title(essay))}")
+            add(f"### {md(essay_title(essay))}")
             add("")
         add("| ¶ | " + " | ".join(str(n) for n in range(1, len(columns) + 1)) + " |")
         add("|---:|" + "---:|" * len(columns))
@@ -542,7 +542,7 @@ def _csv_cells(head: list[str], index: Any, item: Any, record: Any) -> list[Any]
     return [*head, index, scope, item.id, item.kind, value, "true" if unsure else "false", record.note]
 
 
-def _stats_json(stats: VariableStats) -> dict[str, Any]:
+def stats_json(stats: VariableStats) -> dict[str, Any]:
     variable = stats.variable
     return {
         "key": variable.key,
@@ -593,8 +593,8 @@ def json_text(comparison: Comparison) -> str:
             {"sha256": e.sha256, "title": e.title, "paragraphs": e.paragraphs, "readers": e.readers}
             for e in data.essays
         ],
-        "items": [_stats_json(s) for s in comparison.items],
-        "overall": _stats_json(comparison.overall) if comparison.overall else None,
+        "items": [stats_json(s) for s in comparison.items],
+        "overall": stats_json(comparison.overall) if comparison.overall else None,
         "pairs": [
             {"first": p.first, "second": p.second, "n": p.units, "agreement": p.agreement, "mean_kappa": p.kappa}
             for p in comparison.pairs

@@ -15,7 +15,7 @@ from typing import Any
 from readtui.core.checklist import Section
 from readtui.core.errors import visible_controls
 from readtui.core.scoring import MATCH, MISS, NEAR, UNANSWERED, LearnerScore, Scores, SpanTally, Tally
-from readtui.reports.text import WIDTH, fit, fmt, md, percent, wrap
+from readtui.reports.text import WIDTH, answer_text, fit, fmt, md, percent, wrap
 
 KINDS = ("choice", "scale", "multi")
 """The kinds of item that are scored (text items are models, not scored)."""
@@ -78,6 +78,7 @@ def table(scores: Scores) -> str:
         longest, NAME_WIDTH[1], max(NAME_WIDTH[0], WIDTH - FIXED_WIDTH - widest_block * (SECTION_ROOM + 1))
     )
     _table_ranking(scores, blocks, name_width, add, lines.extend)
+    _table_before(scores, name_width, add, lines.extend)
     _table_spans(scores, name_width, add)
     _table_missed(scores, add)
     return "\n".join(line.rstrip() for line in lines) + "\n"
@@ -113,6 +114,28 @@ def _table_ranking(scores: Scores, blocks: list[list[Section]], name_width: int,
             )
     if cut:
         add_all(wrap(" · ".join(f"{head}\u00a0=\u00a0{title}" for head, title in cut), 2))
+
+
+def before_answer(learner: LearnerScore, item_id: str) -> str:
+    """A learner's before-reading answer as one line ('' unanswered), ``*`` if given after starting the essay."""
+    answer = answer_text(learner.before, item_id)
+    return answer + "*" if answer and item_id in learner.before.after_reading else answer
+
+
+def _table_before(scores: Scores, name_width: int, add, add_all) -> None:
+    """What each learner thought before reading, beside the total (never scored)."""
+    items = scores.before_items
+    if not items:
+        return
+    width = max(6, min(16, (WIDTH - 4 - name_width - 7) // len(items) - 1))
+    add("")
+    add("Before reading (not scored), beside the total")
+    add(" #  " + fit("learner", name_width) + "  total" + "".join(f" {fit(i.id, width)}" for i in items))
+    for learner in scores.learners:
+        answers = "".join(f" {fit(before_answer(learner, i.id) or '—', width)}" for i in items)
+        add(f"{learner.rank:>2}  {fit(learner.name, name_width)} {percent(learner.card.total.share):>6}{answers}")
+    if any(learner.before.after_reading for learner in scores.learners):
+        add_all(wrap("*: answered after the learner had started the essay", 2))
 
 
 def abbreviated(title: str, width: int) -> str:
@@ -175,6 +198,7 @@ def markdown(scores: Scores) -> str:
         card = learner.card
         cells = "".join(f"{percent(card.by_section.get(s.id, Tally()).share)} | " for s in sections)
         add(f"| {learner.rank} | {md(learner.name)} | {cells}{percent(card.total.share)} | {credit_text(card.total)} |")
+    _markdown_before(scores, add)
     if scores.has_spans:
         add("")
         add("## Highlights")
@@ -193,6 +217,22 @@ def markdown(scores: Scores) -> str:
             )
     _markdown_missed(scores, add)
     return "\n".join(out) + "\n"
+
+
+def _markdown_before(scores: Scores, add) -> None:
+    items = scores.before_items
+    if not items:
+        return
+    add("")
+    add("## Before reading")
+    add("")
+    add("What each learner thought before reading (not scored), beside the total. * answered after starting the essay.")
+    add("")
+    add("| # | learner | total | " + "".join(f"{md(i.prompt)} | " for i in items))
+    add("|---:|---|---:|" + "---|" * len(items))
+    for learner in scores.learners:
+        answers = "".join(f"{md(before_answer(learner, i.id) or '—')} | " for i in items)
+        add(f"| {learner.rank} | {md(learner.name)} | {percent(learner.card.total.share)} | {answers}")
 
 
 def _markdown_missed(scores: Scores, add) -> None:
@@ -224,11 +264,13 @@ def csv_columns(scores: Scores) -> list[str]:
         "total_credit",
         "total_items",
         "total_share",
-        *(f"{section.id}_share" for section in scores.checklist.section),
+        *(f"{section.id}_share" for section in scores.scored_sections),
         *(f"{kind}_share" for kind in KINDS),
         "spans_found",
         "spans_missed",
         "span_f1",
+        *(f"before:{item.id}" for item in scores.before_items),
+        *(["before_after_reading"] if scores.before_items else []),
     ]
 
 
@@ -247,11 +289,13 @@ def csv_text(scores: Scores) -> str:
                 card.total.credit,
                 card.total.items,
                 card.total.share,
-                *(card.by_section.get(section.id, Tally()).share for section in scores.checklist.section),
+                *(card.by_section.get(section.id, Tally()).share for section in scores.scored_sections),
                 *(card.by_kind.get(kind, Tally()).share for kind in KINDS),
                 spans.found,
                 spans.missed,
                 spans.f1,
+                *(answer_text(learner.before, item.id) for item in scores.before_items),
+                *(["+".join(learner.before.after_reading)] if scores.before_items else []),
             ]
         )
     return buffer.getvalue()
@@ -279,10 +323,18 @@ def _learner_json(learner: LearnerScore, scores: Scores) -> dict[str, Any]:
         "reader": card.learner,
         "file": str(learner.path),
         "total": _tally_json(card.total),
-        "by_section": {s.id: _tally_json(card.by_section.get(s.id, Tally())) for s in scores.checklist.section},
+        "by_section": {s.id: _tally_json(card.by_section.get(s.id, Tally())) for s in scores.scored_sections},
         "by_kind": {kind: _tally_json(card.by_kind.get(kind, Tally())) for kind in KINDS},
         "by_item": {item_id: _tally_json(tally) for item_id, tally in card.by_item.items()},
         "verdicts": {verdict: card.verdicts[verdict] for verdict in VERDICTS},
+        "before": {
+            "answers": {
+                i.id: learner.before.answers[i.id] for i in scores.before_items if i.id in learner.before.answers
+            },
+            "unsure": [i.id for i in scores.before_items if i.id in learner.before.unsure],
+            "note": learner.before.note,
+            "after_reading": list(learner.before.after_reading),
+        },
         "spans": {
             "total": _spans_json(card.span_total),
             "by_label": {label: _spans_json(tally) for label, tally in card.spans.items()},
@@ -299,7 +351,8 @@ def json_text(scores: Scores) -> str:
         "essay": {"title": key.essay.title, "sha256": key.essay.sha256, "paragraphs": key.essay.paragraphs},
         "checklist": {"id": scores.checklist.id, "version": scores.checklist.version},
         "warnings": scores.warnings,
-        "sections": [{"id": s.id, "title": s.title} for s in scores.checklist.section],
+        "sections": [{"id": s.id, "title": s.title} for s in scores.scored_sections],
+        "before_items": [{"id": i.id, "prompt": i.prompt, "kind": i.kind} for i in scores.before_items],
         "learners": [_learner_json(learner, scores) for learner in scores.learners],
         "missed_most": [
             {"item": m.item_id, "missed_by": m.missed_by, "mean_credit": m.mean_credit} for m in scores.missed_most

@@ -12,13 +12,19 @@ from textual import events
 from textual.app import SystemCommand
 from textual.screen import Screen
 
-from readtui.core.assessment import ESSAY
+from readtui.core.assessment import BEFORE, ESSAY
 from readtui.core.config import Config
 from readtui.core.errors import EXIT_BAD_INPUT, ReadtuiError
 from readtui.core.launch import PreparedSession
 from readtui.tui.autosave import AutoSaver
 from readtui.tui.base import ReadtuiBaseApp, describe_checklist
-from readtui.tui.messages import FinishRequested, OverallRequested, ParagraphRequested, SessionChanged
+from readtui.tui.messages import (
+    BeforeRequested,
+    FinishRequested,
+    OverallRequested,
+    ParagraphRequested,
+    SessionChanged,
+)
 from readtui.tui.screens.answering import AnsweringScreen
 from readtui.tui.screens.reading import ReadingScreen
 from readtui.tui.widgets.progress import LEGEND
@@ -58,6 +64,8 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
             )
         else:
             self.push_screen(ReadingScreen(self.session, essay_name, auto_advance=self.config.auto_advance))
+        if self.session.opens_before_reading():
+            self.show_before()
         for notice in self.prepared.notices:
             self.notify(notice, title="Resumed", timeout=10, markup=False)
         self.set_interval(1.0, self._count_reading_time)
@@ -116,8 +124,10 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
             return
         missing = self.session.finish()
         if missing:
+            before = sum(1 for target, _ in missing if target == BEFORE)
+            also = f", {before} of them before reading (b on a paragraph goes there)" if before else ""
             self.notify(
-                f"{len(missing)} required answer(s) still missing; the list shows where.",
+                f"{len(missing)} required answer(s) still missing{also}; the list shows where.",
                 title="Not finished yet",
                 severity="warning",
                 markup=False,
@@ -169,6 +179,19 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
     def on_finish_requested(self, message: FinishRequested) -> None:
         self.finish()
 
+    def on_before_requested(self, message: BeforeRequested) -> None:
+        self.show_before()
+
+    def show_before(self) -> None:
+        """Show the before-reading questions over the current screen (leaving them comes back to it)."""
+        if not self.session.before_items:
+            self.notify("This checklist has no before-reading questions.", timeout=4, markup=False)
+            return
+        from readtui.tui.screens.before import BeforeScreen  # only for checklists that have them
+
+        if not isinstance(self.screen, BeforeScreen):
+            self.push_screen(BeforeScreen(self.session, auto_advance=self.config.auto_advance))
+
     def toggle_auto_advance(self) -> None:
         """Turn auto-advance on or off for this session (config.toml's ``auto_advance`` sets the default)."""
         self.config.auto_advance = not self.config.auto_advance
@@ -201,6 +224,11 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
             yield SystemCommand("Paragraph note", "Write a note on this paragraph", screen.action_note)
             yield SystemCommand("Overall", "Essay-wide questions and what is still missing", screen.action_overall)
         from readtui.tui.screens.overall import OverallScreen
+
+        if self.session.before_items and isinstance(screen, (ReadingScreen, OverallScreen)):
+            yield SystemCommand(
+                "Before-reading questions", "What you thought and knew before reading the essay", self.show_before
+            )
 
         if isinstance(screen, OverallScreen):
             yield SystemCommand("Finish", "Mark the assessment complete", screen.action_finish)

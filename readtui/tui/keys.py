@@ -6,6 +6,7 @@ from textual.content import Content
 from textual.screen import Screen
 
 HINTS = [
+    ("to-essay", "to the essay"),
     ("next", "next"),
     ("previous", "prev"),
     ("check", "check"),

@@ -33,3 +33,7 @@ class ParagraphRequested(Message):
 
 class FinishRequested(Message):
     """The reader asks to finish the assessment."""
+
+
+class BeforeRequested(Message):
+    """Show the before-reading questions."""

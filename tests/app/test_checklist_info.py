@@ -11,7 +11,7 @@ from readtui.tui.compare_app import CompareApp
 from readtui.tui.screens.dialogs import InfoDialog
 from readtui.tui.screens.overall import OverallScreen
 from tests.app.conftest import screen_text
-from tests.conftest import answered_with_1_1, pack, release_1_2, write_checklist
+from tests.conftest import answered_with_1_2, pack, release_1_3, write_checklist
 
 
 async def run_checklist_info(app, pilot) -> InfoDialog:
@@ -35,9 +35,9 @@ async def test_checklist_info_names_the_pack_its_source_version_and_file(tmp_pat
         dialog = await run_checklist_info(app, pilot)
         shown = one_line(app)
         assert "Checklist info" in shown
-        assert "Critical reading (critical-reading, version 1.1)" in shown
+        assert "Critical reading (critical-reading, version 1.2)" in shown
         assert "Draws on SIFT, CRAAP and the common informal fallacies." in shown
-        assert "12 items per paragraph, 4 once per essay: ≈ 75 answers" in shown
+        assert "12 items per paragraph, 4 once per essay, 2 before reading: ≈ 77 answers" in " ".join(dialog.text_lines)
         assert f"File: {bundled_checklists()['critical-reading'].resolve()} (bundled with readtui)" in dialog.text_lines
         await pilot.press("escape")
         assert not isinstance(app.screen, InfoDialog)
@@ -48,17 +48,19 @@ async def test_checklist_info_names_the_pack_its_source_version_and_file(tmp_pat
 
 async def test_a_newer_pack_says_what_changed_and_shows_retired_answers(tmp_path: Path, small_essay_file: Path) -> None:
     out = tmp_path / "mine.readtui.toml"
-    answered_with_1_1(small_essay_file, out)
-    newer = write_checklist(tmp_path / "critical-reading.toml", pack("1.2", release_1_2))
+    answered_with_1_2(small_essay_file, out)
+    newer = write_checklist(tmp_path / "critical-reading.toml", pack("1.3", release_1_3))
     prepared = prepare_session(small_essay_file, checklist_spec=str(newer), reader="tester", out=out)
     app: ReadtuiApp = make_app(prepared)
     notices: list[str] = []
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
         notices += [n.message for n in app._notifications]
         dialog = await run_checklist_info(app, pilot)
-        assert "Checklist critical-reading 1.1 → 1.2 since this file was saved" in dialog.text_lines
+        assert "Checklist critical-reading 1.2 → 1.3 since this file was saved" in dialog.text_lines
         assert "  retired: checkable" in dialog.text_lines
-        assert "  ¶ 1  Are the factual claims backed by evidence?: Partly  (option 'partly' removed)" in dialog.text_lines
+        assert (
+            "  ¶ 1  Are the factual claims backed by evidence?: Partly  (option 'partly' removed)" in dialog.text_lines
+        )
         shown = one_line(app)
         assert "added: new-question" in shown and "Retired answers (3)" in shown
         await pilot.press("escape")
@@ -66,12 +68,12 @@ async def test_a_newer_pack_says_what_changed_and_shows_retired_answers(tmp_path
         await pilot.pause()
         assert isinstance(app.screen, OverallScreen)
         summary = str(app.screen.query_one("#summary").render())
-        assert "Retired answers (from version 1.1)" in summary
+        assert "Retired answers (from version 1.2)" in summary
         assert "¶ 1  Could you check the key claim yourself?: Yes, easily  (item removed)" in summary
         await pilot.press("q")
         await pilot.pause()
     prepared.close()
-    assert notices and notices[0].startswith("Checklist critical-reading 1.1 → 1.2 since this file was saved")
+    assert notices and notices[0].startswith("Checklist critical-reading 1.2 → 1.3 since this file was saved")
 
 
 async def test_checklist_text_is_never_markup(tmp_path: Path, small_essay_file: Path) -> None:
@@ -93,5 +95,5 @@ async def test_the_compare_app_has_checklist_info(comparison) -> None:
     app = CompareApp(comparison)
     async with app.run_test(size=(120, 40)) as pilot:
         await run_checklist_info(app, pilot)
-        assert "Critical reading (critical-reading, version 1.1)" in one_line(app)
+        assert "Critical reading (critical-reading, version 1.2)" in one_line(app)
         await pilot.press("escape")

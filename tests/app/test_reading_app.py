@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from readtui.core.assessment import ESSAY
+from readtui.core.assessment import BEFORE, ESSAY
 from readtui.core.checklist import bundled_checklists
 from readtui.core.config import Config
 from readtui.core.errors import ReadtuiError
@@ -159,7 +159,9 @@ async def test_click_on_an_option_answers_it(tmp_path: Path) -> None:
 
 
 def answer_everything_required(session) -> None:
-    """Every paragraph item and every required essay item of the sample's checklist, answered."""
+    """Every paragraph item and every required essay and before-reading item of the sample's checklist, answered."""
+    for item in session.before_items:
+        session.choose(BEFORE, item, 3)
     for index in range(1, session.paragraph_count + 1):
         for item in session.paragraph_items:
             session.choose(index, item, 1)
@@ -829,6 +831,8 @@ async def test_enter_on_a_missing_paragraph_goes_there_at_its_first_missing_item
     screen, which shows it with the cursor on the first required item still unanswered."""
     app = open_app(None, tmp_path / "a.toml")
     async with app.run_test(size=(120, 40)) as pilot:
+        for item in app.session.before_items:  # answered, so that ¶ 1 is the first row
+            app.session.choose(BEFORE, item, 3)
         await pilot.press("1", "n", "n", "o")  # ¶ 1 answers its first item; then to the overall screen
         assert isinstance(app.screen, OverallScreen)
         await pilot.press("tab", "tab")  # past the summary, to the list of what is missing

@@ -214,6 +214,8 @@ async def test_the_essay_feedback_shows_both_text_answers_line_by_line(
         for index in range(1, session.paragraph_count + 1):
             for item in (i for i in critical_checklist.items.values() if i.scope == "paragraph" and i.required):
                 session.toggle_unsure(index, item.id)
+        for item in session.before_items:
+            session.toggle_unsure("before", item.id)
         view = await to_overall_item(app, pilot, "credibility")
         await pilot.press("2", "j", "enter", *"Partisan.", "escape")
         view.move_cursor(to=0)

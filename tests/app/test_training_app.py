@@ -151,8 +151,8 @@ async def test_finishing_shows_the_score_and_the_essay_feedback(
     app = open_training(small_essay_file, key, out)
     async with app.run_test(size=(100, 40)) as pilot:
         session = app.session
-        for index in [*range(1, session.paragraph_count + 1), None]:
-            scope = "paragraph" if index else "essay"
+        for index in [*range(1, session.paragraph_count + 1), None, "before"]:
+            scope = {None: "essay", "before": "before"}.get(index, "paragraph")
             for item in (i for i in critical_checklist.items.values() if i.scope == scope and i.required):
                 session.toggle_unsure(index, item.id)
         await pilot.press("s")

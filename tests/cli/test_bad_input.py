@@ -260,8 +260,8 @@ ASSESSMENT_DAMAGE: dict[str, tuple[Callable[[str], str | bytes], str]] = {
     ),
     "highlight-past-the-end": (_highlight_past_the_end, "past the paragraph's"),
     "newer-format": (
-        lambda text: text.replace("readtui-assessment/2", "readtui-assessment/3"),
-        "format: made by a newer readtui (format 'readtui-assessment/3'",
+        lambda text: text.replace("readtui-assessment/2", "readtui-assessment/4"),
+        "format: made by a newer readtui (format 'readtui-assessment/4'",
     ),
     "checklist-id-is-a-path": (
         lambda text: text.replace('id = "critical-reading"', 'id = "../../../elsewhere/evil"', 1),
@@ -357,7 +357,7 @@ def test_a_newer_assessment_in_a_directory_is_not_silently_skipped(files: Simple
     for source in (files.ana, files.ben):
         (directory / source.name).write_bytes(source.read_bytes())
     newer = directory / "newer.readtui.toml"
-    newer.write_text(files.mine.read_text(encoding="utf-8").replace("assessment/2", "assessment/3"), encoding="utf-8")
+    newer.write_text(files.mine.read_text(encoding="utf-8").replace("assessment/2", "assessment/4"), encoding="utf-8")
     (directory / "notes.toml").write_text('title = "not readtui"\n', encoding="utf-8")
     expected = "format: made by a newer readtui"
     assert_refused(cli("compare", directory, "--bootstrap", "0"), newer, expected)
@@ -468,8 +468,8 @@ def test_checklists_command_lists_bad_user_checklists_one_line_each(isolated_dir
 
 @pytest.mark.parametrize(
     ("version", "says_newer"),
-    [("3", True), ("10", True), ("0003", True), ("9" * 5000, True), ("²", False), ("1.5", False), ("0", False)],
-    ids=["3", "10", "0003", "5000-digits", "superscript-2", "1.5", "0"],
+    [("4", True), ("10", True), ("0004", True), ("9" * 5000, True), ("²", False), ("1.5", False), ("0", False)],
+    ids=["4", "10", "0004", "5000-digits", "superscript-2", "1.5", "0"],
 )
 def test_format_versions_never_crash_and_newer_ones_say_so(tmp_path: Path, version: str, says_newer: bool) -> None:
     """int() refuses "²" and numbers of over 4300 digits: the version is compared as digits."""

@@ -56,8 +56,8 @@ def test_checklists_describes_each_pack_at_80_columns(isolated_dirs: Path) -> No
 def test_the_estimate_of_the_default_pack() -> None:
     checklist = load_checklist(bundled_checklists()["critical-reading"])
     assert answers_estimate(checklist) == (
-        "12 items per paragraph, 4 once per essay: ≈ 75 answers on a 6-paragraph essay "
-        "(12 required × 6 + 3 once, and 1 optional item)"
+        "12 items per paragraph, 4 once per essay, 2 before reading: ≈ 77 answers on a 6-paragraph essay "
+        "(12 required × 6 + 5 once, and 1 optional item)"
     )
 
 

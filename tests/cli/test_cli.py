@@ -89,7 +89,7 @@ def make_assessment(tmp_path: Path, essay_file: Path, checklist: str | None = No
     prepared = prepare_session(essay_file, checklist_spec=checklist, reader="tester", out=out)
     try:
         session = prepared.session
-        first = next(iter(session.checklist.items.values()))
+        first = session.paragraph_items[0]
         session.choose(1, first, 1)
         prepared.save()
     finally:
@@ -145,7 +145,7 @@ def test_checklists_lists_bundled_and_user_checklists(isolated_dirs: Path) -> No
     assert result.exit_code == 0
     lines = result.output.splitlines()
     bundled = next(line for line in lines if line.startswith("critical-reading"))
-    assert bundled.split() == ["critical-reading", "1.1", "Critical", "reading", "[bundled]"]
+    assert bundled.split() == ["critical-reading", "1.2", "Critical", "reading", "[bundled]"]
     for checklist_id, path in bundled_checklists().items():
         checklist = load_checklist(path)
         [line] = [line for line in lines if line.split()[:1] == [checklist_id]]
@@ -164,7 +164,7 @@ def test_checklists_lists_bundled_and_user_checklists(isolated_dirs: Path) -> No
 def test_validate_bundled_checklist() -> None:
     result = cli("validate", "critical-reading")
     assert result.exit_code == 0
-    assert result.output == "critical-reading: ok (checklist critical-reading 1.1, 16 items)\n"
+    assert result.output == "critical-reading: ok (checklist critical-reading 1.2, 18 items)\n"
 
 
 @pytest.mark.parametrize(
@@ -174,7 +174,7 @@ def test_validate_bundled_checklist() -> None:
         ("credibility-signals", "credibility-signals 1.0, 14 items"),
         ("fallacies", "fallacies 1.0, 1 item"),
         ("propaganda-techniques", "propaganda-techniques 1.0, 1 item"),
-        ("quick", "quick 1.0, 5 items"),
+        ("quick", "quick 1.0, 7 items"),
         ("sift", "sift 1.0, 8 items"),
     ],
 )
@@ -186,7 +186,7 @@ def test_validate_every_bundled_pack(checklist_id: str, summary: str) -> None:
 def test_validate_bundled_checklist_as_a_process() -> None:
     result = run_readtui("validate", "critical-reading")
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.1, 16 items)\n"
+    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.2, 18 items)\n"
 
 
 def test_validate_a_bad_checklist_one_line_per_problem(tmp_path: Path) -> None:
@@ -247,7 +247,7 @@ def test_validate_several_files(tmp_path: Path) -> None:
     write_checklist(bad, 'format = "readtui-checklist/1"\nid = "x"\n')
     result = run_readtui("validate", "critical-reading", str(bad))
     assert result.returncode == 2
-    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.1, 16 items)\n"
+    assert result.stdout == "critical-reading: ok (checklist critical-reading 1.2, 18 items)\n"
     assert result.stderr.splitlines() == [
         f"{bad}: title: missing required key",
         f"{bad}: version: missing required key",
@@ -266,7 +266,7 @@ def test_validate_an_assessment(tmp_path: Path, small_essay_file: Path) -> None:
     result = run_readtui("validate", str(out))
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == (
-        f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist critical-reading 1.1)\n"
+        f"{out}: ok (assessment by tester, 1/4 paragraphs with answers, checklist critical-reading 1.2)\n"
     )
 
 
@@ -294,7 +294,7 @@ def test_validate_warns_about_a_changed_checklist(tmp_path: Path, small_essay_fi
     AssessmentWriter().save(out, assessment)
     result = run_readtui("validate", str(out))
     assert result.returncode == 0
-    assert result.stderr.startswith(f"warning: {out}: checklist: recorded version '0.1', found '1.1' at ")
+    assert result.stderr.startswith(f"warning: {out}: checklist: recorded version '0.1', found '1.2' at ")
     assert len(result.stderr.splitlines()) == 1
 
 

@@ -20,11 +20,17 @@ def fresh_app(tmp_path: Path):
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24), (70, 30)], ids=["wide", "80x24", "stacked"])
 def test_reading_screen(snap_compare, fresh_app, size) -> None:
-    assert snap_compare(fresh_app, press=["2", "j", "1", "3", "j", "j", "f"], terminal_size=size)
+    # A new session opens on the before-reading questions: n goes on to ¶ 1.
+    assert snap_compare(fresh_app, press=["n", "2", "j", "1", "3", "j", "j", "f"], terminal_size=size)
+
+
+def test_before_reading_screen_at_80x24(snap_compare, fresh_app) -> None:
+    """The first screen of a new session of critical-reading: what it is for, how to skip it."""
+    assert snap_compare(fresh_app, press=["4", "j"], terminal_size=(80, 24))
 
 
 def test_overall_screen(snap_compare, fresh_app) -> None:
-    assert snap_compare(fresh_app, press=["1", "o", "j", "j", "4"], terminal_size=(120, 40))
+    assert snap_compare(fresh_app, press=["n", "1", "o", "j", "j", "4"], terminal_size=(120, 40))
 
 
 def test_a_text_answer_being_written_at_80x24(snap_compare, fresh_app) -> None:
@@ -32,7 +38,7 @@ def test_a_text_answer_being_written_at_80x24(snap_compare, fresh_app) -> None:
     from textual.widgets import TextArea
 
     async def steady_cursor(pilot) -> None:
-        await pilot.press("o", "enter")
+        await pilot.press("n", "o", "enter")
         pilot.app.screen.query_one(TextArea).cursor_blink = False  # the picture must not depend on the moment
 
     keys = [*"Iran acts alone.", "enter", *"Says who?"]
@@ -40,7 +46,7 @@ def test_a_text_answer_being_written_at_80x24(snap_compare, fresh_app) -> None:
 
 
 def test_help_dialog(snap_compare, fresh_app) -> None:
-    assert snap_compare(fresh_app, press=["question_mark"], terminal_size=(100, 40))
+    assert snap_compare(fresh_app, press=["n", "question_mark"], terminal_size=(100, 40))
 
 
 def test_reading_screen_in_a_light_theme(snap_compare, tmp_path) -> None:
@@ -51,7 +57,7 @@ def test_reading_screen_in_a_light_theme(snap_compare, tmp_path) -> None:
         Config(theme="textual-light"),
     )
     try:
-        assert snap_compare(app, press=["2", "j", "1", "f"], terminal_size=(100, 30))
+        assert snap_compare(app, press=["n", "2", "j", "1", "f"], terminal_size=(100, 30))
     finally:
         app.prepared.close()
 

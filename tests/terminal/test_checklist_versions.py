@@ -1,4 +1,4 @@
-"""A file made with critical-reading 1.1, opened with a 1.2 in a real terminal (tmux) at 80×24:
+"""A file made with critical-reading 1.2, opened with a 1.3 in a real terminal (tmux) at 80×24:
 the notice says what changed, Checklist info lists it, and the retired answers stay in the file."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from readtui.core.essay import sample_essay_path
-from tests.conftest import pack, release_1_2, write_assessment, write_checklist
+from tests.conftest import pack, release_1_3, write_assessment, write_checklist
 from tests.terminal.conftest import needs_command
 from tests.terminal.test_visible_styles import Terminal, text_of
 
@@ -29,7 +29,7 @@ def test_a_newer_checklist_at_80_by_24(tmp_path: Path, critical_checklist) -> No
         "reader",
         {1: {"checkable": "easily", "claims-supported": "partly", "loaded-words": 2}},
     )
-    write_checklist(tmp_path / "critical-reading.toml", pack("1.2", release_1_2))
+    write_checklist(tmp_path / "critical-reading.toml", pack("1.3", release_1_3))
     env = {
         "TERM": "xterm-256color",
         "READTUI_DATA_DIR": str(tmp_path / "data"),
@@ -40,7 +40,7 @@ def test_a_newer_checklist_at_80_by_24(tmp_path: Path, critical_checklist) -> No
     terminal = Terminal(tmp_path, env, *args, size=(80, 24))
     try:
         terminal.wait_for("¶ 1 / 6")
-        rows = [text_of(row) for row in terminal.wait_for("→ 1.2 since")]
+        rows = [text_of(row) for row in terminal.wait_for("→ 1.3 since")]
         notice = " ".join(row.split("▌")[-1].strip() for row in rows if "▌" in row)  # the toast, right
         terminal.keys("C-p")
         terminal.tmux("send-keys", "-t", "t", "-l", "checklist info")
@@ -57,7 +57,7 @@ def test_a_newer_checklist_at_80_by_24(tmp_path: Path, critical_checklist) -> No
         terminal.keys("q")
     finally:
         terminal.close()
-    for words in ["Checklist critical-reading 1.1 → 1.2", "(new-question)", "(checkable)", "Checklist info."]:
+    for words in ["Checklist critical-reading 1.2 → 1.3", "(new-question)", "(checkable)", "Checklist info."]:
         assert words in notice, (words, notice)
     assert any("retired: checkable" in row for row in dialog)
     assert any("Retired answers (2)" in row for row in dialog)

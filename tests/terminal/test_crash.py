@@ -116,7 +116,11 @@ def spawn(out: Path, **options):
     )
     child.delaybeforesend = None  # keys go when sent: the test times them
     child.ptyproc.delayafterclose = 0  # a killed child needs no grace period, and there are many
-    if child.expect(["Are the factual claims", pexpect.EOF]) == 1:
+    seen = child.expect(["Are the factual claims", "Before you read:", pexpect.EOF])
+    if seen == 1:  # a new session opens on the before-reading questions: n goes on to ¶ 1
+        child.send("n")
+        seen = child.expect(["Are the factual claims", pexpect.EOF]) * 2
+    if seen == 2:
         pytest.fail(f"readtui did not open {out}:\n{child.before}")
     return child
 

@@ -23,7 +23,9 @@ def spawn(tmp_path: Path, *args: str, size: tuple[int, int] = (24, 80)):
         READTUI, list(args), cwd=str(tmp_path), env=env, dimensions=size, timeout=30, encoding="utf-8"
     )
     child.expect("Rapprochement between Iran")
-    child.expect("Are the factual claims")
+    if child.expect(["Are the factual claims", "Before you read:"]) == 1:
+        child.send("n")  # a new session opens on the before-reading questions: n goes on to ¶ 1
+        child.expect("Are the factual claims")
     return child
 
 

@@ -36,6 +36,8 @@ def test_a_text_answer_of_several_lines_at_80_by_24(tmp_path: Path) -> None:
     }
     terminal = Terminal(tmp_path, env, "--out", str(out), size=(80, 24))
     try:
+        terminal.wait_for("Before you read:")  # a new session: n goes on to ¶ 1
+        terminal.keys("n")
         terminal.wait_for("¶ 1 / 6")
         terminal.keys("o")
         terminal.wait_for("Overall:")

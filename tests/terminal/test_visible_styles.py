@@ -210,6 +210,8 @@ def test_markdown_emphasis_quotes_and_headings_are_styled(tmp_path: Path) -> Non
     }
     terminal = Terminal(tmp_path, env, str(essay), "--out", str(tmp_path / "a.toml"))
     try:
+        terminal.wait_for("Before you read:")  # a new session: n goes on to ¶ 1
+        terminal.keys("n")
         first = terminal.wait_for("¶ 1 / 2")
         terminal.keys("n")
         second = terminal.wait_for("¶ 2 / 2")

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 import readtui.core.storage as storage
 from readtui.core.assessment import (
+    BEFORE_FORMAT,
     Assessment,
+    Before,
     ChecklistInfo,
     EssayInfo,
     KeyInfo,
@@ -184,6 +186,11 @@ def assessments(draw) -> Assessment:
         note=draw(texts), answers=draw(answer_tables), unsure=draw(st.lists(texts.filter(bool), max_size=2))
     )
     assessment = assessment_with(records, overall, paragraphs=30)
+    assessment.before = Before(
+        note=draw(texts), answers=draw(answer_tables), after_reading=draw(st.lists(item_ids, max_size=2))
+    )
+    if assessment.before.has_content():
+        assessment.format = BEFORE_FORMAT  # what the file is written as
     assessment.essay.title = draw(texts)
     assessment.reader.name = draw(st.text(min_size=1, max_size=20))
     tolerances = st.integers(min_value=0, max_value=5)
@@ -314,7 +321,7 @@ def test_newer_assessment_format(tmp_path: Path) -> None:
         load_assessment(path)
     assert str(caught.value) == (
         f"{path}: format: made by a newer readtui (format 'readtui-assessment/7'; "
-        "this readtui reads 'readtui-assessment/2'); upgrade readtui"
+        "this readtui reads 'readtui-assessment/3'); upgrade readtui"
     )
 
 
@@ -322,7 +329,7 @@ def test_checklist_is_not_an_assessment(tmp_path: Path, critical_checklist_path:
     with pytest.raises(ReadtuiError) as caught:
         load_assessment(critical_checklist_path)
     assert str(caught.value) == (
-        f"{critical_checklist_path}: format: expected format = 'readtui-assessment/2', found 'readtui-checklist/1'"
+        f"{critical_checklist_path}: format: expected format = 'readtui-assessment/3', found 'readtui-checklist/1'"
     )
 
 

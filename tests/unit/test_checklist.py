@@ -197,7 +197,8 @@ def test_a_key_in_the_wrong_table_is_sent_where_it_belongs(tmp_path: Path) -> No
     data["item"] = [data["section"][0]["item"].pop()]
     path = write_checklist(tmp_path / "mine.toml", data)
     assert problems_of(path) == [
-        f"{path}: section[2].scope: unknown key here: 'scope' belongs in each [[section.item]]",
+        f"{path}: section[2].scope: unknown scope 'essay': a section's scope can only be \"before\" "
+        "(paragraph and essay are set on its items)",
         f"{path}: item: unknown key here: 'item' belongs in each [[section]]: write [[section.item]]",
     ]
 
@@ -210,7 +211,7 @@ def test_unknown_keys_at_every_level(tmp_path: Path) -> None:
     path = write_checklist(tmp_path / "mine.toml", data)
     assert problems_of(path) == [
         f"{path}: section[1].item[2].options[2].hint: unknown key (expected one of: id, label, needs_evidence, evidence)",
-        f"{path}: section[2].colour: unknown key (expected one of: id, title, help, item)",
+        f"{path}: section[2].colour: unknown key (expected one of: id, title, help, scope, item)",
         f"{path}: author: unknown key (expected one of: format, id, title, version, description, section, label)",
     ]
 
@@ -276,7 +277,7 @@ def test_unknown_scope(tmp_path: Path) -> None:
     data = valid_data()
     item(data, 1, 1)["scope"] = "book"
     assert only_problem(tmp_path, data) == (
-        f"{tmp_path / 'mine.toml'}: section[1].item[1].scope: unknown scope 'book' (expected paragraph or essay)"
+        f"{tmp_path / 'mine.toml'}: section[1].item[1].scope: unknown scope 'book' (expected paragraph or essay; 'before' is set on a section)"
     )
 
 
@@ -358,7 +359,7 @@ def test_several_problems_one_line_each(tmp_path: Path) -> None:
     path = write_checklist(tmp_path / "mine.toml", data)
     assert problems_of(path) == [
         f"{path}: section[1].item[1].options: needs at least 2 options",
-        f"{path}: section[2].item[2].scope: unknown scope 'book' (expected paragraph or essay)",
+        f"{path}: section[2].item[2].scope: unknown scope 'book' (expected paragraph or essay; 'before' is set on a section)",
         f"{path}: section[2].id: duplicate section id 'first'",
         f"{path}: section[2].item[1].id: duplicate item id 'pick' (first used at section[1].item[1].id)",
     ]

@@ -300,7 +300,7 @@ def test_every_kind_of_checklist_problem_points_at_its_place(tmp_path: Path) -> 
         f"{path}:2:1: id: bad id 'My list': use lowercase letters, digits, '-' and '_', starting with a letter or digit",
         f"{path}:4:1: version: expected text in quotes (got 2)",
         f"{path}:14:1: label[2].key: key 'v' is already the key of label[1]",
-        f"{path}:19:1: section[1].colour: unknown key (expected one of: id, title, help, item)",
+        f"{path}:19:1: section[1].colour: unknown key (expected one of: id, title, help, scope, item)",
         f"{path}:25:3: section[1].item[1].evidence: unknown label 'vage' (labels: vague, vague2)",
         f"{path}:28:7: section[1].item[1].options[2].id: bad id 'No': use lowercase letters, digits, '-' and '_', starting with a letter or digit",
         f"{path}:31:3: section[1].item[2]: min (5) must be less than max (1)",

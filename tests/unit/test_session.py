@@ -306,20 +306,23 @@ def test_unanswered_required(session: ReadingSession) -> None:
     required = required_paragraph_items(session)
     assert len(required) == 12
     missing = session.unanswered_required()
-    assert missing[: len(required)] == [(1, item_id) for item_id in required]
+    assert missing[:2] == [("before", "prior-stance"), ("before", "prior-knowledge")], "in reading order"
+    assert missing[2 : 2 + len(required)] == [(1, item_id) for item_id in required]
     assert missing[-3:] == [(None, "main-claim"), (None, "credibility"), (None, "summary")]
-    assert len(missing) == 4 * 12 + 3, "would-convince is optional"
+    assert len(missing) == 2 + 4 * 12 + 3, "would-convince is optional"
     answer_paragraph(session, 2)
     assert all(index != 2 for index, _ in session.unanswered_required())
-    assert len(session.unanswered_required()) == 3 * 12 + 3
+    assert len(session.unanswered_required()) == 2 + 3 * 12 + 3
 
 
 def test_finish_only_when_nothing_required_is_missing(session: ReadingSession) -> None:
     missing = session.finish()
-    assert len(missing) == 51
+    assert len(missing) == 53
     assert session.assessment.session.status == "in-progress"
     for index in range(1, 5):
         answer_paragraph(session, index)
+    session.set_answer("before", "prior-stance", 3)
+    session.toggle_unsure("before", "prior-knowledge")
     session.set_text(None, item(session, "main-claim"), "It claims X.")
     session.toggle_unsure(None, "credibility")
     assert session.finish() == [(None, "summary")]
@@ -654,7 +657,7 @@ def test_answers_to_removed_items_are_kept(
     try:
         assert len(second.notices) == 1
         assert second.notices[0].startswith(
-            "Checklist critical-reading 0.9 → 1.1 since this file was saved: readtui keeps no copy of 0.9 to compare. "
+            "Checklist critical-reading 0.9 → 1.2 since this file was saved: readtui keeps no copy of 0.9 to compare. "
             "2 answers no longer fit"
         )
         session = second.session

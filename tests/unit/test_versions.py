@@ -13,14 +13,14 @@ from readtui.core.launch import prepare_session
 from readtui.core.storage import file_sha256, load_assessment, load_checklist
 from readtui.core.validation import validate_file
 from readtui.core.versions import checklist_diff, history_dir, history_path
-from tests.conftest import answered_with_1_1, items_of, pack, release_1_2, write_checklist
+from tests.conftest import answered_with_1_2, items_of, pack, release_1_3, write_checklist
 
 BUNDLED = bundled_checklists()["critical-reading"]
 
 
 def test_the_diff_names_every_kind_of_change(tmp_path: Path) -> None:
     def edit(data: dict) -> None:
-        release_1_2(data)
+        release_1_3(data)
         items = items_of(data)
         items["claims-supported"]["options"].append({"id": "maybe", "label": "Maybe"})
         items["claims-supported"]["options"][0]["label"] = "Yes, in detail"
@@ -35,7 +35,7 @@ def test_the_diff_names_every_kind_of_change(tmp_path: Path) -> None:
                     item.pop("evidence")
 
     old = load_checklist(BUNDLED)
-    new = checklist_from_data(tmp_path / "new.toml", pack("1.2", edit))
+    new = checklist_from_data(tmp_path / "new.toml", pack("1.3", edit))
     diff = checklist_diff(old, new)
     assert diff.added == ["new-question"]
     assert diff.removed == ["checkable"]
@@ -74,21 +74,21 @@ def test_a_recorded_version_is_never_a_path(bad: str) -> None:
 
 def test_a_newer_pack_says_what_changed_and_keeps_every_answer(tmp_path: Path, small_essay_file: Path) -> None:
     out = tmp_path / "mine.readtui.toml"
-    answered_with_1_1(small_essay_file, out)
+    answered_with_1_2(small_essay_file, out)
     before = out.read_text(encoding="utf-8")
-    newer = write_checklist(tmp_path / "critical-reading.toml", pack("1.2", release_1_2))
+    newer = write_checklist(tmp_path / "critical-reading.toml", pack("1.3", release_1_3))
 
     second = prepare_session(small_essay_file, checklist_spec=str(newer), reader="tester", out=out)
     try:
         assert second.notices == [
-            "Checklist critical-reading 1.1 → 1.2 since this file was saved: 1 item added (new-question); "
+            "Checklist critical-reading 1.2 → 1.3 since this file was saved: 1 item added (new-question); "
             "1 item retired (checkable); 2 other changes. 3 answers no longer fit: kept in the file, "
             "listed as retired on the overall screen. Details: ctrl+p, Checklist info."
         ]
         session = second.session
         changes = session.changes
         assert changes.details() == [
-            "Checklist critical-reading 1.1 → 1.2 since this file was saved",
+            "Checklist critical-reading 1.2 → 1.3 since this file was saved",
             "  added: new-question",
             "  retired: checkable",
             "  claims-supported: option removed: partly",
@@ -112,8 +112,8 @@ def test_a_newer_pack_says_what_changed_and_keeps_every_answer(tmp_path: Path, s
     for line in ['checkable = "easily"', 'claims-supported = "partly"', 'unsure = [\n    "checkable",\n]']:
         assert before.count(line) == 1 and after.count(line) == 1, line
     saved = load_assessment(out)
-    assert (saved.checklist.version, saved.checklist.sha256) == ("1.1", file_sha256(BUNDLED)), (
-        "while it holds answers 1.2 has no place for, the file names the version they were given with"
+    assert (saved.checklist.version, saved.checklist.sha256) == ("1.2", file_sha256(BUNDLED)), (
+        "while it holds answers 1.3 has no place for, the file names the version they were given with"
     )
     assert saved.paragraph[0].answers == {
         "loaded-words": 1,
@@ -124,7 +124,7 @@ def test_a_newer_pack_says_what_changed_and_keeps_every_answer(tmp_path: Path, s
 
     assert validate_file(str(out), str(newer)).problems == [], "not a broken file: its retired answers are warnings"
 
-    # Opened again with 1.2: the same notice, the same retired answers, and still nothing is dropped.
+    # Opened again with 1.3: the same notice, the same retired answers, and still nothing is dropped.
     third = prepare_session(small_essay_file, checklist_spec=str(newer), reader="tester", out=out)
     try:
         assert third.notices == second.notices
@@ -137,22 +137,22 @@ def test_a_newer_pack_says_what_changed_and_keeps_every_answer(tmp_path: Path, s
 
 def test_a_newer_version_that_retires_nothing_is_recorded_at_once(tmp_path: Path, small_essay_file: Path) -> None:
     out = tmp_path / "mine.readtui.toml"
-    answered_with_1_1(small_essay_file, out)
+    answered_with_1_2(small_essay_file, out)
     reworded = write_checklist(
         tmp_path / "critical-reading.toml",
-        pack("1.2", lambda data: items_of(data)["checkable"].update(prompt="Can you check it?")),
+        pack("1.3", lambda data: items_of(data)["checkable"].update(prompt="Can you check it?")),
     )
     second = prepare_session(small_essay_file, checklist_spec=str(reworded), reader="tester", out=out)
     try:
         assert second.notices == [
-            "Checklist critical-reading 1.1 → 1.2 since this file was saved: 1 other change. Every answer still "
+            "Checklist critical-reading 1.2 → 1.3 since this file was saved: 1 other change. Every answer still "
             "fits. Details: ctrl+p, Checklist info."
         ]
         second.save()
     finally:
         second.close()
     saved = load_assessment(out).checklist
-    assert (saved.version, saved.sha256) == ("1.2", file_sha256(reworded))
+    assert (saved.version, saved.sha256) == ("1.3", file_sha256(reworded))
     third = prepare_session(small_essay_file, checklist_spec=str(reworded), reader="tester", out=out)
     third.close()
     assert third.notices == []
@@ -160,8 +160,8 @@ def test_a_newer_version_that_retires_nothing_is_recorded_at_once(tmp_path: Path
 
 def test_answering_a_retired_answer_s_item_again_replaces_it(tmp_path: Path, small_essay_file: Path) -> None:
     out = tmp_path / "mine.readtui.toml"
-    answered_with_1_1(small_essay_file, out)
-    newer = write_checklist(tmp_path / "critical-reading.toml", pack("1.2", release_1_2))
+    answered_with_1_2(small_essay_file, out)
+    newer = write_checklist(tmp_path / "critical-reading.toml", pack("1.3", release_1_3))
     second = prepare_session(small_essay_file, checklist_spec=str(newer), reader="tester", out=out)
     try:
         session = second.session
@@ -176,17 +176,17 @@ def test_answering_a_retired_answer_s_item_again_replaces_it(tmp_path: Path, sma
 def test_an_edited_checklist_file_of_the_same_version_lists_the_retired_answers(
     tmp_path: Path, small_essay_file: Path
 ) -> None:
-    own = write_checklist(tmp_path / "critical-reading.toml", pack("1.1"))
+    own = write_checklist(tmp_path / "critical-reading.toml", pack("1.2"))
     out = tmp_path / "mine.readtui.toml"
     first = prepare_session(small_essay_file, checklist_spec=str(own), reader="tester", out=out)
     first.session.choose(1, first.session.checklist.items["checkable"], 2)
     first.save()
     first.close()
-    write_checklist(own, pack("1.1", release_1_2))
+    write_checklist(own, pack("1.2", release_1_3))
     second = prepare_session(small_essay_file, checklist_spec=str(own), reader="tester", out=out)
     try:
         assert second.notices == [
-            "The checklist critical-reading 1.1 was edited since this file was saved. 1 answer no longer fits "
+            "The checklist critical-reading 1.2 was edited since this file was saved. 1 answer no longer fits "
             "(¶ 1 checkable): "
             "kept in the file, listed as retired on the overall screen. Details: ctrl+p, Checklist info."
         ]
@@ -199,12 +199,12 @@ def test_an_edited_checklist_file_of_the_same_version_lists_the_retired_answers(
 
 def test_validate_warns_of_retired_answers_when_the_checklist_changed(tmp_path: Path, small_essay_file: Path) -> None:
     out = tmp_path / "mine.readtui.toml"
-    answered_with_1_1(small_essay_file, out)
-    newer = write_checklist(tmp_path / "critical-reading.toml", pack("1.2", release_1_2))
+    answered_with_1_2(small_essay_file, out)
+    newer = write_checklist(tmp_path / "critical-reading.toml", pack("1.3", release_1_3))
     report = validate_file(str(out), str(newer))
     assert report.problems == []
     assert [w.split(": ", 1)[1] for w in report.warnings] == [
-        f"checklist: recorded version '1.1', found '1.2' at {newer}",
+        f"checklist: recorded version '1.2', found '1.3' at {newer}",
         "retired answer (kept in the file, left out of comparisons and scores): "
         "¶ 1  Could you check the key claim yourself?: Yes, easily  (item removed)",
         "retired answer (kept in the file, left out of comparisons and scores): "
@@ -230,10 +230,10 @@ def test_compare_leaves_retired_answers_out_with_a_warning(
     answers = {1: {"checkable": "easily", "claims-supported": "partly", "loaded-words": 2}}
     ana = write_assessment(tmp_path / "ana.toml", small_essay_file, critical_checklist, "ana", answers)
     ben = write_assessment(tmp_path / "ben.toml", small_essay_file, critical_checklist, "ben", {1: {"loaded-words": 3}})
-    newer = write_checklist(tmp_path / "critical-reading.toml", pack("1.2", release_1_2))
+    newer = write_checklist(tmp_path / "critical-reading.toml", pack("1.3", release_1_3))
     loaded = load_comparison([str(ana), str(ben)], str(newer))
     assert loaded.warnings == [
-        f"{ana}: made with critical-reading 1.1: 2 retired answer(s) left out: "
+        f"{ana}: made with critical-reading 1.2: 2 retired answer(s) left out: "
         "¶ 1 checkable (item removed), ¶ 1 claims-supported (option 'partly' removed)"
     ]
     assert "checkable" not in [item.id for item in loaded.items]
@@ -257,7 +257,7 @@ def test_highlights_of_a_retired_label_are_kept_and_warned_of(
     mine = write_assessment(
         tmp_path / "mine.toml", small_essay_file, critical_checklist, "me", {1: {}}, highlight={1: [highlight]}
     )
-    newer = write_checklist(tmp_path / "critical-reading.toml", pack("1.2", drop_label))
+    newer = write_checklist(tmp_path / "critical-reading.toml", pack("1.3", drop_label))
     report = validate_file(str(mine), str(newer))
     assert report.problems == []
     assert report.warnings[-1] == (
@@ -281,7 +281,7 @@ def test_score_leaves_a_learner_s_retired_answers_out_with_a_warning(
     from readtui.core.corpus import load_learners
     from tests.conftest import write_assessment
 
-    newer = load_checklist(write_checklist(tmp_path / "critical-reading.toml", pack("1.2", release_1_2)))
+    newer = load_checklist(write_checklist(tmp_path / "critical-reading.toml", pack("1.3", release_1_3)))
     key = write_assessment(tmp_path / "key.toml", small_essay_file, newer, "key", {1: {"loaded-words": 2}})
     learner = write_assessment(
         tmp_path / "learner.toml",
@@ -291,7 +291,7 @@ def test_score_leaves_a_learner_s_retired_answers_out_with_a_warning(
         {1: {"checkable": "no", "loaded-words": 2}},
     )
     loaded = load_learners(key, [str(learner)], str(tmp_path / "critical-reading.toml"))
-    assert f"{learner}: made with critical-reading 1.1: 1 retired answer(s) left out: ¶ 1 checkable (item removed)" in (
+    assert f"{learner}: made with critical-reading 1.2: 1 retired answer(s) left out: ¶ 1 checkable (item removed)" in (
         loaded.warnings
     )
     assert loaded.learners[0][1].paragraph[0].answers == {"loaded-words": 2}

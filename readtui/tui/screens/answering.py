@@ -73,6 +73,12 @@ class AnsweringScreen(Screen):
 
     # --- shared --------------------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        self.checklist_view.focus()
+        self.refresh_views()
+        self.show_help_for(self.checklist_view.current_item)
+        self.show_keys()
+
     @property
     def editor(self) -> LineEditor:
         return self.query_one(LineEditor)

@@ -9,11 +9,11 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from readtui.core.assessment import ESSAY
+from readtui.core.assessment import BEFORE, ESSAY
 from readtui.core.checklist import TextItem
 from readtui.core.errors import visible_controls, visible_controls_in_lines
 from readtui.core.session import Target
-from readtui.tui.messages import FinishRequested, ParagraphRequested
+from readtui.tui.messages import BeforeRequested, FinishRequested, ParagraphRequested
 from readtui.tui.screens.answering import ANSWER_BINDINGS, AnsweringScreen
 from readtui.tui.widgets.bars import InfoBar
 from readtui.tui.widgets.checklist_view import ChecklistView
@@ -55,12 +55,6 @@ class OverallScreen(AnsweringScreen):
                 yield OptionList(id="missing")
         yield LineEditor(id="editor")
         yield InfoBar(id="keys")
-
-    def on_mount(self) -> None:
-        self.checklist_view.focus()
-        self.refresh_views()
-        self.show_help_for(self.checklist_view.current_item)
-        self.show_keys()
 
     def on_screen_resume(self) -> None:
         self.refresh_views()
@@ -149,8 +143,11 @@ class OverallScreen(AnsweringScreen):
             by_target.setdefault(target, []).append(item_id)
         options = []
         for target, item_ids in list(by_target.items())[:MISSING_SHOWN]:
+            prompts = ", ".join(session.checklist.items[item_id].prompt for item_id in item_ids)
             if target is ESSAY:
-                label = "Essay: " + ", ".join(session.checklist.items[item_id].prompt for item_id in item_ids)
+                label = "Essay: " + prompts
+            elif target == BEFORE:
+                label = "Before reading: " + prompts
             else:
                 label = f"¶ {target}: {len(item_ids)} of {len(session.paragraph_items)} items missing"
             options.append(Option(Content(label), id="essay" if target is ESSAY else str(target)))
@@ -175,6 +172,8 @@ class OverallScreen(AnsweringScreen):
             view.focus()
             view.move_cursor(to=view.first_missing(self.session.assessment.overall))
             self.show_help_for(view.current_item)
+        elif target == BEFORE:
+            self.post_message(BeforeRequested())
         else:
             self.post_message(ParagraphRequested(int(target), first_missing=True))
 

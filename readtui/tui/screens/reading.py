@@ -10,9 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from readtui.core.assessment import ESSAY
 from readtui.core.session import ReadingSession, Target
-from readtui.tui.messages import OverallRequested, SessionChanged
+from readtui.tui.messages import BeforeRequested, OverallRequested, SessionChanged
 from readtui.tui.screens.answering import ANSWER_BINDINGS, AnsweringScreen
 from readtui.tui.widgets.bars import InfoBar
 from readtui.tui.widgets.checklist_view import ChecklistView
@@ -37,6 +36,7 @@ class ReadingScreen(AnsweringScreen):
         Binding("f", "flag", "Flag this paragraph to come back to", id="flag"),
         Binding("g", "goto", "Go to paragraph number…", id="goto"),
         Binding("o", "overall", "Overall questions and what is still missing", id="overall", show=False),
+        Binding("b", "before", "Before-reading questions: what you thought before the essay", id="before", show=False),
         Binding("v", "select", "Select words to highlight (or tab to the paragraph)", id="select"),
         Binding("m", "highlights", "This paragraph's highlights: jump, note, label, delete", id="highlights"),
         Binding("pagedown,shift+down", "scroll_paragraph(1)", "Scroll a long paragraph down", id="scroll-down"),
@@ -67,12 +67,6 @@ class ReadingScreen(AnsweringScreen):
             id="checklist",
         )
         yield Static(id="item-help", markup=False)
-
-    def on_mount(self) -> None:
-        self.checklist_view.focus()
-        self.show_paragraph()
-        self.show_help_for(self.checklist_view.current_item)
-        self.show_keys()
 
     @property
     def target(self) -> Target:
@@ -176,8 +170,11 @@ class ReadingScreen(AnsweringScreen):
     def action_overall(self) -> None:
         self.post_message(OverallRequested())
 
+    def action_before(self) -> None:
+        self.post_message(BeforeRequested())
+
     def on_undone(self, target: Target) -> None:
-        if target is not ESSAY and target != self.session.position:
+        if isinstance(target, int) and target != self.session.position:
             self.go_to(target)
 
     # --- selection mode and highlights ---------------------------------------------------------
