@@ -176,3 +176,30 @@ def test_the_app_refuses_readers_who_all_agree(tmp_path: Path, small_essay_file:
     agreed = {"claims-supported": "no"}
     with pytest.raises(ValueError, match="every reader agreed"):
         open_app(tmp_path, small_essay_file, critical_checklist, {"ann": {1: agreed}, "bo": {1: agreed}})
+
+
+async def test_a_readers_note_of_several_lines_keeps_its_lines(
+    tmp_path: Path, small_essay_file, critical_checklist
+) -> None:
+    """In adjudication and in compare's readers side by side: lines, not a ␊ picture."""
+    from readtui.core.compare import compare
+    from readtui.core.corpus import load_comparison
+    from readtui.core.essay import load_essay
+    from readtui.tui.compare_app import CompareApp
+
+    given = {"ann": {1: {"claims-supported": "no"}}, "bo": {1: {"claims-supported": "yes"}}}
+    note = {"ann": {1: "First line of the note.\nSecond line."}}
+    files = write_readers(tmp_path, small_essay_file, critical_checklist, given, note=note)
+    key = tmp_path / "key.toml"
+    app = AdjudicateApp(prepare_adjudication(files, key), key)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "First line of the note." in shown and "␊" not in shown
+        assert any(line.strip() == "Second line." for line in shown.splitlines())
+    comparison = compare(load_comparison(files, essays=[load_essay(small_essay_file)]), bootstrap=0)
+    app = CompareApp(comparison)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        notes = str(app.screen.query_one("#notes").render())
+        assert "ann: First line of the note.\nSecond line." in notes and "␊" not in notes

@@ -238,7 +238,8 @@ class AdjudicationScreen(Screen):
                 answer = "unsure" if file.reader in dispute.unsure else "—"
             lines.append(reader + Content(": " + visible_controls(answer)))
             if record is not None and record.note:
-                lines.append(Content("   note: " + visible_controls(record.note)))
+                note = visible_controls_in_lines(record.note).replace("\n", "\n         ")  # lines kept, indented
+                lines.append(Content("   note: " + note))
             for highlight in getattr(record, "highlight", None) or []:
                 lines.append(Content(f"   marked {highlight.label}: “{visible_controls(highlight.quote)}”"))
         self.query_one("#readers", Static).update(Content("\n").join(lines))

@@ -349,7 +349,8 @@ class ReadersScreen(Screen):
                 notes.append(_plain(f"{reader}: did not assess this paragraph"))
                 continue
             if record.note:
-                notes.append(Content.styled(visible_controls(reader), "bold") + _plain(f": {record.note}"))
+                note = Content(visible_controls_in_lines(f": {record.note}"))  # a note of several lines keeps them
+                notes.append(Content.styled(visible_controls(reader), "bold") + note)
             for highlight in record.highlight:
                 quote = f" marked {highlight.label}: “{highlight.quote}”" + (
                     f" ({highlight.note})" if highlight.note else ""
