@@ -29,7 +29,7 @@ body { max-width: 60rem; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.heat { width: auto; }
 table.heat td.cell { min-width: 2.4rem; text-align: center; font-size: 0.8rem; }
-table.heat td.none { background: repeating-linear-gradient(45deg, #fff, #fff 3px, #e6e6e6 3px, #e6e6e6 6px); }
+.none { background: repeating-linear-gradient(45deg, #fff, #fff 3px, #e6e6e6 3px, #e6e6e6 6px); }
 table.heat th.q { vertical-align: bottom; padding: 0.2rem; }
 table.heat th.q span { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap;
   font-weight: normal; max-height: 12rem; overflow: hidden; text-overflow: ellipsis; }
@@ -44,13 +44,13 @@ table.alphas td:first-child { min-width: 9rem; }
 tr.unreliable td.alpha-value { color: #b03a2e; font-weight: bold; }
 tr.tentative td.alpha-value { color: #8a6d00; font-weight: bold; }
 blockquote { margin: 0.5rem 0; padding-left: 0.8rem; border-left: 3px solid var(--rule); }
-.contested { break-inside: auto; }
-ul.remarks { font-family: system-ui, sans-serif; font-size: 0.9rem; padding-left: 1.2rem; }
+section { break-inside: auto; }
+section.contested { break-inside: avoid; }
+table.answers td, table.reasons td { white-space: pre-line; }
 @media print {
   .scroll { overflow: visible; }
   table.heat { font-size: 7pt; }
   table.heat td.cell { min-width: 0; font-size: 7pt; }
-  .contested { break-before: auto; }
 }
 """
 
@@ -69,6 +69,7 @@ def html_text(comparison: Comparison) -> str:
     parts.append(_alpha_chart(comparison))
     parts.append(_heat_map(comparison))
     parts.append(_contested(comparison))
+    parts.append(_reasons(comparison))
     parts.append(_pairs(comparison))
     parts.append(_spans(comparison))
     return page(title, "\n".join(p for p in parts if p), CSS)
@@ -186,14 +187,14 @@ def _heat_map(comparison: Comparison) -> str:
     out = [
         "<section><h2>Disagreement map</h2>",
         "<p>Each cell: the share of pairs of readers whose answers to that question differ in that paragraph. "
-        "Hover over a cell or a column for the question.</p>",
+        '<span class="no-print">Hover over a cell or a column for the question.</span></p>',
         '<div class="swatches" aria-label="colour legend">'
         + "".join(
             f'<span class="swatch" style="background:{heat_colour(s)};color:{"#fff" if s > 0.55 else "inherit"}">'
             f"{'· all agree' if s == 0 else percent(s)}</span>"
             for s in (0, 0.25, 0.5, 0.75, 1)
         )
-        + '<span class="swatch" style="background:#e6e6e6">under 2 answers</span></div>',
+        + '<span class="swatch none">under 2 answers</span></div>',
     ]
     header = "".join(
         f'<th class="q" scope="col" title="{n}. {esc(q)}"><span>{n}. '
@@ -299,6 +300,44 @@ def _contested(comparison: Comparison) -> str:
         f"<section><h2>Most contested paragraphs</h2><p>The {len(shown)} of {len(contested)} paragraphs with any "
         "disagreement where the most pairs of answers differ: the questions readers split on, their notes and "
         "highlights (hover over a marked passage for who marked it).</p>\n" + "\n".join(shown) + "</section>"
+    )
+
+
+def _reasons(comparison: Comparison) -> str:
+    """The readers' answers about each essay as a whole, side by side."""
+    data = comparison.input
+    items = [i for i in data.checklist.items.values() if i.scope == "essay"]
+    out = []
+    for essay in data.essays:
+        overalls = [file.assessment.overall for file in essay.files]
+        rows = [
+            f'<tr><th scope="row">{esc(item.prompt)}</th>'
+            + "".join(f"<td>{esc(answer_title(overall, item)) or NO_ANSWER}</td>" for overall in overalls)
+            + "</tr>"
+            for item in items
+            if any(overall.is_answered(item.id) for overall in overalls)
+        ]
+        if any(overall.note for overall in overalls):
+            rows.append(
+                '<tr><th scope="row">note</th>' + "".join(f"<td>{esc(o.note)}</td>" for o in overalls) + "</tr>"
+            )
+        if not rows:
+            continue
+        if len(data.essays) > 1:
+            out.append(f"<h3>{esc(essay_title(essay))}</h3>")
+        out.append(
+            '<div class="scroll"><table class="reasons"><thead><tr><th>question</th>'
+            + "".join(f'<th scope="col">{esc(r)}</th>' for r in essay.readers)
+            + "</tr></thead><tbody>"
+            + "".join(rows)
+            + "</tbody></table></div>"
+        )
+    if not out:
+        return ""
+    return (
+        "<section><h2>The readers' reasons</h2><p>Their answers about the essay as a whole.</p>"
+        + "\n".join(out)
+        + "</section>"
     )
 
 

@@ -47,8 +47,8 @@ def outputs(*args: str | Path) -> tuple[dict, Elements, str]:
     return json.loads(json_run.stdout), Elements(html_run.stdout), html_run.stdout
 
 
-def test_the_pages_figures_are_the_jsons(three_readers: list[Path]) -> None:
-    figures, page, _ = outputs(*three_readers)
+def assert_figures_are_the_jsons(*files: Path) -> None:
+    figures, page, _ = outputs(*files)
     items = [*figures["items"], figures["overall"]]
     marks = {
         attrs["data-key"]: (number(attrs["data-alpha"]), number(attrs["data-ci-low"]), number(attrs["data-ci-high"]))
@@ -64,7 +64,7 @@ def test_the_pages_figures_are_the_jsons(three_readers: list[Path]) -> None:
         )
         for attrs, essay in page.having("cell")
     }
-    assert len(cells) == len(page.having("cell")) == 6 * len(figures["map_items"])
+    assert len(cells) == len(page.having("cell")) == len(figures["paragraphs"]) * len(figures["map_items"])
     assert cells == {
         (row["essay"], row["paragraph"], key): (differ, pairs)
         for row in figures["paragraphs"]
@@ -77,6 +77,16 @@ def test_the_pages_figures_are_the_jsons(three_readers: list[Path]) -> None:
     }
     assert spans == {(s["label"], s["first"], s["second"]): (s["exact_f1"], s["overlap_f1"]) for s in figures["spans"]}
     assert spans
+
+
+def test_the_pages_figures_are_the_jsons(three_readers: list[Path]) -> None:
+    assert_figures_are_the_jsons(*three_readers)
+
+
+def test_two_essays_have_a_map_each(three_readers: list[Path], three_files: list[Path]) -> None:
+    assert_figures_are_the_jsons(*three_readers, *three_files)
+    _, page, _ = outputs(*three_readers, *three_files)
+    assert len([attrs for tag, attrs, _ in page.tags if tag == "table" and "data-essay" in attrs]) == 2
 
 
 def test_the_page_shows_the_numbers_it_draws(three_readers: list[Path]) -> None:
@@ -96,6 +106,7 @@ def test_the_page_names_items_by_question_and_answers_by_title(three_readers: li
     assert "No factual claims" in text and "no-claims" not in text
     assert "Calls it a [red]regime[/red]." in text and "Ana [b]" in text
     assert "unreliable" in text
+    assert "Iran does not back ISIS." in text and "Chloé: thin on evidence." in text  # the readers' reasons
     assert 'class="scroll map"' in html
     assert "<script" not in html and "http" not in html.replace('http-equiv="Content-Security-Policy"', "")
 
