@@ -135,3 +135,12 @@ def test_no_html_for_group_by(three_readers: list[Path]) -> None:
     assert run.exit_code == 2
     assert run.stderr.splitlines() == ["--group-by: has no html page: use --format markdown (or table, csv, json)"]
     assert run.stdout == ""
+
+
+def test_readers_who_agree_have_no_contested_paragraph(three_readers: list[Path], tmp_path: Path) -> None:
+    twin = tmp_path / "twin.readtui.toml"
+    twin.write_text(three_readers[1].read_text(encoding="utf-8").replace('name = "Ben"', 'name = "Bea"'), "utf-8")
+    _, page, html = outputs(three_readers[1], twin)
+    assert "None: wherever two or more readers answered, they agreed." in html
+    assert not page.having("contested")
+    assert {attrs["data-disagreeing"] for attrs, _ in page.having("cell")} == {"0"}
