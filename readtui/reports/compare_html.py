@@ -99,8 +99,8 @@ def _x(value: float) -> float:
 def _alpha_svg(stats: VariableStats) -> str:
     alpha = stats.alpha
     shapes = [
-        '<rect x="0" y="0" width="166.7" height="14" fill="#fbe3e0"/>',
-        f'<rect x="166.7" y="0" width="{_x(RELIABLE) - 166.7:.1f}" height="14" fill="#fbf0c9"/>',
+        f'<rect x="0" y="0" width="{_x(TENTATIVE)}" height="14" fill="#fbe3e0"/>',
+        f'<rect x="{_x(TENTATIVE)}" y="0" width="{_x(RELIABLE) - _x(TENTATIVE):.1f}" height="14" fill="#fbf0c9"/>',
         f'<rect x="{_x(RELIABLE)}" y="0" width="{200 - _x(RELIABLE):.1f}" height="14" fill="#dff0da"/>',
         '<line x1="100" y1="0" x2="100" y2="14" stroke="#888" stroke-width="0.6"/>',
     ]

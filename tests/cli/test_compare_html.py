@@ -7,6 +7,7 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
+from readtui.reports.compare_html import marked_text
 from tests.conftest import cli
 from tests.hostile_class import HOSTILE, NAMES, write_hostile_class
 
@@ -144,3 +145,18 @@ def test_readers_who_agree_have_no_contested_paragraph(three_readers: list[Path]
     assert "None: wherever two or more readers answered, they agreed." in html
     assert not page.having("contested")
     assert {attrs["data-disagreeing"] for attrs, _ in page.having("cell")} == {"0"}
+
+
+def test_overlapping_highlights_are_one_mark_saying_both() -> None:
+    marks = [(0, 5, "x", "A: x"), (2, 7, "y", "B: <y>")]
+    assert marked_text("a <b> c", marks, {"x": "#111", "y": "#222"}) == (
+        '<mark style="background:#111" title="A: x">a </mark>'
+        '<mark style="background:#111" title="A: x; B: &lt;y&gt;">&lt;b&gt;</mark>'
+        '<mark style="background:#222" title="B: &lt;y&gt;"> c</mark>'
+    )
+
+
+def test_highlights_are_marked_in_the_contested_paragraphs_text(three_readers: list[Path]) -> None:
+    _, _, html = outputs(*three_readers)
+    first = html[html.index("<blockquote>") : html.index("</blockquote>")]
+    assert '<mark style="background:#f4b6b6" title="Ana [b]: Loaded word or phrase">These</mark>' in first
