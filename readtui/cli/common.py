@@ -78,15 +78,16 @@ def encoding_option(text: str = "The essay's encoding (e.g. cp1252).") -> Decora
     return click.option("--encoding", metavar="NAME", help=text)
 
 
-def report_options(formats: str) -> Decorator:
-    """``--format`` (``formats`` says what each gives) and ``--out``, for the commands that report."""
+def report_options(formats: str, choices: tuple[str, ...] = ("table", "markdown", "csv", "json")) -> Decorator:
+    """``--format`` (one of ``choices``; ``formats`` says what each gives) and ``--out``, for the
+    commands that report."""
 
     def add(command: Callable[..., Any]) -> Callable[..., Any]:
         command = out_option("Write to this file instead of stdout.")(command)
         return click.option(
             "--format",
             "output_format",
-            type=click.Choice(["table", "markdown", "csv", "json"]),
+            type=click.Choice(choices),
             default="table",
             show_default=True,
             help=formats,

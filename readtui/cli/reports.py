@@ -22,7 +22,11 @@ from readtui.core.errors import ReadtuiError, visible_controls
 
 @click.command()
 @click.argument("files", nargs=-1, required=True)
-@report_options("table for the terminal, markdown for a handout, csv (one row per answer) or json (every figure).")
+@report_options(
+    "table for the terminal, markdown for a handout, csv (one row per answer), json (every figure) or html "
+    "(a page: the disagreement map as a heat map, alpha charts).",
+    ("table", "markdown", "csv", "json", "html"),
+)
 @checklist_option(CHECKLIST_OF_THE_FILES)
 @essay_option("An essay the files assess, for its paragraph text (repeatable; matched by sha256).", multiple=True)
 @encoding_option("The essays' encoding (e.g. cp1252).")
@@ -72,6 +76,8 @@ def compare(
     """
     if group_by is not None and tui:
         fail(ReadtuiError("--group-by", "not shown in --tui: leave out --tui for the grouped report"))
+    if group_by is not None and output_format == "html":
+        fail(ReadtuiError("--group-by", "has no html page: use --format markdown (or table, csv, json)"))
     # Loading builds millions of small objects that all live to the end: collecting them is
     # wasted time (a fifth of a large comparison).
     gc.disable()
@@ -85,8 +91,9 @@ def compare(
         comparison = compute(data, scale_level=scale_level, bootstrap=bootstrap, seed=seed)
         if not tui:
             from readtui.reports.compare import render
+            from readtui.reports.compare_html import html_text
 
-            emit(render(comparison, output_format), out)
+            emit(html_text(comparison) if output_format == "html" else render(comparison, output_format), out)
             return
     finally:
         gc.enable()

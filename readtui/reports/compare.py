@@ -1,4 +1,5 @@
-"""The outputs of ``readtui compare``: a terminal table, a markdown handout, CSV and JSON.
+"""The outputs of ``readtui compare``: a terminal table, a markdown handout, CSV and JSON (the HTML
+page, built on these helpers, is `compare_html`).
 
 Every output is made from the same `Comparison`, so their figures agree. Names, titles, notes
 and quotes come from other people's files: the table makes control characters visible, the
