@@ -251,7 +251,7 @@ def _md_training(handin: HandIn) -> list[str]:
 CSS = """
 .legend { display: flex; flex-wrap: wrap; gap: 0.3rem 0.8rem; padding: 0; list-style: none;
           font-family: system-ui, sans-serif; font-size: 0.9rem; }
-.text { overflow-wrap: anywhere; }
+body { overflow-wrap: anywhere; }  /* a long URL or word in an essay or note wraps on a phone */
 mark sup, .text sup { font-family: system-ui, sans-serif; font-size: 0.7em; }
 mark.both { outline: 2px solid var(--ink); }
 .marks { font-size: 0.9rem; padding-left: 1.6rem; }
