@@ -18,6 +18,10 @@ from readtui.reports.text import md, percent
 
 FORMATS = ("markdown", "html")
 VERDICTS = {MATCH: "✓", NEAR: "≈", MISS: "✗", UNANSWERED: "✗", MODEL: "✎", NO_CONSENSUS: "?"}
+LEGEND_NOTE = (
+    "Numbers after marked words are the highlights listed under each paragraph. Words under two "
+    "highlights are outlined. Hover over a highlight for its label and note."
+)
 EXCERPT_WARNING = "The essay was not found: each paragraph shows only the excerpt the file keeps."
 
 
@@ -283,7 +287,10 @@ def render_html(handin: HandIn) -> str:
             + f">{esc(title)}</mark></li>"
             for title, help_, slot in handin.labels
         )
-        out.append(f'<section class="legend-box"><h2>Highlight labels</h2><ul class="legend">{items}</ul></section>')
+        out.append(
+            f'<section class="legend-box"><h2>Highlight labels</h2><ul class="legend">{items}</ul>'
+            f'<p class="meta">{esc(LEGEND_NOTE)}</p></section>'
+        )
     out.append("<h2>The essay, paragraph by paragraph</h2>")
     out += [_html_paragraph(handin, part) for part in handin.paragraphs]
     essay_part = ["<section><h2>The essay as a whole</h2>", _html_block(handin.overall, "No answers.")]
