@@ -23,9 +23,9 @@ from readtui.core.assessment import (
     checklist_problems,
     essay_problems,
     key_problems,
-    retire_answers,
 )
 from readtui.core.checklist import Checklist, answer_label, resolve_checklist
+from readtui.core.corpus import retire_and_say
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.essay import Essay, load_essay, sample_essay_path
 from readtui.core.launch import bundled_key_path
@@ -156,12 +156,10 @@ def load_handin(
     checklist_path = resolve_checklist(checklist_spec, checklist_id=assessment.checklist.id, beside=path)
     checklist = load_checklist(checklist_path)
     changed = checklist_changed(assessment.checklist, checklist, file_sha256(checklist_path))
-    if changed:
-        retire_answers(assessment, checklist)
+    warnings = retire_and_say(path, assessment, checklist) if changed else []
     problems = checklist_problems(path, assessment, checklist, changed=changed)
     if problems:
         raise ReadtuiErrors(problems)
-    warnings: list[str] = []
     essay = _find_essay(path, assessment, essay_path, encoding, warnings)
     if essay is not None:
         upgrade(assessment, essay)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from readtui.core.storage import file_sha256
-from tests.conftest import assert_refused, cli
+from tests.conftest import assert_refused, cli, write_checklist
 from tests.report_files import HOSTILE_NOTE, hostile_checklist, hostile_file, reader_file, training_file
 
 
@@ -178,3 +179,21 @@ def test_out_writes_the_report_atomically(tmp_path: Path, reader: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
     missing = tmp_path / "no-such-dir" / "r.md"
     assert cli("report", reader, "--out", missing).exit_code == 2
+
+
+def test_answers_a_newer_checklist_has_no_place_for_are_left_out_saying_so(
+    tmp_path: Path, small_essay_file: Path, critical_checklist, critical_checklist_path: Path
+) -> None:
+    path = reader_file(tmp_path / "ana.readtui.toml", small_essay_file, critical_checklist)
+    data = tomllib.loads(critical_checklist_path.read_text(encoding="utf-8"))
+    data["version"] = "9.9"
+    for section in data["section"]:
+        section["item"] = [item for item in section["item"] if item["id"] != "evidence-kinds"]
+    newer = write_checklist(tmp_path / "newer.toml", data)
+    result = cli("report", path, "--checklist", newer)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"warning: {path}: made with critical-reading 1.2: 1 retired answer(s) left out: "
+        "¶ 1 evidence-kinds (item removed)\n"
+    )
+    assert "What kinds of evidence" not in result.stdout
