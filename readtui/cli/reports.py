@@ -191,7 +191,7 @@ def score(
     type=click.Path(path_type=Path),
     help="A training file's answer key [default: the key it records, or the bundled one; matched by sha256].",
 )
-@checklist_option(CHECKLIST_OF_THE_FILES)
+@checklist_option("The checklist the file uses [default: found by its id].")
 def report(
     assessment: Path,
     output_format: str,

@@ -9,6 +9,8 @@ a stretch covered by two highlights is one ``<mark>`` naming both.
 
 from __future__ import annotations
 
+import re
+
 from readtui.core.checklist import ScaleItem, answer_label
 from readtui.core.handin import AnswerLine, Block, HandIn, Mark, ParagraphPart, Run
 from readtui.core.scoring import MATCH, MISS, MODEL, NEAR, NO_CONSENSUS, UNANSWERED, ItemResult
@@ -16,7 +18,8 @@ from readtui.core.training import Feedback
 from readtui.reports.html import esc, mark_colour, page
 from readtui.reports.text import md, percent
 
-FORMATS = ("markdown", "html")
+_MARKDOWN_START = re.compile(r"^(\s*)(\d*)([-+=.)])")
+"""A line start Markdown reads as structure: a list item ("-", "+", "1.", "1)"), a setext underline ("=")."""
 VERDICTS = {MATCH: "✓", NEAR: "≈", MISS: "✗", UNANSWERED: "✗", MODEL: "✎", NO_CONSENSUS: "?"}
 LEGEND_NOTE = (
     "Numbers after marked words are the highlights listed under each paragraph. Words under two "
@@ -173,7 +176,7 @@ def _md_paragraph(handin: HandIn, part: ParagraphPart, footnotes: list[str]) -> 
     text = _md_text(part.runs)
     if not part.whole:
         text = f"*Excerpt:* {text}" if text else "*No excerpt kept.*"
-    out += [text or "*(empty)*", ""]
+    out += [_plain_start(text) or "*(empty)*", ""]
     for m in part.marks:
         footnotes.append(f"[^{m.number}]: " + _md_lines(_mark_text(handin, m), "    "))
     if part.stale_marks:
@@ -213,14 +216,25 @@ def _bold(text: str) -> str:
 
 def _md_lines(text: str, indent: str) -> str:
     """Text of several lines kept as lines (hard breaks), each escaped."""
-    return f"  \n{indent}".join(md(line) for line in text.split("\n"))
+    return f"  \n{indent}".join(_md_line(line) for line in text.split("\n"))
+
+
+def _md_line(text: str) -> str:
+    """`md`, and a start that Markdown would take for a list, quote or heading made plain."""
+    return _plain_start(md(text))
+
+
+def _plain_start(text: str) -> str:
+    return _MARKDOWN_START.sub(r"\1\2\\\3", text, count=1)
 
 
 def _md_block(block: Block, empty: str) -> list[str]:
     out = [_md_answer(line) for line in block.answers] or [f"*{empty}*"]
     out.append("")
     if block.note:
-        out += ["Note:", ""] + [f"> {md(line)}  " if line.strip() else ">" for line in block.note.split("\n")] + [""]
+        out += (
+            ["Note:", ""] + [f"> {_md_line(line)}  " if line.strip() else ">" for line in block.note.split("\n")] + [""]
+        )
     return out
 
 

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from readtui.core.storage import file_sha256
-from tests.conftest import assert_refused, cli, write_checklist
+from tests.conftest import assert_refused, cli, write_assessment, write_checklist
 from tests.report_files import HOSTILE_NOTE, hostile_checklist, hostile_file, reader_file, training_file
 
 
@@ -197,3 +197,22 @@ def test_answers_a_newer_checklist_has_no_place_for_are_left_out_saying_so(
         "¶ 1 evidence-kinds (item removed)\n"
     )
     assert "What kinds of evidence" not in result.stdout
+
+
+def test_notes_and_answers_that_look_like_markdown_stay_text(
+    tmp_path: Path, small_essay_file: Path, critical_checklist
+) -> None:
+    looks_like = "- not a list\n1. nor this\n==="
+    path = write_assessment(
+        tmp_path / "ana.readtui.toml",
+        small_essay_file,
+        critical_checklist,
+        "Ana",
+        {1: {"claims-supported": "no"}},
+        overall={"main-claim": looks_like},
+        note={1: looks_like},
+    )
+    html = as_html(report(path)[0])
+    assert "<blockquote>\n<p>- not a list<br />\n1. nor this<br />\n===</p>\n</blockquote>" in html
+    assert "— - not a list<br />\n1. nor this<br />\n===</li>" in html
+    assert "<h1>" not in html.split("</h1>", 1)[1] and "<h2>===" not in html
