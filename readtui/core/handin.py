@@ -9,6 +9,7 @@ only when its sha256 is the one trained against).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -200,7 +201,7 @@ def _find_essay(
 def _excerpts(assessment: Assessment) -> Essay:
     """A stand-in essay of the file's excerpts, for a report without the essay."""
     records = {r.index: r for r in assessment.paragraph}
-    count = max([assessment.essay.paragraphs, *records])
+    count = assessment.essay.paragraphs  # no record is past it (checked)
     return Essay(paragraphs=[records[i].excerpt if i in records else "" for i in range(1, count + 1)])
 
 
@@ -216,7 +217,9 @@ def _trainer(
     for candidate in candidates:
         try:
             sha = file_sha256(candidate)
-        except OSError:
+        except OSError as error:
+            if candidate is given:
+                raise ReadtuiError(given, f"cannot be read: {error.strerror}") from None
             continue
         if sha != training.key_sha256:
             if candidate == given:
@@ -242,7 +245,7 @@ def _trainer(
 def _build(path: Path, session: ReadingSession, whole: bool, trainer: Trainer | None, warnings: list[str]) -> HandIn:
     assessment, checklist = session.assessment, session.checklist
     slots = {label_id: n for n, label_id in enumerate(checklist.labels)}
-    numbers = iter(range(1, 1_000_000_000))
+    numbers = itertools.count(1)
 
     def mark(highlight: Highlight) -> Mark:
         label = checklist.labels.get(highlight.label)

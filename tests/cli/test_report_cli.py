@@ -143,6 +143,7 @@ def test_a_training_files_key_found_by_option_or_missing(
     other.write_text(moved.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert file_sha256(other) != file_sha256(moved)
     assert_refused(cli("report", learner, "--key", other), other, "is not the answer key")
+    assert_refused(cli("report", learner, "--key", tmp_path / "none.toml"), tmp_path / "none.toml", "cannot be read")
 
 
 def test_without_the_essay_the_excerpts_stand_in_and_a_wrong_essay_is_refused(
