@@ -1,4 +1,4 @@
-"""``readtui compare`` and ``score``: reports on several readers' or learners' files."""
+"""``readtui compare``, ``score`` and ``report``: reports on several readers' or learners' files, or on one."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from readtui.cli.common import (
     encoding_option,
     essay_option,
     fail,
+    out_option,
     report_options,
 )
 from readtui.core.errors import ReadtuiError, visible_controls
@@ -176,3 +177,53 @@ def score(
     except ReadtuiError as error:
         fail(error)
     emit(render_scores(scores, output_format), out)
+
+
+@click.command()
+@click.argument("assessment", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "html"]),
+    default="markdown",
+    show_default=True,
+    help="markdown (highlights bold, with footnotes) or html (one self-contained page: colours, prints well).",
+)
+@out_option("Write to this file instead of stdout.")
+@essay_option("The essay the file assesses [default: its recorded source, or the bundled sample; matched by sha256].")
+@encoding_option()
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(path_type=Path),
+    help="A training file's answer key [default: the key it records, or the bundled one; matched by sha256].",
+)
+@checklist_option("The checklist the file uses [default: found by its id].")
+def report(
+    assessment: Path,
+    output_format: str,
+    out: Path | None,
+    essay_path: Path | None,
+    encoding: str | None,
+    key_path: Path | None,
+    checklist_spec: str | None,
+) -> None:
+    """The document a reader hands in: ASSESSMENT's paragraphs with the highlights marked, the
+    answers in words, notes, flags, and a summary (for a training file, the score and the key's
+    feedback).
+
+    Without the essay, the report shows the excerpts the file keeps and says so (a warning on
+    stderr); without a training file's key, it leaves out the score.
+    """
+    from readtui.core.handin import load_handin
+    from readtui.reports.assessment import render
+
+    try:
+        handin = load_handin(
+            assessment, essay_path=essay_path, key_path=key_path, checklist_spec=checklist_spec, encoding=encoding
+        )
+    except ReadtuiError as error:
+        fail(error)
+    for warning in handin.warnings:
+        click.echo(f"warning: {visible_controls(warning)}", err=True)
+    emit(render(handin, output_format), out)

@@ -152,7 +152,7 @@ def load_comparison(
     checklist, checklist_sha, warnings = _shared_checklist(loaded, checklist_spec)
     for path, assessment in loaded:
         changed = checklist_changed(assessment.checklist, checklist, checklist_sha)
-        warnings += _retire(path, assessment, checklist) if changed else []
+        warnings += retire_and_say(path, assessment, checklist) if changed else []
         problems += checklist_problems(path, assessment, checklist, changed=changed)
     warnings += _upgrade_old_files(loaded, essays or [])
     groups = _group_by_essay(loaded, warnings)
@@ -215,7 +215,7 @@ def _map_files(function, paths: list[Path], *extra: list[Any]) -> list[Any]:
         return list(pool.map(function, paths, *extra))
 
 
-def _retire(path: Path, assessment: Assessment, checklist: Checklist) -> list[str]:
+def retire_and_say(path: Path, assessment: Assessment, checklist: Checklist) -> list[str]:
     """Set aside the answers of a file made with another version of the checklist that it has no
     place for (`retire_answers`), saying which (in a file of this very checklist they are errors)."""
     retired = retire_answers(assessment, checklist)
@@ -408,7 +408,7 @@ def load_learners(key_path: Path, specs: list[str], checklist_spec: str | None =
         checklist_sha = file_sha256(checklist_path)
         for path, learner in loaded:
             changed = checklist_changed(learner.checklist, checklist, checklist_sha)
-            warnings += _retire(path, learner, checklist) if changed else []
+            warnings += retire_and_say(path, learner, checklist) if changed else []
             problems += _learner_problems(path, learner, key, checklist, changed)
     if problems:
         raise ReadtuiErrors(problems)
