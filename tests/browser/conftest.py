@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,10 +42,15 @@ def chromium() -> Iterator[Any]:
     executable = chromium_path()
     if executable is None:
         _unavailable("Chromium is not installed (apt-get install --no-install-recommends chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+    # Chromium puts a socket in its TMPDIR, and a socket's path has a short limit (about 108
+    # bytes): under the deliberately long TMPDIR of .ci/run it would abort at launch.
+    with tempfile.TemporaryDirectory(dir="/tmp" if Path("/tmp").is_dir() else None) as short_tmp:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=executable, args=["--no-sandbox"], env={**os.environ, "TMPDIR": short_tmp}
+            )
+            yield browser
+            browser.close()
 
 
 @dataclass
