@@ -13,6 +13,7 @@ import click
 from readtui import __version__
 from readtui.cli.adjudicate import adjudicate
 from readtui.cli.files import checklist, checklists, schema, validate
+from readtui.cli.importing import import_command
 from readtui.cli.reading import read, resume, sessions, train
 from readtui.cli.reports import compare, score
 
@@ -43,12 +44,26 @@ class DefaultToRead(click.Group):
 @click.group(
     cls=DefaultToRead,
     context_settings={"help_option_names": ["-h", "--help"]},
-    commands=[read, train, resume, sessions, adjudicate, validate, compare, score, checklists, checklist, schema],
+    commands=[
+        read,
+        train,
+        resume,
+        sessions,
+        import_command,
+        adjudicate,
+        validate,
+        compare,
+        score,
+        checklists,
+        checklist,
+        schema,
+    ],
 )
 @click.version_option(__version__, "--version", prog_name="readtui", message="%(prog)s %(version)s")
 def main() -> None:
     """Read an essay one paragraph at a time beside a critical-reading checklist.
 
     With no command, opens ESSAY (or the bundled sample essay) for reading:
-    `readtui [ESSAY] [OPTIONS]` is the same as `readtui read [ESSAY] [OPTIONS]`.
+    `readtui [ESSAY] [OPTIONS]` is the same as `readtui read [ESSAY] [OPTIONS]`. A saved web
+    page or an http(s):// URL is imported first (see `readtui import`).
     """

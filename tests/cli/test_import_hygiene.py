@@ -170,6 +170,12 @@ FIRST_FRAME = textwrap.dedent(
 NOT_FOR_THE_FIRST_FRAME = {
     "numpy",
     "krippendorff",
+    "trafilatura",
+    "lxml",
+    "justext",
+    "htmldate",
+    "courlan",
+    "urllib.request",
     "markdown_it",
     "pydantic",
     "pydantic_core",
@@ -194,7 +200,7 @@ NOT_FOR_THE_FIRST_FRAME = {
 
 def test_the_first_frame_of_readtui_imports_only_what_it_draws(tmp_path: Path) -> None:
     """`readtui` on the sample essay, up to its first frame (and the save after it): no numpy,
-    krippendorff or pydantic (the bundled checklist is trusted), no statistics, reports, dialogs,
+    krippendorff, trafilatura (web pages in) or pydantic (the bundled checklist is trusted), no statistics, reports, dialogs,
     other screens or the editor of several lines. A contract in pyproject.toml checks the static
     imports; this checks the lazy ones."""
     report = run_python(FIRST_FRAME, tmp_path)
