@@ -8,7 +8,6 @@ import click
 
 from readtui.cli.common import encoding_option, fail, out_option, timeout_option
 from readtui.core.errors import ReadtuiError, visible_controls
-from readtui.core.webpage import import_page
 
 
 @click.command("import")
@@ -27,6 +26,8 @@ def import_command(source: str, out: Path | None, timeout: float, encoding: str 
 
 def import_source(source: str, *, out: Path | None = None, timeout: float, encoding: str | None = None) -> Path:
     """Import ``source``, say where the essay went (or fail with one line, exit 2); its path."""
+    from readtui.core.webpage import import_page  # only when importing: `readtui --version` stays fast
+
     try:
         imported = import_page(source, out=out, timeout=timeout, encoding=encoding)
     except ReadtuiError as error:

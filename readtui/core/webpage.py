@@ -132,7 +132,7 @@ def fetch_page(url: str, *, timeout: float) -> tuple[bytes, str | None, str]:
     except urllib.error.URLError as error:
         reason = error.reason
         if isinstance(reason, TimeoutError):
-            raise ReadtuiError(url, f"timed out after {timeout:g} s") from None
+            raise ReadtuiError(url, f"timed out after {timeout:g} s (see --timeout)") from None
         raise ReadtuiError(url, f"could not fetch: {getattr(reason, 'strerror', None) or reason}") from None
     except TimeoutError:
         raise ReadtuiError(url, f"timed out after {timeout:g} s (see --timeout)") from None

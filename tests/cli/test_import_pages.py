@@ -341,7 +341,10 @@ def test_readtui_page_html_reads_the_imported_essay(tmp_path: Path, monkeypatch:
         prepared.close()
 
 
-def test_readtui_page_html_without_an_article_writes_nothing(tmp_path: Path) -> None:
+def test_readtui_page_html_without_an_article_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import readtui.cli.reading
+
+    monkeypatch.setattr(readtui.cli.reading, "run_reading", lambda essay_path, **options: None)  # never the app
     page = tmp_path / "app.html"
     page.write_bytes((PAGES / "script-loader.html").read_bytes())
     result = cli(page)
