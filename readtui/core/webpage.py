@@ -25,9 +25,9 @@ MAX_REDIRECTS = 5
 MIN_ARTICLE_CHARS = 80
 """Less text than this is a notice ("enable JavaScript"), not an article."""
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-FRONT_MATTER_KEYS = ("title", "author", "date", "site", "url", "source", "imported_with")
 
 _URL = re.compile(r"https?://", re.IGNORECASE)
+_OTHER_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")
 _HEADING_REND = re.compile(r"h([1-6])")
 
 
@@ -62,11 +62,17 @@ def read_page(source: str, *, timeout: float, encoding: str | None = None) -> tu
     """The decoded HTML of ``source`` (a saved page or an http(s) URL), and its URL if known."""
     if _URL.match(source):
         data, charset, url = fetch_page(source, timeout=timeout)
+    elif _OTHER_URL.match(source):
+        raise ReadtuiError(source, "only http:// and https:// addresses can be imported")
     else:
         path = Path(source)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # read_regular_file says what is wrong
+        if size > MAX_PAGE_BYTES:
+            raise ReadtuiError(source, _too_big(size))
         data = read_regular_file(path, what="a web page", name_the_step=True)
-        if len(data) > MAX_PAGE_BYTES:
-            raise ReadtuiError(source, _too_big(len(data)))
         charset, url = None, ""
     return decode_page(data, source, encoding or charset), url
 
@@ -209,6 +215,8 @@ def extract_article(html: str, name: str, url: str = "") -> Article:
     if not xml:
         raise ReadtuiError(name, "no article text found in the page")
     doc = etree.fromstring(xml.encode("utf-8"))
+    for line_break in doc.iter("lb"):
+        line_break.tail = " " + (line_break.tail or "")
     meta = {key: normalise_paragraph(doc.get(key) or "") for key in ("title", "author", "date", "sitename", "url")}
     main = doc.find("main")
     blocks = _blocks(main, meta["title"], meta["author"]) if main is not None else []
@@ -240,7 +248,7 @@ def _controls_shown(html: str) -> str:
 
 
 def _text(element: Any) -> str:
-    return normalise_paragraph(" ".join(element.itertext()))
+    return normalise_paragraph("".join(element.itertext()))
 
 
 def _blocks(main: Any, title: str, author: str) -> list[str]:
@@ -293,7 +301,7 @@ def _list_lines(element: Any, depth: int) -> list[str]:
     for item in element.iterchildren("item"):
         nested = [child for child in item if child.tag == "list"]
         own = normalise_paragraph(
-            " ".join([item.text or ""] + [" ".join(c.itertext()) + (c.tail or "") for c in item if c.tag != "list"])
+            "".join([item.text or ""] + ["".join(c.itertext()) + (c.tail or "") for c in item if c.tag != "list"])
         )
         if own:
             marker = f"{len(lines) + 1}." if numbered else "-"
@@ -368,8 +376,8 @@ def import_page(
     html, url = read_page(source, timeout=timeout, encoding=encoding)
     article = extract_article(html, visible_controls(source), url)
     text = article_markdown(article, source)
-    essay = parse_essay(text, markdown=True, path=Path(out or default_output(source)))
     wanted = out or default_output(source)
+    essay = parse_essay(text, markdown=True, path=wanted)
     candidates = [wanted] if out is not None else _free_names(wanted)
     for path in candidates:
         if path.is_file() and path.read_bytes() == text.encode("utf-8"):

@@ -242,6 +242,24 @@ def test_escaped_text_renders_as_itself(text: str) -> None:
     assert list(parse_essay("+++\ntitle = 't'\n+++\n\n" + escaped, markdown=True).paragraphs) == [line]
 
 
+def test_inline_markup_line_breaks_nested_lists_and_empty_headings() -> None:
+    """Links and bold leave their words in place; <br> is a space; a nested list is indented; a
+    heading with no letter or digit is not kept."""
+    long = "with more text, enough for the extractor to keep it as a paragraph of the article"
+    html = (
+        f"<html><body><article><p>See <a href='/r'>the report</a>, page <b>3</b>. And <em>this</em>!<br>Next, {long}.</p>"
+        f"<ul><li>One <b>item</b>, here<ul><li>nested</li></ul></li><li>Two</li></ul>"
+        f"<h2>***</h2><h2>Part 2</h2><p>Final words, {long}.</p></article></body></html>"
+    )
+    article = webpage.extract_article(html, "page.html")
+    essay = parse_essay(webpage.article_markdown(article, "page.html"), markdown=True)
+    assert list(essay.paragraphs) == [
+        f"See the report, page 3. And this! Next, {long}.",
+        "• One item, here\n◦ nested\n• Two",
+        f"Part 2\nFinal words, {long}.",
+    ]
+
+
 def test_front_matter_round_trips_exactly() -> None:
     article = webpage.Article(
         ["x" * 90], title='A "quoted" title \\ with +++ and # and ---', author="O'Brien: [b]x[/b]", date="2024-01-02"
@@ -461,6 +479,10 @@ def test_a_url_that_cannot_be_imported(tmp_path: Path, server: str, path: str, e
 
 def test_a_url_that_times_out(tmp_path: Path, server: str) -> None:
     refused(tmp_path, f"{server}/slow", "timed out after 0.5 s", "--timeout", "0.5")
+
+
+def test_only_web_addresses(tmp_path: Path) -> None:
+    refused(tmp_path, "ftp://example.com/page.html", "only http:// and https:// addresses can be imported")
 
 
 def test_nothing_listens(tmp_path: Path) -> None:
