@@ -107,7 +107,11 @@ def fetch_page(url: str, *, timeout: float) -> tuple[bytes, str | None, str]:
 
     opener = urllib.request.build_opener(Redirects)
     request = urllib.request.Request(
-        url, headers={"User-Agent": f"Mozilla/5.0 (compatible; readtui/{__version__})", "Accept": "text/html"}
+        url,
+        headers={
+            "User-Agent": f"Mozilla/5.0 (compatible; readtui/{__version__})",
+            "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+        },
     )
     deadline = time.monotonic() + timeout
     try:

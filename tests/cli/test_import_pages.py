@@ -291,6 +291,16 @@ def test_a_charset_that_does_not_decode(tmp_path: Path) -> None:
     refused(tmp_path, page, "unknown charset 'x-klingon'")
 
 
+def test_encoding_reads_a_page_that_declares_no_charset(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    html = (PAGES / "tribune-latin.htm").read_bytes().replace(b"; charset=windows-1252", b"")
+    page.write_bytes(html)
+    refused(tmp_path, page, "not valid utf-8 (try --encoding)")
+    result = cli("import", page, "--encoding", "cp1252")
+    assert result.exit_code == 0, result.output
+    assert list(load_essay(tmp_path / "page.md").paragraphs) == EXPECTED["tribune-latin.htm"][3]
+
+
 def test_a_binary_file_named_html(tmp_path: Path) -> None:
     page = tmp_path / "photo.html"
     page.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)) * 4)
