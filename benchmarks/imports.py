@@ -38,6 +38,8 @@ NOT_FOR_FIRST_FRAME = (
     "numpy",
     "krippendorff",
     "pydantic",
+    "trafilatura",
+    "lxml",
 )
 CUMULATIVE = ("textual", "textual.app", "click")
 """Reported with what each imports that was not loaded before it. readtui imports the `textual`

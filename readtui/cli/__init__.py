@@ -13,6 +13,7 @@ import click
 from readtui import __version__
 from readtui.cli.adjudicate import adjudicate
 from readtui.cli.files import checklist, checklists, schema, validate
+from readtui.cli.importing import import_command
 from readtui.cli.reading import read, resume, sessions, train
 from readtui.cli.reports import compare, report, score
 
@@ -48,6 +49,7 @@ class DefaultToRead(click.Group):
         train,
         resume,
         sessions,
+        import_command,
         adjudicate,
         validate,
         compare,
@@ -63,5 +65,6 @@ def main() -> None:
     """Read an essay one paragraph at a time beside a critical-reading checklist.
 
     With no command, opens ESSAY (or the bundled sample essay) for reading:
-    `readtui [ESSAY] [OPTIONS]` is the same as `readtui read [ESSAY] [OPTIONS]`.
+    `readtui [ESSAY] [OPTIONS]` is the same as `readtui read [ESSAY] [OPTIONS]`. A saved web
+    page or an http(s):// URL is imported first (see `readtui import`).
     """

@@ -18,6 +18,8 @@ Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 CHECKLIST_OF_THE_KEY = "The checklist [default: the key's]."
 CHECKLIST_OF_THE_FILES = "The checklist the files use [default: found by id]."
+PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+"""A file with one of these suffixes is a saved web page, imported before it is read."""
 
 
 def fail(error: ReadtuiError) -> None:
@@ -31,6 +33,11 @@ def fail(error: ReadtuiError) -> None:
         add_positions([error])
     click.echo(str(error), err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+def is_web_page(source: str) -> bool:
+    """Whether ``source`` (a command-line argument) is an http(s) URL or a saved web page."""
+    return source[:8].lower().startswith(("http://", "https://")) or Path(source).suffix.lower() in PAGE_SUFFIXES
 
 
 def reader_name(given: str | None) -> str:
@@ -76,6 +83,18 @@ def essay_option(text: str, *, multiple: bool = False) -> Decorator:
 def encoding_option(text: str = "The essay's encoding (e.g. cp1252).") -> Decorator:
     """``--encoding NAME``: the encoding of the essay (or essays) read."""
     return click.option("--encoding", metavar="NAME", help=text)
+
+
+def timeout_option() -> Decorator:
+    """``--timeout SECONDS``: how long fetching a URL may take."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=20.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="Give up fetching a URL after this long.",
+    )
 
 
 def report_options(formats: str, choices: tuple[str, ...] = ("table", "markdown", "csv", "json")) -> Decorator:

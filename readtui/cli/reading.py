@@ -13,33 +13,47 @@ from readtui.cli.common import (
     checklist_option,
     encoding_option,
     fail,
+    is_web_page,
     out_option,
     reader_name,
     reader_option,
+    timeout_option,
 )
 from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls
 
 
 @click.command()
-@click.argument("essay", required=False, type=click.Path(dir_okay=True, path_type=Path))
+@click.argument("essay", required=False)
 @checklist_option("Checklist id (see `readtui checklists`) or file.")
 @reader_option()
 @out_option("Assessment file [default: <essay>.<reader>.readtui.toml here].")
 @click.option("--title", help="Essay title, overriding the one detected.")
 @click.option("--author", help="Essay author, overriding the one detected.")
-@encoding_option()
+@encoding_option("The essay's encoding (e.g. cp1252), or a web page's charset.")
+@timeout_option()
 def read(
-    essay: Path | None,
+    essay: str | None,
     checklist_spec: str | None,
     reader: str | None,
     out: Path | None,
     title: str | None,
     author: str | None,
     encoding: str | None,
+    timeout: float,
 ) -> None:
-    """Read ESSAY (default: the bundled sample) and save your answers as you go."""
+    """Read ESSAY (default: the bundled sample) and save your answers as you go.
+
+    ESSAY may be a saved web page or an http(s):// URL: its article is imported into a Markdown
+    essay first (as `readtui import` does), and that essay is read.
+    """
+    essay_path = Path(essay) if essay is not None else None
+    if essay is not None and is_web_page(essay):
+        from readtui.cli.importing import import_source
+
+        essay_path = import_source(essay, timeout=timeout, encoding=encoding)
+        encoding = None  # the imported essay is UTF-8
     run_reading(
-        essay, checklist_spec=checklist_spec, reader=reader, out=out, title=title, author=author, encoding=encoding
+        essay_path, checklist_spec=checklist_spec, reader=reader, out=out, title=title, author=author, encoding=encoding
     )
 
 

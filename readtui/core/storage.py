@@ -128,6 +128,11 @@ def file_sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def toml_text(table: dict[str, Any]) -> str:
+    """``table`` as TOML text (for TOML inside another file, as an imported essay's front matter)."""
+    return tomli_w.dumps(table)
+
+
 # --- writing --------------------------------------------------------------------------------
 
 

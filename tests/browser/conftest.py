@@ -32,9 +32,11 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """One headless Chromium for the session."""
+    """One headless Chromium for a test module. Not for the session: Playwright's sync API keeps
+    an event loop running in this thread while it is open, and the app tests that come after would
+    find it there (asyncio.run() cannot be called from a running event loop)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

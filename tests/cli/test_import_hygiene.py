@@ -170,6 +170,12 @@ FIRST_FRAME = textwrap.dedent(
 NOT_FOR_THE_FIRST_FRAME = {
     "numpy",
     "krippendorff",
+    "trafilatura",
+    "lxml",
+    "justext",
+    "htmldate",
+    "courlan",
+    "urllib.request",
     "markdown_it",
     "pydantic",
     "pydantic_core",
@@ -194,7 +200,7 @@ NOT_FOR_THE_FIRST_FRAME = {
 
 def test_the_first_frame_of_readtui_imports_only_what_it_draws(tmp_path: Path) -> None:
     """`readtui` on the sample essay, up to its first frame (and the save after it): no numpy,
-    krippendorff or pydantic (the bundled checklist is trusted), no statistics, reports, dialogs,
+    krippendorff, trafilatura (web pages in) or pydantic (the bundled checklist is trusted), no statistics, reports, dialogs,
     other screens or the editor of several lines. A contract in pyproject.toml checks the static
     imports; this checks the lazy ones."""
     report = run_python(FIRST_FRAME, tmp_path)
@@ -206,6 +212,23 @@ def test_the_first_frame_of_readtui_imports_only_what_it_draws(tmp_path: Path) -
         if name == prefix or name.startswith(prefix + ".")
     }
     assert sorted(imported) == []
+
+
+def test_reading_a_text_essay_never_loads_the_web_page_import(tmp_path: Path) -> None:
+    """`readtui essay.txt` goes to the app without trafilatura, lxml or the import module (only a
+    saved page or a URL loads them); the app itself is the first-frame test's."""
+    (tmp_path / "essay.txt").write_text("Title\n\nOne paragraph.\n", encoding="utf-8")
+    script = (
+        "import json, sys\n"
+        "import readtui.cli.reading as reading\n"
+        "from readtui.cli import main\n"
+        "opened = []\n"
+        "reading.run_reading = lambda essay, **options: opened.append(str(essay))\n"
+        "main(['essay.txt'], standalone_mode=False)\n"
+        "print(json.dumps([opened, sorted(m for m in sys.modules if m.partition('.')[0] in ('trafilatura', 'lxml')"
+        " or m == 'readtui.core.webpage')]))"
+    )
+    assert run_python(script, tmp_path) == [["essay.txt"], []]
 
 
 def test_markdown_it_is_imported_only_for_markdown_with_inline_syntax() -> None:
