@@ -15,6 +15,7 @@ from readtui.cli.adjudicate import adjudicate
 from readtui.cli.files import checklist, checklists, schema, validate
 from readtui.cli.reading import read, resume, sessions, train
 from readtui.cli.reports import compare, score
+from readtui.cli.serve import serve
 
 
 class DefaultToRead(click.Group):
@@ -43,7 +44,20 @@ class DefaultToRead(click.Group):
 @click.group(
     cls=DefaultToRead,
     context_settings={"help_option_names": ["-h", "--help"]},
-    commands=[read, train, resume, sessions, adjudicate, validate, compare, score, checklists, checklist, schema],
+    commands=[
+        read,
+        train,
+        serve,
+        resume,
+        sessions,
+        adjudicate,
+        validate,
+        compare,
+        score,
+        checklists,
+        checklist,
+        schema,
+    ],
 )
 @click.version_option(__version__, "--version", prog_name="readtui", message="%(prog)s %(version)s")
 def main() -> None:
