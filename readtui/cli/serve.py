@@ -58,6 +58,10 @@ def serve(
     if not no_token and token is None:
         token = secrets.token_urlsafe(24)
     try:
+        check_the_files(essay, checklist_spec, key, encoding)
+    except ReadtuiError as error:
+        fail(error)
+    try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         fail(ReadtuiError(directory, f"cannot create the directory: {error.strerror}"))
@@ -74,6 +78,30 @@ def serve(
 
     title = f"readtui · {(essay.name if essay else 'sample essay')}"
     ReadtuiServer(command, host=host, port=port, token=token, title=title, url=url).serve()
+
+
+def check_the_files(essay: Path | None, checklist_spec: str | None, key: Path | None, encoding: str | None) -> None:
+    """Open the session a tab would open, for a throwaway file, and validate it: bad input fails
+    here, once, rather than on every student's screen."""
+    import tempfile
+
+    from readtui.core.errors import ReadtuiErrors
+    from readtui.core.launch import prepare_session, prepare_training
+
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "check.readtui.toml"
+        if key is not None:
+            prepared = prepare_training(
+                essay, key_path=key, checklist_spec=checklist_spec, reader="check", out=out, encoding=encoding
+            )
+        else:
+            prepared = prepare_session(essay, checklist_spec=checklist_spec, reader="check", out=out, encoding=encoding)
+        try:
+            problems = prepared.check()
+        finally:
+            prepared.close(remember=False)
+    if problems:
+        raise ReadtuiErrors(problems)
 
 
 def served_command(

@@ -5,6 +5,7 @@ runs the real one."""
 from __future__ import annotations
 
 import shlex
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -58,11 +59,27 @@ def test_another_host_is_warned_about(servers) -> None:
     assert "Warning" not in cli("serve").stderr
 
 
+@pytest.mark.parametrize("problem", ["no checklist", "a broken checklist", "a key for another essay"])
+def test_bad_input_fails_once_before_serving(servers, tmp_path: Path, small_essay_file: Path, problem: str) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('id = "broken"\n', encoding="utf-8")
+    key = sample_essay_path().with_name("rapprochement-iran-isis.key.readtui.toml")
+    args = {
+        "no checklist": ["--checklist", "no-such-checklist"],
+        "a broken checklist": ["--checklist", str(broken)],
+        "a key for another essay": ["--key", str(key)],
+    }[problem]
+    result = cli("serve", str(small_essay_file), *args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() and "Traceback" not in result.output
+    assert servers == []
+
+
 def test_each_tab_runs_readtui_with_the_teachers_files_asking_the_name(
-    servers, tmp_path: Path, small_essay_file: Path
+    servers, tmp_path: Path, small_essay_file: Path, critical_checklist_path: Path
 ) -> None:
     checklist = tmp_path / "mine.toml"
-    checklist.write_text("", encoding="utf-8")
+    shutil.copy(critical_checklist_path, checklist)
     assert cli("serve", "essay.txt", "--dir", "class/a", "--checklist", "mine.toml").exit_code == 0
     assert (tmp_path / "class" / "a").is_dir()
     args = shlex.split(servers[0].command)
