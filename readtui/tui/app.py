@@ -256,6 +256,12 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         state = "on: a choice moves to the next unanswered item" if self.config.auto_advance else "off"
         self.notify(f"Auto-advance {state}.", timeout=3, markup=False)
 
+    def download(self) -> None:
+        """Save, then hand the file to the browser (``readtui serve``; in a terminal Textual
+        copies it to the downloads directory)."""
+        if self.prepared is not None and self.save_now():
+            self.deliver_text(self.prepared.out_path, mime_type="application/toml")
+
     # --- reading time --------------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
@@ -280,6 +286,10 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
             yield SystemCommand("Overall", "Essay-wide questions and what is still missing", screen.action_overall)
         if self.prepared is None:
             return
+        if self.open_named is not None:
+            yield SystemCommand(
+                "Download your file", f"A copy of {self.prepared.out_path.name}, as it is now", self.download
+            )
         from readtui.tui.screens.overall import OverallScreen
 
         if self.session.before_items and isinstance(screen, (ReadingScreen, OverallScreen)):

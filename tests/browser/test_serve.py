@@ -129,12 +129,20 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
         served.process.communicate()
 
 
-def open_student(chromium, served: Served, name: str, requests: list[str] | None = None, query: str = ""):
-    """A new tab on the served URL, past the name screen as ``name``; returns (page, their file)."""
+def open_student(
+    chromium,
+    served: Served,
+    name: str,
+    requests: list[str] | None = None,
+    query: str = "",
+    shown: list[bytes] | None = None,
+):
+    """A new tab on the served URL, past the name screen as ``name``; returns (page, their file).
+    ``shown`` collects what the app sends to the terminal (the screen itself is a canvas)."""
     page = chromium.new_context(viewport={"width": 1000, "height": 700}).new_page()
     if requests is not None:
         page.on("request", lambda request: requests.append(request.url))
-    shown: list[bytes] = []  # what the app sent to the terminal: the screen is a canvas
+    shown = [] if shown is None else shown
     page.on(
         "websocket",
         lambda socket: socket.on(
@@ -150,6 +158,18 @@ def open_student(chromium, served: Served, name: str, requests: list[str] | None
     out = served.into / f"rapprochement-iran-isis.{name}.readtui.toml"
     until(out.is_file, f"{name}'s file")  # written once the session opens
     return page, out
+
+
+def settle(page: Any, shown: list[bytes], quiet: float = 0.25) -> None:
+    """Wait until the app has sent nothing to the terminal for ``quiet`` seconds (less than the
+    half second a cursor blinks)."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        count = len(shown)
+        page.wait_for_timeout(quiet * 1000)
+        if len(shown) == count:
+            return
+    pytest.fail("the screen never settled")
 
 
 def answers(out: Path) -> dict:
@@ -210,3 +230,18 @@ def test_ctrl_c_saves_every_student_and_leaves_no_process(chromium, serve, to: s
     with pytest.raises(ProcessLookupError):
         os.killpg(served.process.pid, 0)  # no process of the group is left
     assert [answers(out) for _, out in students] == [{"prior-stance": 1}, {"prior-stance": 2}]
+
+
+def test_a_student_downloads_their_file(chromium, serve) -> None:
+    served = serve()
+    shown: list[bytes] = []
+    page, out = open_student(chromium, served, "Ana", shown=shown)
+    page.keyboard.press("3")
+    with page.expect_download(timeout=WAIT * 1000) as download:
+        page.keyboard.press("Control+p")
+        page.keyboard.type("Download your file")
+        settle(page, shown)  # the palette searches as it is typed: Enter picks its first result
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == out.name
+    saved = tomllib.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert saved["before"]["answers"] == {"prior-stance": 3}
