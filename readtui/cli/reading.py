@@ -6,7 +6,7 @@ import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +21,10 @@ from readtui.cli.common import (
     served_option,
 )
 from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls
+
+if TYPE_CHECKING:
+    from readtui.core.config import Config
+    from readtui.core.launch import PreparedSession
 
 
 @click.command()
@@ -74,7 +78,7 @@ def run_reading(
     # time before the first frame. The app freezes them and turns collection back on after it.
     gc.disable()
     from readtui.core.config import load_config
-    from readtui.core.launch import PreparedSession, prepare_session, prepare_training
+    from readtui.core.launch import prepare_session, prepare_training
 
     def open_session(reader: str, out: Path | None) -> PreparedSession:
         if training:
@@ -152,10 +156,10 @@ def train(
 
 
 def run_served(
-    open_session: Callable[[str, Path | None], Any],
+    open_session: Callable[[str, Path | None], PreparedSession],
     essay_path: Path | None,
     into: Path,
-    config: Any,
+    config: Config,
     *,
     training: bool,
 ) -> None:
@@ -168,7 +172,7 @@ def run_served(
 
     essay_path = essay_path or sample_essay_path()
 
-    def open_named(name: str) -> Any:
+    def open_named(name: str) -> PreparedSession:
         return open_session(name, into / default_out_path(essay_path, name, "train" if training else "").name)
 
     app = make_served_app(open_named, essay_path.name, config)
