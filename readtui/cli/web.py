@@ -8,6 +8,7 @@ import asyncio
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from textual_serve.server import Server
@@ -30,9 +31,19 @@ class ReadtuiServer(Server):
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
+        app.middlewares.append(self.check_origin)
         if self.token is not None:
             app.middlewares.append(self.check_token)
         return app
+
+    @web.middleware
+    async def check_origin(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """403 for a request another site's page makes (its Origin is not this server): without
+        a token, any page the teacher visits could otherwise open sessions here."""
+        origin = request.headers.get("Origin")
+        if origin is not None and urlsplit(origin).netloc != request.host:
+            raise web.HTTPForbidden(text="readtui serve: requests from another site are refused.\n")
+        return await handler(request)
 
     @web.middleware
     async def check_token(self, request: web.Request, handler: Any) -> web.StreamResponse:

@@ -65,9 +65,9 @@ def until(condition: Callable[[], Any], what: str, page: Any = None) -> Any:
     return result
 
 
-def status(url: str) -> int:
+def status(url: str, **headers: str) -> int:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -81,7 +81,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
-    """serve(*args) starts `readtui serve` with a token, a free port and a fresh --dir, as the
+    """serve(*args) starts `readtui serve` with a token (unless --no-token), a free port and a fresh --dir, as the
     leader of its own process group (as a shell starts it: Ctrl+C signals the whole group)."""
     started: list[Served] = []
 
@@ -98,8 +98,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
                 str(into),
                 "--port",
                 str(port),
-                "--token",
-                TOKEN,
+                *([] if "--no-token" in args else ["--token", TOKEN]),
                 *args,
             ],
             stdin=subprocess.DEVNULL,
@@ -114,7 +113,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
 
         def listening() -> bool:
             try:
-                return status(served.base + "/") == 403
+                return status(served.base + "/") in (200, 403)
             except OSError:
                 assert process.poll() is None, process.communicate()[0]
                 return False
@@ -212,14 +211,26 @@ def test_the_served_page_loads_nothing_from_elsewhere(serve) -> None:
     assert re.findall(r"\w+://[^\s\"']*", page) == ["http://www.w3.org/2000/svg"]
 
 
+def test_another_sites_page_is_refused_even_without_a_token(serve) -> None:
+    """A page on another site, open in the teacher's browser, must not start sessions here."""
+    served = serve("--no-token")
+    assert status(served.base + "/") == 200
+    assert status(served.base + "/", Origin=served.base) == 200
+    assert status(served.base + "/ws", Origin="http://elsewhere.example") == 403
+    assert status(served.base + "/", Origin="http://elsewhere.example") == 403
+
+
 @pytest.mark.parametrize("to", ["the group", "the server"])
 def test_ctrl_c_saves_every_student_and_leaves_no_process(chromium, serve, to: str) -> None:
     """Ctrl+C in the teacher's terminal signals the server and the students' apps (the group);
-    `kill -INT` the server alone: it stops the apps itself."""
+    `kill -INT` the server alone: it stops the apps itself. The signal comes as soon as each app
+    shows the answer, before its autosave is due."""
     served = serve()
-    students = [open_student(chromium, served, name) for name in ("Ana", "Bo")]
-    for step, (page, _) in enumerate(students, start=1):
+    shown: dict[str, list[bytes]] = {"Ana": [], "Bo": []}
+    students = [open_student(chromium, served, name, shown=shown[name]) for name in shown]
+    for step, (name, (page, _)) in enumerate(zip(shown, students, strict=True), start=1):
         page.keyboard.press(str(step))
+        until(lambda name=name: b"1/2 answered" in b"".join(shown[name]), f"{name}'s answer on screen", page)
     assert len(served.apps()) == 2
     if to == "the group":
         os.killpg(served.process.pid, signal.SIGINT)
