@@ -16,6 +16,7 @@ from readtui.cli.files import checklist, checklists, schema, validate
 from readtui.cli.importing import import_command
 from readtui.cli.reading import read, resume, sessions, train
 from readtui.cli.reports import compare, report, score
+from readtui.cli.serve import serve
 
 
 class DefaultToRead(click.Group):
@@ -47,6 +48,7 @@ class DefaultToRead(click.Group):
     commands=[
         read,
         train,
+        serve,
         resume,
         sessions,
         import_command,

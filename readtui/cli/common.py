@@ -5,7 +5,6 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,9 +41,9 @@ def is_web_page(source: str) -> bool:
 
 def reader_name(given: str | None) -> str:
     """The reader: --reader, then $READTUI_READER, then the login name; control characters removed."""
-    name = given or os.environ.get("READTUI_READER") or _login_name()
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
-    return name or "reader"
+    from readtui.core.launch import clean_reader_name
+
+    return clean_reader_name(given or os.environ.get("READTUI_READER") or _login_name()) or "reader"
 
 
 def _login_name() -> str:
@@ -67,6 +66,12 @@ def reader_option(stored_in: str = "the file") -> Decorator:
     return click.option(
         "--reader", metavar="NAME", help=f"Your name, stored in {stored_in} [default: $READTUI_READER or login name]."
     )
+
+
+def served_option() -> Decorator:
+    """``--served-into DIR``, hidden: set by `readtui serve` for each browser tab, whose app asks
+    the reader's name and writes into DIR (see docs/architecture.md)."""
+    return click.option("--served-into", type=click.Path(file_okay=False, path_type=Path), hidden=True)
 
 
 def out_option(text: str, *, required: bool = False) -> Decorator:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,9 +19,14 @@ from readtui.cli.common import (
     out_option,
     reader_name,
     reader_option,
+    served_option,
     timeout_option,
 )
 from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls
+
+if TYPE_CHECKING:
+    from readtui.core.config import Config
+    from readtui.core.launch import PreparedSession
 
 
 @click.command()
@@ -31,6 +38,7 @@ from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls
 @click.option("--author", help="Essay author, overriding the one detected.")
 @encoding_option("The essay's encoding (e.g. cp1252), or a web page's charset.")
 @timeout_option()
+@served_option()
 def read(
     essay: str | None,
     checklist_spec: str | None,
@@ -40,6 +48,7 @@ def read(
     author: str | None,
     encoding: str | None,
     timeout: float,
+    served_into: Path | None,
 ) -> None:
     """Read ESSAY (default: the bundled sample) and save your answers as you go.
 
@@ -53,7 +62,14 @@ def read(
         essay_path = import_source(essay, timeout=timeout, encoding=encoding)
         encoding = None  # the imported essay is UTF-8
     run_reading(
-        essay_path, checklist_spec=checklist_spec, reader=reader, out=out, title=title, author=author, encoding=encoding
+        essay_path,
+        checklist_spec=checklist_spec,
+        reader=reader,
+        out=out,
+        title=title,
+        author=author,
+        encoding=encoding,
+        served_into=served_into,
     )
 
 
@@ -68,36 +84,37 @@ def run_reading(
     encoding: str | None = None,
     training: bool = False,
     key: Path | None = None,
+    served_into: Path | None = None,
 ) -> None:
     """Open a reading session in the app (with ``training``, against the answer ``key``); resume
-    the output file if it is there."""
+    the output file if it is there. ``served_into``: see `run_served`."""
     # Start-up allocates many long-lived objects (imports, styles); collecting them is wasted
     # time before the first frame. The app freezes them and turns collection back on after it.
     gc.disable()
     from readtui.core.config import load_config
     from readtui.core.launch import prepare_session, prepare_training
 
+    def open_session(reader: str, out: Path | None) -> PreparedSession:
+        if training:
+            return prepare_training(
+                essay_path, key_path=key, checklist_spec=checklist_spec, reader=reader, out=out, encoding=encoding
+            )
+        return prepare_session(
+            essay_path,
+            checklist_spec=checklist_spec,
+            reader=reader,
+            out=out,
+            title=title,
+            author=author,
+            encoding=encoding,
+        )
+
     try:
         config = load_config()
-        if training:
-            prepared = prepare_training(
-                essay_path,
-                key_path=key,
-                checklist_spec=checklist_spec,
-                reader=reader_name(reader),
-                out=out,
-                encoding=encoding,
-            )
-        else:
-            prepared = prepare_session(
-                essay_path,
-                checklist_spec=checklist_spec,
-                reader=reader_name(reader),
-                out=out,
-                title=title,
-                author=author,
-                encoding=encoding,
-            )
+        if served_into is not None:
+            run_served(open_session, essay_path, served_into, config, training=training)
+            return
+        prepared = open_session(reader_name(reader), out)
     except ReadtuiError as error:
         fail(error)
     from readtui.tui.app import FINISHED, make_app
@@ -126,6 +143,7 @@ def run_reading(
 @reader_option()
 @out_option("Your file [default: <essay>.<reader>.train.readtui.toml here].")
 @encoding_option()
+@served_option()
 def train(
     essay: Path | None,
     key: Path | None,
@@ -133,12 +151,52 @@ def train(
     reader: str | None,
     out: Path | None,
     encoding: str | None,
+    served_into: Path | None,
 ) -> None:
     """Practise on ESSAY against an answer key: answer a paragraph, then see where the key differs.
 
     With no ESSAY and no --key, opens the bundled exercise (the sample essay and its model answer).
     """
-    run_reading(essay, checklist_spec=checklist_spec, reader=reader, out=out, encoding=encoding, training=True, key=key)
+    run_reading(
+        essay,
+        checklist_spec=checklist_spec,
+        reader=reader,
+        out=out,
+        encoding=encoding,
+        training=True,
+        key=key,
+        served_into=served_into,
+    )
+
+
+def run_served(
+    open_session: Callable[[str, Path | None], PreparedSession],
+    essay_path: Path | None,
+    into: Path,
+    config: Config,
+    *,
+    training: bool,
+) -> None:
+    """One student's tab of `readtui serve`: the app asks the name, then opens
+    ``<essay>.<name>.readtui.toml`` (or ``.train.readtui.toml``) in ``into``. A name whose file
+    another tab holds is refused on screen. Nothing is printed: stdout is the browser's."""
+    from readtui.core.essay import sample_essay_path
+    from readtui.core.launch import default_out_path
+    from readtui.tui.app import make_served_app
+
+    essay_path = essay_path or sample_essay_path()
+
+    def open_named(name: str) -> PreparedSession:
+        return open_session(name, into / default_out_path(essay_path, name, "train" if training else "").name)
+
+    app = make_served_app(open_named, essay_path.name, config)
+    try:
+        app.run()
+    finally:
+        if app.prepared is not None:
+            app.prepared.close(remember=False)
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 @click.command()

@@ -49,6 +49,10 @@ class ReadtuiError(Exception):
         return ": ".join(parts)
 
 
+class FileInUse(ReadtuiError):
+    """The file is open in another readtui (its lock is held)."""
+
+
 class ReadtuiErrors(ReadtuiError):
     """Several problems in one file (or several files): one line each."""
 

@@ -102,6 +102,11 @@ class PreparedSession:
             self.lock.release()
 
 
+def clean_reader_name(name: str) -> str:
+    """A reader's name as given, without control characters or surrounding space ("" if none is left)."""
+    return "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+
+
 def safe_file_part(name: str) -> str:
     """A reader name made safe for a file name: no separators, controls or leading dots."""
     name = unicodedata.normalize("NFC", name)

@@ -18,7 +18,7 @@ from typing import Any
 
 import tomli_w
 
-from readtui.core.errors import ReadtuiError
+from readtui.core.errors import FileInUse, ReadtuiError
 from readtui.core.files import read_regular_file
 
 SESSIONS_KEPT = 50
@@ -419,7 +419,7 @@ class FileLock:
                 os.close(fd)
                 if error.errno in (errno.EWOULDBLOCK, errno.EACCES):
                     who = f" (pid {holder})" if holder else ""
-                    raise ReadtuiError(self.target, f"already open in another readtui{who}; close it first") from None
+                    raise FileInUse(self.target, f"already open in another readtui{who}; close it first") from None
                 raise ReadtuiError(self.target, f"cannot lock: {error.strerror}") from None
             # The previous holder may have unlinked the lock file between our open and flock.
             try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from textual import events
@@ -14,13 +14,14 @@ from textual.screen import Screen
 
 from readtui.core.assessment import BEFORE, ESSAY
 from readtui.core.config import Config
-from readtui.core.errors import EXIT_BAD_INPUT, ReadtuiError
-from readtui.core.launch import PreparedSession
+from readtui.core.errors import EXIT_BAD_INPUT, FileInUse, ReadtuiError
+from readtui.core.launch import PreparedSession, clean_reader_name
 from readtui.tui.autosave import AutoSaver
 from readtui.tui.base import ReadtuiBaseApp, describe_checklist
 from readtui.tui.messages import (
     BeforeRequested,
     FinishRequested,
+    NameGiven,
     OverallRequested,
     ParagraphRequested,
     SessionChanged,
@@ -42,19 +43,67 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
     CSS_PATH = "app.tcss"
     UNSAVED_NOTICE = "Your answers are kept in memory; the last saved file is intact."
 
-    def __init__(self, prepared: PreparedSession, config: Config | None = None) -> None:
+    def __init__(
+        self,
+        prepared: PreparedSession | None,
+        config: Config | None = None,
+        *,
+        open_named: Callable[[str], PreparedSession] | None = None,
+        essay_name: str = "",
+    ) -> None:
+        """``prepared``: the session to open; or None and ``open_named``, for a served session
+        (``readtui serve``): the app asks the reader's name first and opens it with that."""
         super().__init__(config)
-        self.prepared = prepared
-        self.session = prepared.session
-        self.autosaver = AutoSaver(self, prepared.out_path, self._serialise)
+        self.open_named = open_named
+        self.essay_name = essay_name
         self.bad_input: list[ReadtuiError] | None = None
         """Problems found when the input was validated after the first frame (None: not yet)."""
         self.last_input = time.monotonic()
         self._finish_despite_flags = False
+        self.prepared: PreparedSession | None = None
+        if prepared is not None:
+            self._take(prepared)
+
+    def _take(self, prepared: PreparedSession) -> None:
+        self.prepared = prepared
+        self.session = prepared.session
+        self.autosaver = AutoSaver(self, prepared.out_path, self._serialise)
 
     # --- start and stop ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.prepared is None:
+            from readtui.tui.screens.name import NameScreen
+
+            self.push_screen(NameScreen(self.essay_name))
+        else:
+            self._open()
+
+    def on_name_given(self, message: NameGiven) -> None:
+        """Open the reader's file under the name they gave, or say on the name screen why not
+        (another tab holds that name's file, say)."""
+        if self.prepared is not None or self.open_named is None:
+            return
+        name = clean_reader_name(message.name)
+        if not name:
+            self.screen.show_problem("Type your name, then enter.")
+            return
+        try:
+            prepared = self.open_named(name)
+        except FileInUse:
+            self.screen.show_problem(
+                f"{name} is open in another tab or window: close it there first, or give another name."
+            )
+            return
+        except ReadtuiError as error:
+            self.screen.show_problem(str(error))
+            return
+        self._take(prepared)
+        self.pop_screen()
+        self._open()
+
+    def _open(self) -> None:
+        assert self.prepared is not None
         essay_name = self.prepared.essay_path.name
         if self.prepared.trainer is not None:
             from readtui.tui.screens.training import TrainingScreen
@@ -81,7 +130,8 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         gc.freeze()
         gc.enable()
         self.run_worker(self._identify_and_save, thread=True, group="identify")
-        self.run_worker(self.prepared.remember_in_index, thread=True, group="index")
+        if self.open_named is None:  # a served student's file is not the teacher's recent session
+            self.run_worker(self.prepared.remember_in_index, thread=True, group="index")
 
     def _identify_and_save(self) -> None:
         """Hash the essay (a long one takes a moment), then write the file, so a new session is
@@ -99,12 +149,15 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         return not self.bad_input
 
     def release(self) -> None:
-        self.prepared.close()
+        if self.prepared is not None:
+            self.prepared.close()
 
     def help_about(self) -> str:
         return f"{LEGEND}\n\n{super().help_about()}"
 
-    def checklist_info(self) -> list[str]:
+    def checklist_info(self) -> list[str] | None:
+        if self.prepared is None:
+            return None
         return describe_checklist(self.session.checklist, self.prepared.checklist_path, self.session.changes)
 
     def finish(self) -> None:
@@ -147,11 +200,13 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
     # --- saving ------------------------------------------------------------------------------------
 
     @property
-    def saved_path(self) -> Path:
-        return self.prepared.out_path
+    def saved_path(self) -> Path | None:
+        return self.prepared.out_path if self.prepared is not None else None
 
     def save_now(self, *, background: bool = False) -> bool:
         """Serialise now (cheap: unchanged paragraphs are cached) and write, in a thread if asked."""
+        if self.prepared is None:
+            return True
         if not self.input_is_valid():
             return False
         return self.autosaver.save_now(background=background)
@@ -201,6 +256,12 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         state = "on: a choice moves to the next unanswered item" if self.config.auto_advance else "off"
         self.notify(f"Auto-advance {state}.", timeout=3, markup=False)
 
+    def download(self) -> None:
+        """Save, then hand the file to the browser (``readtui serve``; in a terminal Textual
+        copies it to the downloads directory)."""
+        if self.prepared is not None and self.save_now():
+            self.deliver_text(self.prepared.out_path, mime_type="application/toml")
+
     # --- reading time --------------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
@@ -223,6 +284,12 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
             yield SystemCommand("Flag paragraph", "Flag (or unflag) this paragraph to come back to", screen.action_flag)
             yield SystemCommand("Paragraph note", "Write a note on this paragraph", screen.action_note)
             yield SystemCommand("Overall", "Essay-wide questions and what is still missing", screen.action_overall)
+        if self.prepared is None:
+            return
+        if self.open_named is not None:
+            yield SystemCommand(
+                "Download your file", f"A copy of {self.prepared.out_path.name}, as it is now", self.download
+            )
         from readtui.tui.screens.overall import OverallScreen
 
         if self.session.before_items and isinstance(screen, (ReadingScreen, OverallScreen)):
@@ -243,3 +310,10 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
 def make_app(prepared: PreparedSession, config: Config | None = None) -> ReadtuiApp:
     """Build the app the way the CLI and the tests do."""
     return ReadtuiApp(prepared, config)
+
+
+def make_served_app(
+    open_named: Callable[[str], PreparedSession], essay_name: str, config: Config | None = None
+) -> ReadtuiApp:
+    """Build the app of a served session: it asks the reader's name, then opens ``open_named(name)``."""
+    return ReadtuiApp(None, config, open_named=open_named, essay_name=essay_name)

@@ -66,6 +66,14 @@ class ReadtuiBaseApp(App[ReturnType]):
             return
         await super().on_event(event)
 
+    def on_exit_app(self) -> None:
+        """Textual's own way out, which skips `action_quit`: the web driver takes it when the
+        browser tab closes or the server stops (``readtui serve``), and on SIGINT. Save first
+        (`exit` has set ``leaving``: the ways out through it saved already)."""
+        if not self.leaving:
+            self.leaving = True
+            self.save_now()
+
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGHUP):

@@ -37,3 +37,10 @@ class FinishRequested(Message):
 
 class BeforeRequested(Message):
     """Show the before-reading questions."""
+
+
+@dataclass
+class NameGiven(Message):
+    """The reader of a served session typed their name (as typed: the app cleans it)."""
+
+    name: str

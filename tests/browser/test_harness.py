@@ -24,4 +24,3 @@ def test_a_quiet_page_does_nothing_and_prints(open_html, tmp_path) -> None:
     assert (rendered.dialogs, rendered.navigations, rendered.requests) == ([], [], [])
     assert rendered.page.inner_text("p") == "Just text <script>alert(1)</script>"
     assert rendered.pdf(tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
-

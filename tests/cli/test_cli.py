@@ -21,6 +21,7 @@ from tests.conftest import position_of, run_process, run_readtui, write_checklis
 BAD_ID_HINT = "use lowercase letters, digits, '-' and '_', starting with a letter or digit"
 SUBCOMMANDS = [
     "read",
+    "serve",
     "resume",
     "sessions",
     "validate",

@@ -168,6 +168,10 @@ FIRST_FRAME = textwrap.dedent(
     """
 )
 NOT_FOR_THE_FIRST_FRAME = {
+    "aiohttp",
+    "textual_serve",
+    "readtui.cli.web",
+    "readtui.tui.screens.name",
     "numpy",
     "krippendorff",
     "trafilatura",

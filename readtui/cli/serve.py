@@ -1,0 +1,123 @@
+"""``readtui serve``: the reading (or training) app in the browser, one process per tab."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+from readtui.cli.common import checklist_option, encoding_option, fail
+from readtui.core.errors import ReadtuiError
+
+LOCAL = "127.0.0.1"
+
+
+@click.command()
+@click.argument("essay", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@checklist_option("Checklist id (see `readtui checklists`) or file [default: the essay's default, or the key's].")
+@click.option(
+    "--key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An answer key: the students train against it (as `readtui train`) instead of reading.",
+)
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="Where the students' files go: <essay>.<name>.readtui.toml [default: here].",
+)
+@click.option("--host", default=LOCAL, show_default=True, help="The address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--token", help="The token the address must carry [default: a new random one].")
+@click.option("--no-token", is_flag=True, help=f"No token (only with --host {LOCAL}).")
+@encoding_option()
+def serve(
+    essay: Path | None,
+    checklist_spec: str | None,
+    key: Path | None,
+    directory: Path,
+    host: str,
+    port: int,
+    token: str | None,
+    no_token: bool,
+    encoding: str | None,
+) -> None:
+    """Serve ESSAY (default: the bundled sample) to web browsers: each tab asks the student's name
+    and saves to DIR, as `readtui read` would (with --key, as `readtui train`)."""
+    import secrets
+
+    if no_token and token is not None:
+        fail(ReadtuiError(None, "--token and --no-token: give one or the other"))
+    if no_token and host != LOCAL:
+        fail(ReadtuiError(None, f"--no-token: only with --host {LOCAL} (anyone who can reach {host} could read)"))
+    if token == "":
+        fail(ReadtuiError(None, "--token: may not be empty (or give --no-token)"))
+    if not no_token and token is None:
+        token = secrets.token_urlsafe(24)
+    try:
+        check_the_files(essay, checklist_spec, key, encoding)
+    except ReadtuiError as error:
+        fail(error)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(ReadtuiError(directory, f"cannot create the directory: {error.strerror}"))
+    command = served_command(essay, checklist_spec, key, directory, encoding)
+    url = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+    if host != LOCAL:
+        click.echo(
+            f"Warning: listening on {host}: anyone who can reach it on port {port} "
+            + ("and has the token " if token else "")
+            + "can open a session.",
+            err=True,
+        )
+    from readtui.cli.web import ReadtuiServer
+
+    title = f"readtui · {(essay.name if essay else 'sample essay')}"
+    ReadtuiServer(command, host=host, port=port, token=token, title=title, url=url).serve()
+
+
+def check_the_files(essay: Path | None, checklist_spec: str | None, key: Path | None, encoding: str | None) -> None:
+    """Open the session a tab would open, for a throwaway file, and validate it: bad input fails
+    here, once, rather than on every student's screen."""
+    import tempfile
+
+    from readtui.core.errors import ReadtuiErrors
+    from readtui.core.launch import prepare_session, prepare_training
+
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "check.readtui.toml"
+        if key is not None:
+            prepared = prepare_training(
+                essay, key_path=key, checklist_spec=checklist_spec, reader="check", out=out, encoding=encoding
+            )
+        else:
+            prepared = prepare_session(essay, checklist_spec=checklist_spec, reader="check", out=out, encoding=encoding)
+        try:
+            problems = prepared.check()
+        finally:
+            prepared.close(remember=False)
+    if problems:
+        raise ReadtuiErrors(problems)
+
+
+def served_command(
+    essay: Path | None, checklist_spec: str | None, key: Path | None, directory: Path, encoding: str | None
+) -> str:
+    """The command line each browser tab runs: readtui itself, asking the student's name
+    (the hidden --served-into), with the teacher's essay, checklist and key fixed."""
+    args = [sys.executable, "-m", "readtui", "train" if key else "read"]
+    if essay is not None:
+        args.append(str(essay.resolve()))
+    if key is not None:
+        args += ["--key", str(key.resolve())]
+    if checklist_spec is not None:
+        spec = Path(checklist_spec)
+        args += ["--checklist", str(spec.resolve()) if spec.is_file() else checklist_spec]
+    if encoding is not None:
+        args += ["--encoding", encoding]
+    args += ["--served-into", str(directory.resolve())]
+    return "exec " + shlex.join(args)
