@@ -23,8 +23,10 @@ _MARKDOWN_START = re.compile(r"^(\s*)(\d*)([-+=.)])")
 VERDICTS = {MATCH: "✓", NEAR: "≈", MISS: "✗", UNANSWERED: "✗", MODEL: "✎", NO_CONSENSUS: "?"}
 LEGEND_NOTE = (
     "Numbers after marked words are the highlights listed under each paragraph. Words under two "
-    "highlights are outlined. Hover over a highlight for its label and note."
+    "highlights are outlined."
 )
+HOVER_NOTE = "Hover over a highlight for its label and note."
+"""Said on screen only: paper has no hover."""
 EXCERPT_WARNING = "The essay was not found: each paragraph shows only the excerpt the file keeps."
 
 
@@ -303,7 +305,7 @@ def render_html(handin: HandIn) -> str:
         )
         out.append(
             f'<section class="legend-box"><h2>Highlight labels</h2><ul class="legend">{items}</ul>'
-            f'<p class="meta">{esc(LEGEND_NOTE)}</p></section>'
+            f'<p class="meta">{esc(LEGEND_NOTE)} <span class="no-print">{esc(HOVER_NOTE)}</span></p></section>'
         )
     out.append("<h2>The essay, paragraph by paragraph</h2>")
     out += [_html_paragraph(handin, part) for part in handin.paragraphs]

@@ -96,6 +96,9 @@ def test_the_report_prints_with_its_colours(open_html, reader: Path, tmp_path: P
     assert mark.evaluate("e => getComputedStyle(e).backgroundColor") == rgb(mark_colour(3))
     section = rendered.page.query_selector("section.paragraph")
     assert section.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+    assert "Hover over a highlight" not in rendered.page.inner_text("body"), "paper has no hover"
+    rendered.page.emulate_media(media="screen")
+    assert "Hover over a highlight" in rendered.page.inner_text("body")
 
 
 def test_the_report_reads_on_a_phone(open_html, tmp_path: Path, critical_checklist) -> None:
