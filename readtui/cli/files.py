@@ -96,15 +96,17 @@ def first_sentence(text: str) -> str:
 @click.argument("kind", type=click.Choice(["checklist", "assessment"]))
 def schema(kind: str) -> None:
     """Print the JSON Schema of checklist or assessment files (for editors)."""
-    if kind == "checklist":
-        from readtui.core.checklist import Checklist as model
-    else:
-        from readtui.core.assessment import Assessment as model
     import json
 
-    from readtui.core.schema import json_schema
+    if kind == "checklist":
+        from readtui.core.checklist import checklist_json_schema
 
-    document = json_schema(model)
+        document = checklist_json_schema()
+    else:
+        from readtui.core.assessment import Assessment
+        from readtui.core.schema import json_schema
+
+        document = json_schema(Assessment)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = f"readtui {kind}"
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))

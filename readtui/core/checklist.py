@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls, visible_controls_in_lines
-from readtui.core.schema import FORBID_EXTRA, build, checked_by, constrained, short_repr, strict, validate
+from readtui.core.schema import (
+    FORBID_EXTRA,
+    build,
+    checked_by,
+    constrained,
+    json_schema,
+    short_repr,
+    strict,
+    validate,
+)
 
 CHECKLIST_FORMAT = "readtui-checklist/1"
 DEFAULT_CHECKLIST_ID = "critical-reading"
@@ -252,6 +261,18 @@ def answer_label(item: Any, value: Any) -> str:
 
 ESTIMATE_PARAGRAPHS = 6
 """The essay `answers_estimate` counts for: as long as the sample essay."""
+
+
+def checklist_json_schema() -> dict[str, Any]:
+    """The JSON Schema of checklist files, for editors. An item's scope may not be "before" there:
+    the model allows it because a before section's items take it, but written on an item it is
+    refused (only a section says it)."""
+    document = json_schema(Checklist)
+    for name, definition in document.get("$defs", {}).items():
+        scope = definition.get("properties", {}).get("scope", {})
+        if name.endswith("Item") and "before" in scope.get("enum", []):
+            scope["enum"] = [value for value in scope["enum"] if value != "before"]
+    return document
 
 
 def answers_estimate(checklist: Checklist, paragraphs: int = ESTIMATE_PARAGRAPHS) -> str:

@@ -285,6 +285,7 @@ BROKEN = {
     "one-option": lambda d: _item(d, "multi").update(options=_item(d, "multi")["options"][:1]),
     "option-without-label": lambda d: _item(d, "choice")["options"][0].pop("label"),
     "bad-scope": lambda d: _item(d, "text").update(scope="book"),
+    "item-scope-before": lambda d: _item(d, "text").update(scope="before"),  # only a section says it
     "no-sections": lambda d: d.update(section=[]),
     "section-without-items": lambda d: d["section"][0].update(item=[]),
     "empty-prompt": lambda d: _item(d, "choice").update(prompt=""),
