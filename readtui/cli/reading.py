@@ -92,15 +92,13 @@ def run_reading(
     # time before the first frame. The app freezes them and turns collection back on after it.
     gc.disable()
     from readtui.core.config import load_config
-    from readtui.core.launch import prepare_session, prepare_training
+    from readtui.core.launch import prepare_reading
 
     def open_session(reader: str, out: Path | None) -> PreparedSession:
-        if training:
-            return prepare_training(
-                essay_path, key_path=key, checklist_spec=checklist_spec, reader=reader, out=out, encoding=encoding
-            )
-        return prepare_session(
+        return prepare_reading(
             essay_path,
+            training=training,
+            key_path=key,
             checklist_spec=checklist_spec,
             reader=reader,
             out=out,

@@ -86,16 +86,19 @@ def check_the_files(essay: Path | None, checklist_spec: str | None, key: Path | 
     import tempfile
 
     from readtui.core.errors import ReadtuiErrors
-    from readtui.core.launch import prepare_session, prepare_training
+    from readtui.core.launch import prepare_reading
 
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "check.readtui.toml"
-        if key is not None:
-            prepared = prepare_training(
-                essay, key_path=key, checklist_spec=checklist_spec, reader="check", out=out, encoding=encoding
-            )
-        else:
-            prepared = prepare_session(essay, checklist_spec=checklist_spec, reader="check", out=out, encoding=encoding)
+        prepared = prepare_reading(
+            essay,
+            training=key is not None,
+            key_path=key,
+            checklist_spec=checklist_spec,
+            reader="check",
+            out=out,
+            encoding=encoding,
+        )
         try:
             problems = prepared.check()
         finally:

@@ -201,6 +201,29 @@ def source_name(essay_path: Path, out_path: Path) -> str:
         return str(essay_path.resolve())
 
 
+def prepare_reading(
+    essay_path: Path | None,
+    *,
+    training: bool,
+    key_path: Path | None,
+    checklist_spec: str | None,
+    reader: str,
+    out: Path | None,
+    title: str | None = None,
+    author: str | None = None,
+    encoding: str | None = None,
+) -> PreparedSession:
+    """`prepare_training` (against ``key_path``, or the bundled exercise) when ``training``, else
+    `prepare_session`: what `readtui read`/`train` open, and each tab of `readtui serve`."""
+    if training:
+        return prepare_training(
+            essay_path, key_path=key_path, checklist_spec=checklist_spec, reader=reader, out=out, encoding=encoding
+        )
+    return prepare_session(
+        essay_path, checklist_spec=checklist_spec, reader=reader, out=out, title=title, author=author, encoding=encoding
+    )
+
+
 def prepare_session(
     essay_path: Path | None,
     *,
