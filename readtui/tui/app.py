@@ -98,6 +98,17 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         except ReadtuiError as error:
             self.screen.show_problem(str(error))
             return
+        # Checked now, not after the first frame as in a terminal: a bad file would otherwise end
+        # the tab, where no one reads the message the command prints.
+        problems = prepared.check()
+        if problems:
+            prepared.close(remember=False)
+            first = problems[0]
+            named = ReadtuiError(
+                Path(first.file or "").name, first.message, first.where, line=first.line, column=first.column
+            )
+            self.screen.show_problem(f"{named}\nThis file cannot be opened here: ask your teacher.")
+            return
         self._take(prepared)
         self.pop_screen()
         self._open()

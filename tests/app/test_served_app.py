@@ -4,6 +4,7 @@ driver ends the app (tab closed, server stopped) the answers are saved."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual import messages
@@ -87,6 +88,34 @@ async def test_the_same_name_again_resumes_the_file(tmp_path: Path, small_essay_
         assert second.session.assessment.paragraph[0].answers
         await pilot.press("q")
     second.prepared.close(remember=False)
+
+
+async def test_a_file_that_fails_validation_is_explained_on_the_name_screen_and_kept(
+    tmp_path: Path, small_essay_file: Path
+) -> None:
+    """In a terminal the command prints the problem when the app has ended; a tab would just close."""
+    first = served(small_essay_file, tmp_path)
+    async with first.run_test(size=(100, 30)) as pilot:
+        await type_name(pilot, "Fa")
+        await pilot.press("1", "q")
+    first.prepared.close(remember=False)
+    out = tmp_path / "essay.Fa.readtui.toml"
+    text = re.sub(r"(?m)^seconds = \d+$", "seconds = -5", out.read_text(encoding="utf-8"))
+    out.write_text(text, encoding="utf-8")
+    again = served(small_essay_file, tmp_path)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await type_name(pilot, "Fa")
+        assert isinstance(again.screen, NameScreen)
+        shown = screen_text(again)
+        assert "essay.Fa.readtui.toml: session.seconds: Input should be" in shown  # not the teacher's path
+        assert "ask your teacher" in shown
+        await pilot.press(*["backspace"] * 2)
+        await type_name(pilot, "Go")  # the tab goes on under another name
+        assert isinstance(again.screen, ReadingScreen)
+        await pilot.press("q")
+    again.prepared.close(remember=False)
+    assert out.read_text(encoding="utf-8") == text, "an invalid file is never written over"
+    assert not (tmp_path / "essay.Fa.readtui.toml.lock").exists()
 
 
 async def test_leaving_as_the_web_driver_asks_saves_the_answers(tmp_path: Path, small_essay_file: Path) -> None:
