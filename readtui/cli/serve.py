@@ -31,6 +31,11 @@ LOCAL = "127.0.0.1"
 )
 @click.option("--host", default=LOCAL, show_default=True, help="The address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--public-url",
+    help="The address students open when a reverse proxy stands in front (e.g. https://class.school.lan/): "
+    "printed with the token, and the one other site whose pages may connect.",
+)
 @click.option("--token", help="The token the address must carry [default: a new random one].")
 @click.option("--no-token", is_flag=True, help=f"No token (only with --host {LOCAL}).")
 @encoding_option()
@@ -41,6 +46,7 @@ def serve(
     directory: Path,
     host: str,
     port: int,
+    public_url: str | None,
     token: str | None,
     no_token: bool,
     encoding: str | None,
@@ -58,7 +64,8 @@ def serve(
     if not no_token and token is None:
         token = secrets.token_urlsafe(24)
     try:
-        check_the_files(essay, checklist_spec, key, encoding)
+        base = student_base_url(host, port, public_url)
+        essay_read, checklist = check_the_files(essay, checklist_spec, key, encoding)
     except ReadtuiError as error:
         fail(error)
     try:
@@ -66,7 +73,7 @@ def serve(
     except OSError as error:
         fail(ReadtuiError(directory, f"cannot create the directory: {error.strerror}"))
     command = served_command(essay, checklist_spec, key, directory, encoding)
-    url = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+    url = base + (f"?token={token}" if token else "")
     if host != LOCAL:
         click.echo(
             f"Warning: listening on {host}: anyone who can reach it on port {port} "
@@ -75,14 +82,47 @@ def serve(
             err=True,
         )
     from readtui.cli.web import ReadtuiServer
+    from readtui.core.classroom import ClassDirectory
+    from readtui.core.essay import sample_essay_path
 
-    title = f"readtui · {(essay.name if essay else 'sample essay')}"
-    ReadtuiServer(command, host=host, port=port, token=token, title=title, url=url).serve()
+    essay_path = essay or sample_essay_path()
+    students = ClassDirectory(directory, essay_path.stem, essay_read, checklist, training=key is not None)
+    title = f"readtui · {essay_path.name}"
+    ReadtuiServer(
+        command, host=host, port=port, token=token, title=title, url=url, public_url=public_url, students=students
+    ).serve()
 
 
-def check_the_files(essay: Path | None, checklist_spec: str | None, key: Path | None, encoding: str | None) -> None:
+def student_base_url(host: str, port: int, public_url: str | None) -> str:
+    """The address students open (without the token): ``--public-url``, or this machine's own
+    address on the network when listening on every interface (0.0.0.0 is no address to open)."""
+    from urllib.parse import urlsplit
+
+    if public_url is not None:
+        parts = urlsplit(public_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ReadtuiError(None, f"--public-url: {public_url!r} is not an http:// or https:// address of a page")
+        return public_url if public_url.endswith("/") else public_url + "/"
+    if host in ("0.0.0.0", "::", ""):
+        host = network_address()
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+
+
+def network_address() -> str:
+    """This machine's address on its network (the one a route out would use; nothing is sent)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()
+
+
+def check_the_files(essay: Path | None, checklist_spec: str | None, key: Path | None, encoding: str | None):
     """Open the session a tab would open, for a throwaway file, and validate it: bad input fails
-    here, once, rather than on every student's screen."""
+    here, once, rather than on every student's screen. Returns the essay and the checklist."""
     import tempfile
 
     from readtui.core.errors import ReadtuiErrors
@@ -105,6 +145,7 @@ def check_the_files(essay: Path | None, checklist_spec: str | None, key: Path | 
             prepared.close(remember=False)
     if problems:
         raise ReadtuiErrors(problems)
+    return prepared.session.essay, prepared.session.checklist
 
 
 def served_command(

@@ -454,6 +454,29 @@ class FileLock:
         self.release()
 
 
+def lock_holder(target: str | Path) -> int | None:
+    """The pid of the live process holding ``target``'s lock, or None: read from the lock file,
+    without taking the lock (a student opening the file at that moment must not be refused)."""
+    real = Path(os.path.realpath(target))
+    try:
+        fd = os.open(real.with_name(real.name + ".lock"), os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        pid = _read_pid(fd)
+    finally:
+        os.close(fd)
+    if not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)  # signal 0: is it there? (nothing is sent)
+    except ProcessLookupError:
+        return None  # killed without releasing: the kernel dropped its lock
+    except PermissionError:
+        pass  # there, under another user
+    return int(pid)
+
+
 def _read_pid(fd: int) -> str:
     with contextlib.suppress(OSError, ValueError):
         return os.pread(fd, 32, 0).decode().strip()

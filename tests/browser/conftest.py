@@ -26,7 +26,8 @@ def chromium_path() -> str | None:
     return os.environ.get("READTUI_CHROMIUM") or next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
 
 
-def _unavailable(reason: str) -> None:
+def unavailable(reason: str) -> None:
+    """Skip, saying why; or fail, when READTUI_REQUIRE_BROWSER says the browser tests must run."""
     if os.environ.get("READTUI_REQUIRE_BROWSER"):
         pytest.fail(f"READTUI_REQUIRE_BROWSER is set, but {reason}")
     pytest.skip(reason)
@@ -40,10 +41,10 @@ def chromium() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("Playwright is not installed (pip install -e '.[test]')")
+        unavailable("Playwright is not installed (pip install -e '.[test]')")
     executable = chromium_path()
     if executable is None:
-        _unavailable("Chromium is not installed (apt-get install --no-install-recommends chromium)")
+        unavailable("Chromium is not installed (apt-get install --no-install-recommends chromium)")
     # Chromium puts a socket in its TMPDIR, and a socket's path has a short limit (about 108
     # bytes): under the deliberately long TMPDIR of .ci/run it would abort at launch.
     with tempfile.TemporaryDirectory(dir="/tmp" if Path("/tmp").is_dir() else None) as short_tmp:

@@ -7,21 +7,25 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.browser.conftest import unavailable
 
 TOKEN = "the-teachers-token"
 WAIT = 30.0
@@ -33,6 +37,23 @@ class Served:
     process: subprocess.Popen[str]
     base: str
     into: Path
+    lines: list[str] = field(default_factory=list)
+    """What the server has printed so far (a thread reads it as it comes)."""
+
+    def __post_init__(self) -> None:
+        self.reader = threading.Thread(target=self._read_output, daemon=True)
+        self.reader.start()
+
+    def _read_output(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def stop(self) -> str:
+        """Wait for the server to end; everything it printed."""
+        self.process.wait(timeout=WAIT)
+        self.reader.join(timeout=WAIT)
+        return "\n".join(self.lines)
 
     @property
     def url(self) -> str:
@@ -115,7 +136,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
             try:
                 return status(served.base + "/") in (200, 403)
             except OSError:
-                assert process.poll() is None, process.communicate()[0]
+                assert process.poll() is None, served.stop()
                 return False
 
         until(listening, "the server to listen")
@@ -125,7 +146,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
     for served in started:
         if served.process.poll() is None:
             os.killpg(served.process.pid, signal.SIGKILL)
-        served.process.communicate()
+        served.stop()
 
 
 def open_student(
@@ -135,10 +156,13 @@ def open_student(
     requests: list[str] | None = None,
     query: str = "",
     shown: list[bytes] | None = None,
+    url: str | None = None,
+    page: Any = None,
 ):
-    """A new tab on the served URL, past the name screen as ``name``; returns (page, their file).
-    ``shown`` collects what the app sends to the terminal (the screen itself is a canvas)."""
-    page = chromium.new_context(viewport={"width": 1000, "height": 700}).new_page()
+    """A new tab (or ``page``) on the served URL (or ``url``), past the name screen as ``name``;
+    returns (page, their file). ``shown`` collects what the app sends to the terminal (the
+    screen itself is a canvas)."""
+    page = page or chromium.new_context(viewport={"width": 1000, "height": 700}).new_page()
     if requests is not None:
         page.on("request", lambda request: requests.append(request.url))
     shown = [] if shown is None else shown
@@ -148,7 +172,7 @@ def open_student(
             "framereceived", lambda frame: shown.append(frame if isinstance(frame, bytes) else frame.encode())
         ),
     )
-    page.goto(served.url + query)
+    page.goto((url or served.url) + query)
     page.wait_for_selector("body.-first-byte", timeout=WAIT * 1000)
     until(lambda: b"Your name" in b"".join(shown), "the name screen", page)  # keys sent before it would be lost
     page.focus(".xterm-helper-textarea")
@@ -236,11 +260,31 @@ def test_ctrl_c_saves_every_student_and_leaves_no_process(chromium, serve, to: s
         os.killpg(served.process.pid, signal.SIGINT)
     else:
         served.process.send_signal(signal.SIGINT)
-    output, _ = served.process.communicate(timeout=WAIT)
+    output = served.stop()
     assert served.process.returncode == 0, output
     with pytest.raises(ProcessLookupError):
         os.killpg(served.process.pid, 0)  # no process of the group is left
     assert [answers(out) for _, out in students] == [{"prior-stance": 1}, {"prior-stance": 2}]
+    assert output.splitlines()[-1] == f"Stopped. 2 student files in {served.into}"
+
+
+def test_the_teacher_sees_who_is_connected_and_how_far_they_got(chromium, serve) -> None:
+    """Not in a terminal, the teacher's table comes as a line per change (the live table is
+    tests/terminal's)."""
+    served = serve()
+    shown: list[bytes] = []
+    page, _ = open_student(chromium, served, "Ana[b]", shown=shown)
+    until(
+        lambda: any(re.fullmatch(r"\S+ Ana\[b\]: ¶ 1/6, 0/6 done, tab open", line) for line in served.lines),
+        "Ana's row, with her tab open",
+        page,
+    )
+    page.keyboard.press("1")
+    page.context.close()
+    until(lambda: any(line.endswith("Ana[b]: ¶ 1/6, 0/6 done, no tab") for line in served.lines), "Ana's tab closed")
+    served.process.send_signal(signal.SIGINT)
+    output = served.stop()
+    assert output.count(TOKEN) == 1, "the token is printed once, in the address: not in a log of requests"
 
 
 def test_a_student_downloads_their_file(chromium, serve) -> None:
@@ -256,3 +300,75 @@ def test_a_student_downloads_their_file(chromium, serve) -> None:
     assert download.value.suggested_filename == out.name
     saved = tomllib.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert saved["before"]["answers"] == {"prior-stance": 3}
+
+
+def nginx_in_front(tmp_path: Path, port: int, upstream: str) -> subprocess.Popen[str]:
+    """nginx with TLS on ``port``, configured with the server block of docs/serve.md (its name,
+    certificate and upstream replaced)."""
+    nginx = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+    if nginx is None:
+        unavailable("nginx is not installed (apt-get install --no-install-recommends nginx)")
+    guide = (Path(__file__).parents[2] / "docs" / "serve.md").read_text(encoding="utf-8")
+    (server_block,) = re.findall(r"```nginx\n(.*?)```", guide, flags=re.S)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+         "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    server_block = (
+        server_block.replace("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;")
+        .replace("class.school.lan;", "localhost;")
+        .replace("/etc/ssl/certs/class.school.lan.pem", str(tmp_path / "cert.pem"))
+        .replace("/etc/ssl/private/class.school.lan.key", str(tmp_path / "key.pem"))
+        .replace("http://127.0.0.1:8000", upstream)
+    )
+    (tmp_path / "nginx.conf").write_text(
+        f"daemon off;\nmaster_process off;\npid {tmp_path}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
+        f"http {{\naccess_log off;\nclient_body_temp_path {tmp_path};\nproxy_temp_path {tmp_path};\n"
+        f"{server_block}}}\n",
+        encoding="utf-8",
+    )
+    return subprocess.Popen(
+        [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_behind_nginx_with_tls_as_the_guide_configures_it(chromium, serve, tmp_path: Path) -> None:
+    """The page switches to wss:// by itself; the proxy passes the websocket, the host and the
+    token's cookie on; the student's file holds the answer."""
+    port = free_port()
+    public = f"https://localhost:{port}/"
+    served = serve("--public-url", public)
+    assert f"readtui serve: {public}?token={TOKEN}" in until(lambda: served.lines, "the address printed")
+    proxy = nginx_in_front(tmp_path, port, served.base)
+    try:
+        until(lambda: _answers_https(public) or proxy.poll() is not None, "nginx to listen")
+        assert proxy.poll() is None, proxy.communicate()[0]
+        context = chromium.new_context(viewport={"width": 1000, "height": 700}, ignore_https_errors=True)
+        sockets: list[str] = []
+        page = context.new_page()
+        page.on("websocket", lambda socket: sockets.append(socket.url))
+        shown: list[bytes] = []
+        page, out = open_student(chromium, served, "Ana", shown=shown, url=f"{public}?token={TOKEN}", page=page)
+        page.keyboard.press("1")
+        until(lambda: answers(out) == {"prior-stance": 1}, "the answer saved", page)
+        assert [urlsplit(socket)[:3] for socket in sockets] == [("wss", f"localhost:{port}", "/ws")]
+        context.close()
+    finally:
+        proxy.terminate()
+        proxy.communicate(timeout=WAIT)
+
+
+def _answers_https(url: str) -> bool:
+    import ssl
+
+    try:
+        urllib.request.urlopen(url, timeout=5, context=ssl._create_unverified_context())  # noqa: S323 - our own test certificate
+    except urllib.error.HTTPError:
+        return True  # 403 without the token: nginx and readtui are both there
+    except OSError:
+        return False
+    return True

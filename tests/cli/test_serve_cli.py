@@ -9,6 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -104,3 +105,24 @@ def test_with_a_key_each_tab_trains(servers, tmp_path: Path) -> None:
 def test_the_served_option_is_not_in_the_help() -> None:
     assert "--served-into" not in cli("read", "--help").output
     assert "--served-into" not in cli("train", "--help").output
+
+
+def test_behind_a_proxy_the_public_address_is_printed_and_trusted(servers) -> None:
+    assert cli("serve", "--public-url", "https://class.school.lan/reading", "--token", "t").exit_code == 0
+    assert servers[0].url == "https://class.school.lan/reading/?token=t"
+    assert servers[0].proxied_origin == "class.school.lan"
+
+
+@pytest.mark.parametrize("url", ["class.school.lan", "ftp://class.school.lan/", "https:///x", "https://a/?x=1"])
+def test_a_public_address_that_is_no_web_page_is_refused(servers, url: str) -> None:
+    result = cli("serve", "--public-url", url)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"--public-url: {url!r} is not an http:// or https:// address of a page"]
+    assert servers == []
+
+
+def test_on_every_interface_the_address_printed_is_one_students_can_open(servers) -> None:
+    assert cli("serve", "--host", "0.0.0.0", "--port", "8123", "--token", "t").exit_code == 0
+    host = urlsplit(servers[0].url).hostname
+    assert host and host != "0.0.0.0"
+    assert servers[0].url.endswith(":8123/?token=t")

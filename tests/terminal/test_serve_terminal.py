@@ -1,0 +1,56 @@
+"""`readtui serve` in a real terminal, as the teacher sees it: the address with its QR code, then a
+live table of the students' files (who has a tab open, how far each has got)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from readtui.core.essay import sample_essay_path
+from readtui.core.launch import prepare_session
+from tests.terminal.conftest import READTUI, needs_command
+
+pexpect = pytest.importorskip("pexpect")
+
+pytestmark = [needs_command, pytest.mark.terminal]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_teacher_sees_the_address_as_a_qr_code_and_a_live_table(tmp_path: Path) -> None:
+    port = free_port()
+    child = pexpect.spawn(
+        READTUI,
+        ["serve", "--dir", "class", "--token", "t0ken", "--port", str(port), "--checklist", "quick"],
+        cwd=str(tmp_path),
+        env=os.environ | {"TERM": "xterm-256color"},
+        dimensions=(40, 100),
+        timeout=30,
+        encoding="utf-8",
+    )
+    child.expect_exact(f"readtui serve: http://127.0.0.1:{port}/?token=t0ken")
+    child.expect_exact("▀▀▀▀▀▀▀▀▀▀")  # the QR code's last row
+    child.expect_exact("0 students, 0 with a tab open · files in class")
+    essay = sample_essay_path()
+    out = tmp_path / "class" / f"{essay.stem}.Ana.readtui.toml"
+    ana = prepare_session(essay, checklist_spec="quick", reader="Ana", out=out)  # as a tab opens it
+    try:
+        ana.session.assessment.session.position = 2
+        ana.save()
+        child.expect_exact("1 student, 1 with a tab open")
+        child.expect(r"Ana\s+2/6\s+0/6\s+tab open")
+    finally:
+        ana.close(remember=False)
+    child.expect(r"Ana\s+2/6\s+0/6\s+no tab")
+    child.sendintr()
+    child.expect_exact("Stopped. 1 student file in class")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
