@@ -26,8 +26,8 @@ LOCAL = "127.0.0.1"
     "--dir",
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    help="Where the students' files go: <essay>.<name>.readtui.toml [default: here].",
+    default=Path("class"),
+    help="Where the students' files go: <essay>.<name>.readtui.toml [default: ./class/, made if missing].",
 )
 @click.option("--host", default=LOCAL, show_default=True, help="The address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)

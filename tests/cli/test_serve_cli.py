@@ -99,7 +99,7 @@ def test_with_a_key_each_tab_trains(servers, tmp_path: Path) -> None:
     assert cli("serve", str(sample_essay_path()), "--key", str(key)).exit_code == 0
     args = shlex.split(servers[0].command)
     assert args[4:8] == ["train", str(sample_essay_path()), "--key", str(key)]
-    assert args[-2:] == ["--served-into", str(tmp_path)]
+    assert args[-2:] == ["--served-into", str(tmp_path / "class")]  # the default DIR
 
 
 def test_the_served_option_is_not_in_the_help() -> None:
