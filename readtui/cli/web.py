@@ -99,11 +99,9 @@ class ReadtuiServer(Server):
             self.tabs.discard(task)
 
     async def on_startup(self, app: web.Application) -> None:
-        self.console.print(f"readtui serve: {self.url}", highlight=False, markup=False, soft_wrap=True)
         if self.console.is_terminal:
-            import segno
-
-            segno.make(self.url, error="l").terminal(out=self.console.file, compact=True)
+            self.console.file.write(qr_code(self.url, room=self.console.height - 6))
+        self.console.print(f"readtui serve: {self.url}", highlight=False, markup=False, soft_wrap=True)
         self.console.print("Ctrl+C stops the server; every student's file is saved.", highlight=False, markup=False)
         self.watcher = asyncio.create_task(self.watch_students())
 
@@ -141,6 +139,18 @@ class ReadtuiServer(Server):
             markup=False,
             soft_wrap=True,
         )
+
+
+def qr_code(url: str, room: int) -> str:
+    """The address as a QR code in block characters, for phones; "" if it needs more than
+    ``room`` lines (the address and the table must stay on screen)."""
+    import io
+
+    import segno
+
+    drawing = io.StringIO()
+    segno.make(url, error="l").terminal(out=drawing, compact=True)
+    return drawing.getvalue() if drawing.getvalue().count("\n") <= room else ""
 
 
 def student_table(students: list[Student], directory: ClassDirectory) -> RenderableType:

@@ -3,6 +3,7 @@ live table of the students' files (who has a tab open, how far each has got)."""
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 from pathlib import Path
@@ -35,8 +36,8 @@ def test_the_teacher_sees_the_address_as_a_qr_code_and_a_live_table(tmp_path: Pa
         timeout=30,
         encoding="utf-8",
     )
+    child.expect_exact("▀▀▀▀▀▀▀▀▀▀")  # the QR code's last row, then the address
     child.expect_exact(f"readtui serve: http://127.0.0.1:{port}/?token=t0ken")
-    child.expect_exact("▀▀▀▀▀▀▀▀▀▀")  # the QR code's last row
     child.expect_exact("0 students, 0 with a tab open · files in class")
     essay = sample_essay_path()
     out = tmp_path / "class" / f"{essay.stem}.Ana.readtui.toml"
@@ -54,3 +55,21 @@ def test_the_teacher_sees_the_address_as_a_qr_code_and_a_live_table(tmp_path: Pa
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_a_terminal_too_short_for_the_qr_code_keeps_the_address_on_screen(tmp_path: Path) -> None:
+    child = pexpect.spawn(
+        READTUI,
+        ["serve", "--token", "t0ken", "--port", str(free_port())],
+        cwd=str(tmp_path),
+        env=os.environ | {"TERM": "xterm-256color"},
+        dimensions=(24, 80),
+        timeout=30,
+        encoding="utf-8",
+    )
+    child.logfile_read = shown = io.StringIO()
+    child.expect_exact("0 students")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    assert "readtui serve: http://127.0.0.1:" in shown.getvalue()
+    assert "▀▀▀▀" not in shown.getvalue()
