@@ -4,6 +4,7 @@ Screens change the session and say so with messages; the app saves and chooses t
 from __future__ import annotations
 
 import gc
+import io
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -273,6 +274,32 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         if self.prepared is not None and self.save_now():
             self.deliver_text(self.prepared.out_path, mime_type="application/toml")
 
+    def download_report(self) -> None:
+        """Save, then hand the browser the report to hand in (as `readtui report --format html`),
+        built in a thread: a long essay's report takes a moment."""
+        if self.prepared is not None and self.save_now():
+            self.run_worker(self._build_report, thread=True, group="report")
+
+    def _build_report(self) -> None:
+        from readtui.core.handin import load_handin  # only when asked: not on the first-frame path
+        from readtui.reports.assessment import render
+
+        prepared = self.prepared
+        try:
+            handin = load_handin(
+                prepared.out_path,
+                essay_path=prepared.essay_path,
+                key_path=prepared.key_path,
+                checklist_spec=str(prepared.checklist_path),
+                encoding=prepared.encoding,
+            )
+        except ReadtuiError as error:
+            self.call_from_thread(self.notify, str(error), title="No report", severity="error", markup=False)
+            return
+        page = io.StringIO(render(handin, "html"))
+        name = prepared.out_path.name.removesuffix(".toml").removesuffix(".readtui") + ".report.html"
+        self.call_from_thread(self.deliver_text, page, save_filename=name, mime_type="text/html")
+
     # --- reading time --------------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
@@ -300,6 +327,11 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         if self.open_named is not None:
             yield SystemCommand(
                 "Download your file", f"A copy of {self.prepared.out_path.name}, as it is now", self.download
+            )
+            yield SystemCommand(
+                "Download your report",
+                "The page to hand in: the essay, your highlights and answers",
+                self.download_report,
             )
         from readtui.tui.screens.overall import OverallScreen
 

@@ -372,3 +372,20 @@ def _answers_https(url: str) -> bool:
     except OSError:
         return False
     return True
+
+
+def test_a_student_downloads_their_report_to_hand_in(chromium, serve) -> None:
+    served = serve()
+    shown: list[bytes] = []
+    page, out = open_student(chromium, served, "Ana", shown=shown)
+    page.keyboard.press("2")
+    with page.expect_download(timeout=WAIT * 1000) as download:
+        page.keyboard.press("Control+p")
+        page.keyboard.type("Download your report")
+        settle(page, shown)
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == "rapprochement-iran-isis.Ana.report.html"
+    report = Path(download.value.path()).read_text(encoding="utf-8")
+    assert report.startswith("<!DOCTYPE html>")
+    assert "Rapprochement between Iran and ISIS" in report and "Ana" in report
+    assert answers(out) == {"prior-stance": 2}, "saved before the report was made"
