@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,18 +54,26 @@ class PreparedSession:
     """In training (``readtui train``): the key and the learner's progress against it."""
     key_path: Path | None = None
 
+    _checking: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _problems: list[ReadtuiError] | None = field(default=None, repr=False)
+
     def check(self) -> list[ReadtuiError]:
-        """Validate the files that were built without pydantic: one error per problem."""
-        problems: list[ReadtuiError] = []
-        for from_data, path, data in self.unchecked:
-            try:
-                from_data(path, data)
-            except ReadtuiErrors as errors:
-                problems += errors.problems
-            except ReadtuiError as error:
-                problems.append(error)
-        self.unchecked.clear()
-        return problems
+        """Validate the files that were built without pydantic: one error per problem. Done once,
+        from any thread: the app starts it in a worker after the first frame, and a save that
+        comes sooner waits for it."""
+        with self._checking:
+            if self._problems is None:
+                problems: list[ReadtuiError] = []
+                for from_data, path, data in self.unchecked:
+                    try:
+                        from_data(path, data)
+                    except ReadtuiErrors as errors:
+                        problems += errors.problems
+                    except ReadtuiError as error:
+                        problems.append(error)
+                self.unchecked.clear()
+                self._problems = problems
+            return list(self._problems)
 
     def save(self) -> None:
         """Write the assessment now (atomically)."""

@@ -10,8 +10,9 @@ import hashlib
 import marshal
 import os
 import re
+import threading
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -260,6 +261,7 @@ class AssessmentWriter:
 
     def __init__(self) -> None:
         self._fragments: dict[bytes, str] = {}
+        self._fragments_lock = threading.Lock()
 
     def dumps(self, assessment) -> str:
         """The TOML text of ``assessment``: header tables, then ``[before]``, paragraphs and ``[overall]``."""
@@ -278,17 +280,15 @@ class AssessmentWriter:
         if before:
             parts.append(tomli_w.dumps({"before": before}))
         fragments: dict[bytes, str] = {}
-        for record in sorted(assessment.paragraph, key=lambda r: (r.index, r.stale)):
-            table = _paragraph_table(record)
-            # marshal: an exact, typed image of the table (True is not 1, [] is not ()), made
-            # in C; only ever dumped here, to compare, never loaded
-            key = marshal.dumps(table)
-            text = self._fragments.get(key)
-            if text is None:
-                text = tomli_w.dumps({"paragraph": [table]})
-            fragments[key] = text
-            parts.append(text)
-        self._fragments = fragments
+        with self._fragments_lock:
+            for record in sorted(assessment.paragraph, key=lambda r: (r.index, r.stale)):
+                key, table = _paragraph_key(record)
+                text = self._fragments.get(key)
+                if text is None:
+                    text = tomli_w.dumps({"paragraph": [table]})
+                fragments[key] = text
+                parts.append(text)
+            self._fragments = fragments
         overall = _answers_table(assessment.overall)
         if overall:
             parts.append(tomli_w.dumps({"overall": overall}))
@@ -301,6 +301,23 @@ class AssessmentWriter:
     def save(self, path: str | Path, assessment) -> None:
         """Serialise and atomically write ``assessment`` to ``path``."""
         atomic_write(path, self.dumps(assessment))
+
+    def prime(self, assessment, stop: Callable[[], bool] = lambda: False) -> None:
+        """Serialise every paragraph of ``assessment`` into the cache, from a worker thread while
+        the reader may be changing it, so the first save of a long file that was just opened is as
+        quick as the next. A fragment is cached under its own table, so one caught halfway through
+        a change is only never used. Gives up when ``stop()`` says so."""
+        primed: dict[bytes, str] = {}
+        for n, record in enumerate(list(assessment.paragraph)):
+            if n % 200 == 0 and stop():
+                return
+            try:
+                key, table = _paragraph_key(record)
+            except RuntimeError:  # changed meanwhile ("dictionary changed size"): the next save does it
+                continue
+            primed[key] = tomli_w.dumps({"paragraph": [table]})
+        with self._fragments_lock:
+            self._fragments = primed | self._fragments
 
 
 def _format_written(read_as: str, has_before: bool) -> str:
@@ -316,6 +333,14 @@ def _format_written(read_as: str, has_before: bool) -> str:
 def _clean(table: dict[str, Any]) -> dict[str, Any]:
     """Drop empty strings: tomli-w refuses None, and empty values only add noise."""
     return {key: value for key, value in table.items() if value not in ("", None)}
+
+
+def _paragraph_key(record) -> tuple[bytes, dict[str, Any]]:
+    """A paragraph record as a table, and the key of its TOML text in the cache."""
+    table = _paragraph_table(record)
+    # marshal: an exact, typed image of the table (True is not 1, [] is not ()), made in C; only
+    # ever dumped here, to compare, never loaded
+    return marshal.dumps(table), table
 
 
 def _paragraph_table(record) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from textual import events
 from textual.app import SystemCommand
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from readtui.core.assessment import BEFORE, ESSAY
 from readtui.core.config import Config
@@ -58,6 +59,8 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         self.essay_name = essay_name
         self.bad_input: list[ReadtuiError] | None = None
         """Problems found when the input was validated after the first frame (None: not yet)."""
+        self.settled = False
+        """Whether the work after the first frame (`_settle`) is done: autosaves wait for it."""
         self.last_input = time.monotonic()
         self._finish_despite_flags = False
         self.prepared: PreparedSession | None = None
@@ -121,23 +124,33 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
-        """Validate the input (built without pydantic for the first frame), turn garbage
-        collection back on, and write the file at once, so a new session is on disk (and in the
-        index) from the start."""
-        if not self.input_is_valid():
-            return
+        """Turn garbage collection back on, and settle the session in a worker."""
         gc.collect()  # the start-up garbage, before the survivors are frozen
         gc.freeze()
         gc.enable()
-        self.run_worker(self._identify_and_save, thread=True, group="identify")
+        self.run_worker(self._settle, thread=True, group="settle")
+
+    def _settle(self) -> None:
+        """Off the UI thread, what the first frame did without: validate the input (built without
+        pydantic), hash the essay, and serialise a resumed file's paragraphs into the writer's
+        cache (a long one takes seconds); then save at once (`_settled`)."""
+        worker = get_current_worker()
+        self.prepared.check()
+        self.session.essay.sha256  # noqa: B018 - computed here and cached
+        self.prepared.writer.prime(self.session.assessment, stop=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.call_from_thread(self._settled)
+
+    def _settled(self) -> None:
+        """Leave with status 2 if the input is not valid; otherwise write the file at once, so a
+        new session is on disk (and in the index) from the start, with any change the reader made
+        meanwhile (autosaves wait for this one)."""
+        self.settled = True
+        if not self.input_is_valid():
+            return
+        self.save_now(background=True)
         if self.open_named is None:  # a served student's file is not the teacher's recent session
             self.run_worker(self.prepared.remember_in_index, thread=True, group="index")
-
-    def _identify_and_save(self) -> None:
-        """Hash the essay (a long one takes a moment), then write the file, so a new session is
-        on disk (and in the index) from the start."""
-        self.session.essay.sha256  # noqa: B018 - computed here, off the UI thread, and cached
-        self.call_from_thread(self.save_now, background=True)
 
     def input_is_valid(self) -> bool:
         """Whether the checklist and assessment passed validation; if not, leave with status 2
@@ -218,7 +231,8 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
     # --- what the screens ask for ------------------------------------------------------------------
 
     def on_session_changed(self, message: SessionChanged) -> None:
-        self.autosaver.schedule()
+        if self.settled:  # until then, the save that `_settled` makes takes the change along
+            self.autosaver.schedule()
 
     def on_overall_requested(self, message: OverallRequested) -> None:
         from readtui.tui.screens.overall import OverallScreen  # not needed for the first frame
