@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import errno
 import fcntl
@@ -122,6 +123,49 @@ def load_assessment(path: str | Path):
 
     path = Path(path)
     return assessment_from_data(path, parse_toml(path))
+
+
+# Anchored on the newline before a line (not ``^`` and MULTILINE, which re tries at every
+# character): a header on the first line of a file is in its head either way.
+_PARAGRAPH_START = re.compile(r"\n[ \t]*\[\[[ \t]*paragraph[ \t]*\]\]")
+_PARAGRAPH_PART = re.compile(r"\n[ \t]*\[\[?[ \t]*paragraph[ \t]*[.\]]")
+_OTHER_HEADER = re.compile(r"\n[ \t]*\[(?![ \t]*\[?[ \t]*paragraph[ \t]*[.\]])")
+"""A line opening any table but a ``[[paragraph]]`` or one of its own (or, in an array written over
+several lines, an element that is an array: either way, no preview)."""
+
+
+def preview_assessment(path: str | Path) -> dict[str, Any] | None:
+    """An assessment file's tables as `parse_toml` gives them, but of its ``[[paragraph]]`` records
+    only those of the paragraph it was left at (``session.position``): what the first frame of a
+    long file shows, read in a fraction of the time. Only for the layout readtui writes, where each
+    record is the lines from its ``[[paragraph]]`` to the next one, without multi-line strings;
+    None otherwise, or if anything about it is unexpected (then parse the whole file)."""
+    try:
+        text = read_regular_file(Path(path)).decode("utf-8-sig")
+    except (ReadtuiError, UnicodeDecodeError):
+        return None
+    if '"""' in text or "'''" in text:
+        return None  # a table header could be inside a string
+    starts = [match.start() for match in _PARAGRAPH_START.finditer(text)]
+    if not starts:
+        return None
+    others = [match.start() for match in _OTHER_HEADER.finditer(text)]
+    end = next((offset for offset in others if offset > starts[-1]), len(text))
+    if any(starts[0] < offset < end for offset in others) or _PARAGRAPH_PART.search(text, end):
+        return None
+    try:
+        data = tomllib.loads(text[: starts[0]] + text[end:])
+        position = data["session"]["position"]
+        wanted = re.compile(rf"\nindex[ \t]*=[ \t]*{int(position)}[ \t]*(?=\n)")
+        found = sorted({bisect.bisect(starts, match.start()) - 1 for match in wanted.finditer(text, starts[0], end)})
+        bounds = [*starts, end]
+        records = [tomllib.loads(text[bounds[n] : bounds[n + 1]])["paragraph"][0] for n in found]
+    except (tomllib.TOMLDecodeError, RecursionError, KeyError, IndexError, TypeError, ValueError):
+        return None
+    if "paragraph" in data or not records or any(record.get("index") != position for record in records):
+        return None
+    data["paragraph"] = records
+    return data
 
 
 def file_sha256(path: str | Path) -> str:

@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 
 from readtui.core.assessment import BEFORE, ESSAY
 from readtui.core.config import Config
-from readtui.core.errors import EXIT_BAD_INPUT, FileInUse, ReadtuiError
+from readtui.core.errors import EXIT_BAD_INPUT, FileInUse, ReadtuiError, ReadtuiErrors
 from readtui.core.launch import PreparedSession, clean_reader_name
 from readtui.tui.autosave import AutoSaver
 from readtui.tui.base import ReadtuiBaseApp, describe_checklist
@@ -124,11 +124,37 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
-        """Turn garbage collection back on, and settle the session in a worker."""
+        """Resume the whole file if the first frame showed its preview, turn garbage collection
+        back on, and settle the session in a worker."""
+        if not self._load():
+            return
         gc.collect()  # the start-up garbage, before the survivors are frozen
         gc.freeze()
         gc.enable()
         self.run_worker(self._settle, thread=True, group="settle")
+
+    def _load(self) -> bool:
+        """Resume the whole file in place of its preview, on the UI thread before anything can
+        change the session (`PreparedSession.load`), and show it; whether it went well (if not:
+        leave with status 2, as for a file that is not valid)."""
+        if not self.session.preview:
+            return True
+        try:
+            notices = self.prepared.load()
+        except ReadtuiErrors as errors:
+            problems = errors.problems
+        except ReadtuiError as error:
+            problems = [error]
+        else:
+            for screen in self.screen_stack:
+                if isinstance(screen, AnsweringScreen):
+                    screen.refresh_views()
+            for notice in notices:
+                self.notify(notice, title="Resumed", timeout=10, markup=False)
+            return True
+        self.bad_input = problems
+        self.exit(return_code=EXIT_BAD_INPUT)
+        return False
 
     def _settle(self) -> None:
         """Off the UI thread, what the first frame did without: validate the input (built without
@@ -281,9 +307,13 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self.last_input = time.monotonic()
+        if isinstance(event, (events.InputEvent, events.Paste)) and self.prepared is not None and not self._load():
+            return  # input before the first frame acts on the whole file, never on its preview
         await super().on_event(event)
 
     def _count_reading_time(self) -> None:
+        if self.session.preview:
+            return
         if isinstance(self.screen, ReadingScreen) and time.monotonic() - self.last_input < IDLE_AFTER:
             self.session.add_seconds(1)
 

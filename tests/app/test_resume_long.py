@@ -64,7 +64,10 @@ def held_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
 
 
 def open_app(essay: Path, out: Path) -> ReadtuiApp:
-    return make_app(prepare_session(essay, checklist_spec=None, reader="tester", out=out))
+    """As `readtui read` opens it: its first frame from the preview of the file."""
+    prepared = prepare_session(essay, checklist_spec=None, reader="tester", out=out, preview=True)
+    assert prepared.session.preview and len(prepared.session.assessment.paragraph) == 1
+    return make_app(prepared)
 
 
 async def settle(app: ReadtuiApp, pilot) -> None:
@@ -156,3 +159,23 @@ async def test_an_invalid_file_changed_before_it_is_checked_exits_2_untouched(lo
         ]
     app.prepared.close(remember=False)
     assert out.read_text(encoding="utf-8") == text, "an invalid file is never written over"
+
+
+async def test_a_key_before_the_whole_file_is_read_acts_on_the_whole_file(long_file, monkeypatch) -> None:
+    """A key that comes before the first frame is followed (as one typed during start-up would be)
+    first reads the whole file: it never acts on the preview."""
+    monkeypatch.setattr(ReadtuiApp, "_after_first_frame", lambda app: None)
+    essay, out = long_file
+    written = read_toml(out)["paragraph"]
+    app = open_app(essay, out)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.session.preview
+        assert "…/2000 done" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert not app.session.preview
+        assert "¶ 2 / 2000" in screen_text(app) and "Note 2: check the figures." in screen_text(app)
+        assert app.session.answers(2).answers == written[1]["answers"]
+        assert f"0/{PARAGRAPHS} done" in screen_text(app)
+    app.prepared.close(remember=False)
