@@ -179,3 +179,23 @@ async def test_a_key_before_the_whole_file_is_read_acts_on_the_whole_file(long_f
         assert app.session.answers(2).answers == written[1]["answers"]
         assert f"0/{PARAGRAPHS} done" in screen_text(app)
     app.prepared.close(remember=False)
+
+
+async def test_a_file_broken_past_its_preview_exits_2_untouched_after_the_first_frame(long_file) -> None:
+    """The preview reads only ¶ 1's record: bad TOML in ¶ 1500's is found when the whole file is
+    read, right after the first frame, and said in one line."""
+    essay, out = long_file
+    text = out.read_text(encoding="utf-8").replace("index = 1500\n", "index = 1500\nindex = 1500\n")
+    out.write_text(text, encoding="utf-8")
+    app = open_app(essay, out)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if not app.is_running:
+                break
+            await pilot.pause(0.05)
+        assert not app.is_running and app.return_code == 2
+        (problem,) = [str(problem) for problem in app.bad_input]
+        line = text[: text.index("index = 1500\nindex") + 13].count("\n") + 1
+        assert problem.startswith(f"{out}:{line}:") and "TOML syntax error" in problem and "\n" not in problem
+    app.prepared.close(remember=False)
+    assert out.read_text(encoding="utf-8") == text, "a broken file is never written over"
