@@ -341,9 +341,18 @@ def test_stale_temporary_files_of_a_killed_save_are_removed(tmp_path: Path) -> N
 
 @pytest.fixture
 def answered(tmp_path: Path, small_essay_file: Path, critical_checklist) -> Path:
-    """An assessment of the small essay with ¶ 1-3 answered, left at ¶ 2."""
+    """An assessment of the small essay with ¶ 1-3 answered, left at ¶ 2: a ``[before]`` table above
+    the paragraphs, ``[overall]`` below them."""
     answers = {index: {"claims-supported": "yes", "loaded-words": index} for index in (1, 2, 3)}
-    path = write_assessment(tmp_path / "a.toml", small_essay_file, critical_checklist, "tester", answers)
+    path = write_assessment(
+        tmp_path / "a.toml",
+        small_essay_file,
+        critical_checklist,
+        "tester",
+        answers,
+        overall={"credibility": 3},
+        before={"prior-stance": 2},
+    )
     path.write_text(path.read_text(encoding="utf-8").replace("position = 1", "position = 2"), encoding="utf-8")
     return path
 
@@ -352,6 +361,7 @@ def test_a_preview_is_the_file_with_only_the_records_of_its_paragraph(answered: 
     full = storage.parse_toml(answered)
     preview = storage.preview_assessment(answered)
     assert preview == full | {"paragraph": [full["paragraph"][1]]}
+    assert preview["before"] and preview["overall"]
 
 
 def test_a_preview_keeps_every_record_of_its_paragraph(answered: Path) -> None:
