@@ -126,10 +126,10 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
     def _after_first_frame(self) -> None:
         """Resume the whole file if the first frame showed its preview, turn garbage collection
         back on, and settle the session in a worker."""
+        gc.collect()  # the start-up garbage, before the survivors are frozen
         if not self._load():
             return
-        gc.collect()  # the start-up garbage, before the survivors are frozen
-        gc.freeze()
+        gc.freeze()  # with a resumed file's records, loaded since: collecting them again takes a quarter second
         gc.enable()
         self.run_worker(self._settle, thread=True, group="settle")
 
