@@ -80,6 +80,7 @@ TARGET_RSS = 1.5  # peak RSS (sample essay) <= 1.5x floor_hello
 TARGET_RSS_BIG = 2.0  # peak RSS (20,000 paragraphs) <= 2x floor_hello
 TARGET_BIG_PAINT = 1.2  # first paint of 20,000 paragraphs <= 1.2x that of the sample essay
 TARGET_SAVING = 1.2  # 'n' latency with 1,000 answered paragraphs to save <= 1.2x without
+TARGET_RESUME = 2.0  # first paint resuming a fully answered 20,000-paragraph file <= 2x a new session (goal 1.5x)
 BIG = 20_000  # paragraphs of the long essay
 ANSWERED = 1_000  # paragraphs answered in the assessment of the saving series
 IMPORT_RUNS = 5  # warm runs of the imports breakdown
@@ -241,6 +242,14 @@ def write_resume_template(
         """
     )
     helper(python, code, str(essay), str(out), READER, str(position), str(answered), str(checklist), env=env)
+
+
+def write_answered_template(python: Path, essay: Path, out: Path, checklist: Path) -> None:
+    """A fully answered assessment of ``essay`` by READER (`compare_data.write_answered`), which
+    the resume series opens."""
+    code = "import sys; sys.path.insert(0, sys.argv[1]); from pathlib import Path; import compare_data\n"
+    code += "compare_data.write_answered(*map(Path, sys.argv[2:5]), sys.argv[5])"
+    helper(python, code, str(Path(__file__).resolve().parent), str(essay), str(checklist), str(out), READER)
 
 
 LAUNCHER = """\
@@ -443,7 +452,7 @@ def build_rows(series: dict[str, Series]) -> list[dict]:
 
     # (section, the floor then the measured series, which samples, unit, target by series, spread)
     sections = [
-        ("first paint", ("floor_hello", "sample", "essay20k"), "ttfp", "ms",
+        ("first paint", ("floor_hello", "sample", "essay20k", "resume20k"), "ttfp", "ms",
          {"sample": TARGET_PAINT}, lambda xs: f"{min(xs):.0f}-{max(xs):.0f}"),
         ("cold first paint", ("cold_floor_hello", "cold_sample"), "ttfp", "ms",
          {"cold_sample": TARGET_COLD_PAINT}, lambda xs: f"{min(xs):.0f}-{max(xs):.0f}"),
@@ -454,12 +463,14 @@ def build_rows(series: dict[str, Series]) -> list[dict]:
          {"rss_sample": TARGET_RSS, "rss_essay20k": TARGET_RSS_BIG}, lambda xs: f"{min(xs):.1f}-{max(xs):.1f}"),
         # readtui against itself: a long essay against the sample; saving 1,000 paragraphs against none
         ("20k ÷ sample", ("sample", "essay20k"), "ttfp", "ms", {"essay20k": TARGET_BIG_PAINT}, None),
+        ("resume ÷ new", ("essay20k", "resume20k"), "ttfp", "ms", {"resume20k": TARGET_RESUME}, None),
         ("saving ÷ not", ("keys20k_start", "keys_saving"), "keys", "ms", {"keys_saving": TARGET_SAVING}, None),
     ]  # fmt: skip
     for section, names, samples, unit, targets, spread in sections:
-        if names[0] not in series:
+        if spread is None and names[0] not in series:
             continue
-        floor = median(getattr(series[names[0]], samples))
+        # Without its floor (--only), a section still shows its medians
+        floor = median(getattr(series[names[0]], samples)) if names[0] in series else math.nan
         for name in names[1:] if spread is None else names:
             xs = getattr(series[name], samples) if name in series else []
             if xs:
@@ -471,6 +482,7 @@ LABELS = {
     "floor_hello": "floor_hello.py",
     "sample": "readtui, sample essay (6 ¶)",
     "essay20k": "readtui, 20,000 ¶",
+    "resume20k": "readtui, resume 20,000 ¶ answered",
     "cold_floor_hello": "floor_hello.py",
     "cold_sample": "readtui, sample essay (6 ¶)",
     "floor_keys": "floor_keys.py 'n'",
@@ -500,9 +512,10 @@ def format_table(rows: list[dict], flat) -> str:
     for r in rows:
         value = f"{r['value']:.1f} {r['unit']}"
         target = f"≤ {r['target']:.1f}×" if r["target"] else ""
+        ratio = "" if math.isnan(r["ratio"]) else f"{r['ratio']:.2f}×"
         lines.append(
             f"| {r['section']:<17}| {LABELS.get(r['series'], r['series']):<{width}}| {r['n']:>4} | {value:>11} | {r['spread'] or '':>13} "
-            f"| {r['ratio']:>6.2f}× | {target:>7} | {verdict(r['ok']):4} |"
+            f"| {ratio:>7} | {target:>7} | {verdict(r['ok']):4} |"
         )
     out = "\n".join(lines)
     if flat is not None:
@@ -540,6 +553,7 @@ def main() -> int:
     )
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for a marker (default 60)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (essays, launchers, outputs)")
+    ap.add_argument("--only", metavar="SERIES,...", help="run only these series (e.g. essay20k,resume20k)")
     a = ap.parse_args()
 
     quick = a.quick
@@ -611,6 +625,9 @@ def main() -> int:
         write_resume_template(python, essay_paths[BIG], far, 19_000, env, checklist)
         answered = tmp / "resume-answered.toml"
         write_resume_template(python, essay_paths[BIG], answered, 1, env, checklist, answered=ANSWERED)
+        finished = tmp / "resume-finished.toml"
+        write_answered_template(python, essay_paths[BIG], finished, checklist)
+        log(f"fully answered assessment {finished.name}: {finished.stat().st_size / 1e6:.1f} MB")
         launcher = tmp / "launch-readtui.sh"
         launcher.write_text(
             LAUNCHER.format(data=data, config=config, reader=READER, readtui=readtui_bin, checklist=checklist)
@@ -618,7 +635,7 @@ def main() -> int:
         floor_launcher = tmp / "launch-floor.sh"
         floor_launcher.write_text(FLOOR_LAUNCHER.format(python=python))
         # What the launches read besides the files of Python, Textual and readtui
-        launch_inputs = [*essay_paths.values(), far, answered, checklist, launcher, floor_launcher]
+        launch_inputs = [*essay_paths.values(), far, answered, finished, checklist, launcher, floor_launcher]
         launch_inputs += [tools / "floor_hello.py", tools / "floor_keys.py"]
 
         def add(
@@ -654,6 +671,7 @@ def main() -> int:
         add("floor_hello", "paint", paint_runs, ["FLOOR-READY"], floor="floor_hello.py")
         add("sample", "paint", paint_runs, ["¶ 1 / 6", PROMPT])
         add("essay20k", "paint", paint_runs, ["¶ 1 / 20000", PROMPT], essay=essay_paths[BIG])
+        add("resume20k", "paint", paint_runs, ["¶ 1 / 20000", PROMPT], essay=essay_paths[BIG], resume=finished)
         if cold_runs:
             # Added in this order, the two share each slot of the schedule, floor first: the sample's
             # launch then leaves Python, Textual and readtui back in the page cache for the next ones.
@@ -703,6 +721,11 @@ def main() -> int:
         add("rss_sample", "rss", rss_runs, ["¶ 1 / 6", PROMPT])
         add("rss_essay20k", "rss", rss_runs, ["¶ 1 / 20000", PROMPT], essay=essay_paths[BIG])
 
+        if a.only:
+            wanted = set(a.only.split(","))
+            if wanted - set(series):
+                ap.error(f"--only: no series {', '.join(sorted(wanted - set(series)))} (series: {', '.join(series)})")
+            series = {name: s for name, s in series.items() if name in wanted}
         json_out = tmp / "ttfp.json"
         log("warm-up: one untimed launch per series (none for the cold ones)")
         for s in series.values():

@@ -105,6 +105,7 @@ def run_reading(
             title=title,
             author=author,
             encoding=encoding,
+            preview=True,
         )
 
     try:

@@ -3,6 +3,7 @@ reads ``/1`` too) and its checks."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -272,8 +273,8 @@ class Assessment:
     """Only in a learner's file (``readtui train``)."""
 
     def __post_init__(self) -> None:
-        live = [record.index for record in self.paragraph if not record.stale]
-        repeated = sorted({index for index in live if live.count(index) > 1})
+        live = Counter(record.index for record in self.paragraph if not record.stale)
+        repeated = sorted(index for index, count in live.items() if count > 1)
         if repeated:
             raise ValueError(f"more than one [[paragraph]] with index {', '.join(map(str, repeated))}")
 

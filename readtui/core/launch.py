@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from readtui.core.assessment import assessment_from_data, checklist_problems, key_problems, quick_assessment
+from readtui.core.assessment import (
+    MARKDOWN_SOURCE_FORMAT,
+    Assessment,
+    assessment_from_data,
+    checklist_changed,
+    checklist_problems,
+    key_problems,
+    quick_assessment,
+)
 from readtui.core.checklist import bundled_checklist_dir, checklist_from_data, quick_checklist, resolve_checklist
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
 from readtui.core.essay import load_essay, sample_essay_path
@@ -24,6 +34,7 @@ from readtui.core.storage import (
     file_sha256,
     load_assessment,
     parse_toml,
+    preview_assessment,
     read_sessions,
     record_session,
     remove_stale_temps,
@@ -52,22 +63,53 @@ class PreparedSession:
     trainer: Trainer | None = None
     """In training (``readtui train``): the key and the learner's progress against it."""
     key_path: Path | None = None
+    rest: Callable[[], Resumed] | None = None
+    """A session opened from a preview of its file (`prepare_session`'s ``preview``): resumes the
+    whole file (`load`)."""
+
+    _checking: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _problems: list[ReadtuiError] | None = field(default=None, repr=False)
 
     def check(self) -> list[ReadtuiError]:
-        """Validate the files that were built without pydantic: one error per problem."""
-        problems: list[ReadtuiError] = []
-        for from_data, path, data in self.unchecked:
-            try:
-                from_data(path, data)
-            except ReadtuiErrors as errors:
-                problems += errors.problems
-            except ReadtuiError as error:
-                problems.append(error)
-        self.unchecked.clear()
-        return problems
+        """Validate the files that were built without pydantic: one error per problem. Done once,
+        from any thread: the app starts it in a worker after the first frame, and a save that
+        comes sooner waits for it."""
+        with self._checking:
+            if self._problems is None:
+                problems: list[ReadtuiError] = []
+                try:
+                    self.load()
+                except ReadtuiErrors as errors:
+                    problems += errors.problems
+                except ReadtuiError as error:
+                    problems.append(error)
+                for from_data, path, data in self.unchecked:
+                    try:
+                        from_data(path, data)
+                    except ReadtuiErrors as errors:
+                        problems += errors.problems
+                    except ReadtuiError as error:
+                        problems.append(error)
+                self.unchecked.clear()
+                self._problems = problems
+            return list(self._problems)
+
+    def load(self) -> list[str]:
+        """Resume the whole file in place of the preview the session was opened from (nothing to do
+        otherwise), as `prepare_session` resumes one; the notices it brings. Raises ReadtuiError(s)
+        as that does. Call it on the thread that changes the session, before any change is made."""
+        if self.rest is None:
+            return []
+        rest, self.rest = self.rest, None
+        resumed = rest()
+        self.unchecked.insert(0, (assessment_from_data, self.out_path, resumed.data))
+        self.session.adopt(resumed.assessment, resumed.changes)
+        self.notices += resumed.notices
+        return resumed.notices
 
     def save(self) -> None:
         """Write the assessment now (atomically)."""
+        self.load()
         self.session.identify()
         self.writer.save(self.out_path, self.session.assessment)
 
@@ -212,15 +254,24 @@ def prepare_reading(
     title: str | None = None,
     author: str | None = None,
     encoding: str | None = None,
+    preview: bool = False,
 ) -> PreparedSession:
     """`prepare_training` (against ``key_path``, or the bundled exercise) when ``training``, else
-    `prepare_session`: what `readtui read`/`train` open, and each tab of `readtui serve`."""
+    `prepare_session` (with ``preview``): what `readtui read`/`train` open, and each tab of
+    `readtui serve`."""
     if training:
         return prepare_training(
             essay_path, key_path=key_path, checklist_spec=checklist_spec, reader=reader, out=out, encoding=encoding
         )
     return prepare_session(
-        essay_path, checklist_spec=checklist_spec, reader=reader, out=out, title=title, author=author, encoding=encoding
+        essay_path,
+        checklist_spec=checklist_spec,
+        reader=reader,
+        out=out,
+        title=title,
+        author=author,
+        encoding=encoding,
+        preview=preview,
     )
 
 
@@ -233,10 +284,13 @@ def prepare_session(
     title: str | None = None,
     author: str | None = None,
     encoding: str | None = None,
+    preview: bool = False,
 ) -> PreparedSession:
     """Load the essay and checklist, lock and resume (or start) the assessment.
 
-    Raises ReadtuiError for bad input; nothing is written here.
+    ``preview``: a file that can be is opened from its record of the paragraph it was left at
+    (`storage.preview_assessment`), for the first frame; `PreparedSession.load` resumes the whole
+    file after it. Raises ReadtuiError for bad input; nothing is written here.
     """
     essay_path = essay_path or sample_essay_path()
     essay = load_essay(essay_path, encoding=encoding, title=title, author=author)
@@ -249,11 +303,14 @@ def prepare_session(
         # Built without pydantic when their shape is right, so the first frame comes sooner;
         # `PreparedSession.check` validates them right after it.
         unchecked = []
-        existing = None
+        existing = previewed = None
         if out_path.exists():
-            existing_data = parse_toml(out_path)
-            existing = quick_assessment(out_path, existing_data)
-            unchecked.append((assessment_from_data, out_path, existing_data))
+            previewed = _built_preview(out_path) if preview else None
+            if previewed is None:
+                existing_data = parse_toml(out_path)
+                existing = quick_assessment(out_path, existing_data)
+            else:
+                existing_data, existing = previewed
         checklist_path = resolve_checklist(
             checklist_spec, checklist_id=existing.checklist.id if existing else None, beside=out_path
         )
@@ -265,26 +322,23 @@ def prepare_session(
             unchecked.append((checklist_from_data, checklist_path, checklist_data))
         checklist_sha = file_sha256(checklist_path)
         notices: list[str] = []
-        changes = None
+        changes = rest = None
         if existing is None:
             source = source_name(essay_path, out_path)
             assessment = new_assessment(essay, checklist, checklist_sha, reader, source, identify=False)
-        else:
+        elif previewed is not None and _fits_preview(existing, essay, reader, checklist, checklist_sha):
             assessment = existing
-            try:
-                notices += resume_problems(out_path, assessment, essay, reader)
-            except ReadtuiError:
-                raise
-            except Exception:
-                # Data that has the right shape but not valid values (not yet validated): let
-                # the validation say what is wrong, in one line per problem.
-                assessment_from_data(out_path, existing_data)
-                raise
-            changes = _checklist_changes(out_path, assessment, checklist, checklist_sha)
-            if changes is not None:
-                notices.append(changes.notice())
+            rest = functools.partial(_resume_file, out_path, essay, reader, checklist, checklist_sha)
+        else:
+            if previewed is not None:
+                existing_data = parse_toml(out_path)
+                existing = quick_assessment(out_path, existing_data)
+            resumed = _resume(out_path, existing_data, existing, essay, reader, checklist, checklist_sha)
+            assessment, notices, changes = resumed.assessment, resumed.notices, resumed.changes
+            unchecked.insert(0, (assessment_from_data, out_path, existing_data))
         session = ReadingSession(essay, checklist, assessment)
         session.changes = changes
+        session.preview = rest is not None
         return PreparedSession(
             session=session,
             out_path=out_path,
@@ -294,10 +348,77 @@ def prepare_session(
             notices=notices,
             encoding=encoding,
             unchecked=unchecked,
+            rest=rest,
         )
     except BaseException:
         lock.release()
         raise
+
+
+@dataclass
+class Resumed:
+    """An assessment file resumed: checked against its reader and essay (realigned to an edited
+    one) and against the checklist (answers it has no place for set aside)."""
+
+    assessment: Assessment
+    notices: list[str]
+    changes: ChecklistChanges | None
+    data: dict[str, Any]
+    """The parsed file, for `PreparedSession.check`."""
+
+
+def _resume(
+    out_path: Path, data: dict[str, Any], existing: Assessment, essay, reader: str, checklist, checklist_sha: str
+) -> Resumed:
+    """Resume ``existing``, built from ``data`` without pydantic."""
+    try:
+        notices = resume_problems(out_path, existing, essay, reader)
+    except ReadtuiError:
+        raise
+    except Exception:
+        # Data that has the right shape but not valid values (not yet validated): let
+        # the validation say what is wrong, in one line per problem.
+        assessment_from_data(out_path, data)
+        raise
+    changes = _checklist_changes(out_path, existing, checklist, checklist_sha)
+    if changes is not None:
+        notices.append(changes.notice())
+    return Resumed(existing, notices, changes, data)
+
+
+def _resume_file(out_path: Path, essay, reader: str, checklist, checklist_sha: str) -> Resumed:
+    """Parse and resume the whole file (after a first frame made from its preview)."""
+    data = parse_toml(out_path)
+    return _resume(out_path, data, quick_assessment(out_path, data), essay, reader, checklist, checklist_sha)
+
+
+def _built_preview(out_path: Path) -> tuple[dict[str, Any], Assessment] | None:
+    """The preview of an assessment file (`storage.preview_assessment`), parsed and built; None if
+    there is none, or if it is wrong (the whole file then says where, in its own places)."""
+    data = preview_assessment(out_path)
+    if data is None:
+        return None
+    try:
+        return data, quick_assessment(out_path, data)
+    except ReadtuiError:
+        return None
+
+
+def _fits_preview(assessment: Assessment, essay, reader: str, checklist, checklist_sha: str) -> bool:
+    """Whether the first frame can show the preview of a file as resuming it would: the reader's
+    own file, of this essay (the paragraph shown has the hash it had), made with this version of
+    this checklist, in the current format, with a record of the paragraph it was left at."""
+    record = next((record for record in assessment.paragraph if not record.stale), None)
+    return (
+        record is not None
+        and assessment.reader.name == reader
+        and assessment.format != MARKDOWN_SOURCE_FORMAT
+        and assessment.essay.paragraphs == len(essay.paragraphs)
+        and 1 <= record.index <= len(essay.paragraphs)
+        and record.sha256 == essay.paragraph_sha256(record.index - 1)
+        and assessment.checklist.id == checklist.id
+        and not checklist_changed(assessment.checklist, checklist, checklist_sha)
+    )
 
 
 def _checklist_changes(out_path: Path, assessment, checklist, checklist_sha: str) -> ChecklistChanges | None:

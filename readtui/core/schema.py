@@ -115,13 +115,7 @@ def build(model: type, data: Any) -> Any:
     Raises TypeError, ValueError or KeyError on anything unexpected: the caller then validates
     with `validate`, which says what is wrong.
     """
-    if not isinstance(data, dict):
-        raise TypeError(f"{model.__name__}: expected a table")
-    hints = _init_hints(model)
-    unknown = set(data) - set(hints)
-    if unknown:
-        raise TypeError(f"{model.__name__}: unknown keys {sorted(unknown)}")
-    return model(**{name: _build_value(hints[name], value) for name, value in data.items()})
+    return _builder(model)(data)
 
 
 @functools.cache
@@ -130,49 +124,116 @@ def _init_hints(model: type) -> dict[str, Any]:
     return {field.name: hints[field.name] for field in dataclasses.fields(model) if field.init}
 
 
-def _build_value(hint: Any, value: Any) -> Any:
-    origin = get_origin(hint)
-    if dataclasses.is_dataclass(hint):
-        return build(hint, value)
-    if origin is list:
-        if not isinstance(value, list):
-            raise TypeError("expected an array")
-        (item_hint,) = get_args(hint)
-        return [_build_value(item_hint, item) for item in value]
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise TypeError("expected a table")
-        _, value_hint = get_args(hint)
-        return {key: _build_value(value_hint, item) for key, item in value.items()}
-    if origin in (Union, types.UnionType):
-        return _build_union(get_args(hint), value)
-    if origin is Literal:
-        if value not in get_args(hint):
-            raise ValueError(f"{value!r} is not one of {get_args(hint)}")
-        return value
-    if hint is int and (type(value) is not int):
-        raise TypeError("expected an integer")
-    if hint in (str, bool, datetime) and not isinstance(value, hint):
-        raise TypeError(f"expected {hint.__name__}")
+def _same(value: Any) -> Any:
     return value
 
 
-def _build_union(members: Iterable[Any], value: Any) -> Any:
-    members = list(members)
+@functools.cache
+def _builder(hint: Any) -> Callable[[Any], Any]:
+    """The function that builds a value of ``hint``, made once per type: a long assessment has a
+    million values, and looking at the type of each one again cost seconds."""
+    origin = get_origin(hint)
+    if dataclasses.is_dataclass(hint):
+        return _model_builder(hint)
+    if origin is list:
+        return _list_builder(_builder(get_args(hint)[0]))
+    if origin is dict:
+        return _dict_builder(_builder(get_args(hint)[1]))
+    if origin in (Union, types.UnionType):
+        return _union_builder(get_args(hint))
+    if origin is Literal:
+        return functools.partial(_build_literal, get_args(hint))
+    if hint is int:
+        return _build_int
+    if hint in (str, bool, datetime):
+        return functools.partial(_build_instance, hint)
+    return _same  # Annotated and the rest: pydantic checks them after the first frame
+
+
+def _model_builder(model: type) -> Callable[[Any], Any]:
+    fields = {name: _builder(hint) for name, hint in _init_hints(model).items()}
+
+    def build_model(data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise TypeError(f"{model.__name__}: expected a table")
+        if not fields.keys() >= data.keys():
+            raise TypeError(f"{model.__name__}: unknown keys {sorted(data.keys() - fields.keys())}")
+        return model(**{name: fields[name](value) for name, value in data.items()})
+
+    return build_model
+
+
+def _list_builder(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def build_list(value: Any) -> list:
+        if not isinstance(value, list):
+            raise TypeError("expected an array")
+        return list(value) if item is _same else [item(member) for member in value]
+
+    return build_list
+
+
+def _dict_builder(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def build_dict(value: Any) -> dict:
+        if not isinstance(value, dict):
+            raise TypeError("expected a table")
+        return dict(value) if item is _same else {key: item(member) for key, member in value.items()}
+
+    return build_dict
+
+
+def _build_literal(allowed: tuple, value: Any) -> Any:
+    if value not in allowed:
+        raise ValueError(f"{value!r} is not one of {allowed}")
+    return value
+
+
+def _build_int(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError("expected an integer")
+    return value
+
+
+def _build_instance(kind: type, value: Any) -> Any:
+    if not isinstance(value, kind):
+        raise TypeError(f"expected {kind.__name__}")
+    return value
+
+
+_PLAIN_TYPES = {int, str, bool, list, dict}
+
+
+def _union_builder(members: tuple) -> Callable[[Any], Any]:
     models = [member for member in members if dataclasses.is_dataclass(member)]
     if models:
-        # Tagged by `kind`, as the item kinds of a checklist are.
-        kind = value.get("kind") if isinstance(value, dict) else None
-        for model in models:
-            if kind in get_args(_init_hints(model)["kind"]):
-                return build(model, value)
-        raise ValueError(f"unknown kind {kind!r}")
-    for member in members:
-        try:
-            return _build_value(member, value)
-        except (TypeError, ValueError):
-            continue
-    raise TypeError(f"{value!r} fits none of {members}")
+        return functools.partial(_build_tagged, models)
+    builders = [_builder(member) for member in members]
+    if builders[0] is _same:
+        return _same  # the first member takes any value
+    bases = [get_origin(member) or member for member in members]
+    # Members that take only values of their own type (int, str, list…): the value's type picks one.
+    by_type = dict(zip(reversed(bases), reversed(builders), strict=True)) if set(bases) <= _PLAIN_TYPES else {}
+
+    def build_union(value: Any) -> Any:
+        builder = by_type.get(type(value))
+        if builder is not None:
+            return builder(value)
+        for builder in builders:
+            try:
+                return builder(value)
+            except (TypeError, ValueError):
+                continue
+        raise TypeError(f"{value!r} fits none of {members}")
+
+    return build_union
+
+
+def _build_tagged(models: list[type], value: Any) -> Any:
+    """One of ``models``, tagged by `kind` (as the item kinds of a checklist are)."""
+    kind = value.get("kind") if isinstance(value, dict) else None
+    for model in models:
+        if kind in get_args(_init_hints(model)["kind"]):
+            return build(model, value)
+    raise ValueError(f"unknown kind {kind!r}")
 
 
 # --- turning pydantic errors into one line per problem -------------------------------------

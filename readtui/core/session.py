@@ -42,6 +42,15 @@ class Change:
     target: Target
 
 
+def _by_index(assessment: Assessment) -> dict[int, ParagraphRecord]:
+    """The records by paragraph: the live one where a stale one has the same index."""
+    records = {record.index: record for record in assessment.paragraph if not record.stale}
+    for record in assessment.paragraph:
+        if record.stale:
+            records.setdefault(record.index, record)
+    return records
+
+
 class ReadingSession:
     """The essay, the checklist and the assessment being written, with the reader's actions."""
 
@@ -49,10 +58,10 @@ class ReadingSession:
         self.essay = essay
         self.checklist = checklist
         self.assessment = assessment
-        self._records: dict[int, ParagraphRecord] = {r.index: r for r in assessment.paragraph if not r.stale}
-        for record in assessment.paragraph:
-            if record.stale:
-                self._records.setdefault(record.index, record)
+        self._records = _by_index(assessment)
+        self.preview = False
+        """Whether ``assessment`` is the preview of a long file (only the paragraph it was left at),
+        until `adopt` gives the whole of it: the first frame is drawn from it, nothing more."""
         self._undo: list[tuple[Target, Answers]] = []
         self.paragraph_items = [item for _, items in checklist.items_in("paragraph") for item in items]
         self.essay_items = [item for _, items in checklist.items_in("essay") for item in items]
@@ -63,6 +72,13 @@ class ReadingSession:
         """Set on resuming a file made with another version of the checklist."""
         self.before_items = [item for _, items in checklist.items_in("before") for item in items]
         self._required_before = [item.id for item in self.before_items if item.required]
+
+    def adopt(self, assessment: Assessment, changes: ChecklistChanges | None) -> None:
+        """Go on with ``assessment``, the whole file, in place of the preview it was opened with."""
+        self.assessment = assessment
+        self._records = _by_index(assessment)
+        self.changes = changes
+        self.preview = False
 
     # --- reading state ---------------------------------------------------------------------
 

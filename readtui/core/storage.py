@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import errno
 import fcntl
@@ -10,8 +11,9 @@ import hashlib
 import marshal
 import os
 import re
+import threading
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -121,6 +123,49 @@ def load_assessment(path: str | Path):
 
     path = Path(path)
     return assessment_from_data(path, parse_toml(path))
+
+
+# Anchored on the newline before a line (not ``^`` and MULTILINE, which re tries at every
+# character): a header on the first line of a file is in its head either way.
+_PARAGRAPH_START = re.compile(r"\n[ \t]*\[\[[ \t]*paragraph[ \t]*\]\]")
+_PARAGRAPH_PART = re.compile(r"\n[ \t]*\[\[?[ \t]*paragraph[ \t]*[.\]]")
+_OTHER_HEADER = re.compile(r"\n[ \t]*\[(?![ \t]*\[?[ \t]*paragraph[ \t]*[.\]])")
+"""A line opening any table but a ``[[paragraph]]`` or one of its own (or, in an array written over
+several lines, an element that is an array: either way, no preview)."""
+
+
+def preview_assessment(path: str | Path) -> dict[str, Any] | None:
+    """An assessment file's tables as `parse_toml` gives them, but of its ``[[paragraph]]`` records
+    only those of the paragraph it was left at (``session.position``): what the first frame of a
+    long file shows, read in a fraction of the time. Only for the layout readtui writes, where each
+    record is the lines from its ``[[paragraph]]`` to the next one, without multi-line strings;
+    None otherwise, or if anything about it is unexpected (then parse the whole file)."""
+    try:
+        text = read_regular_file(Path(path)).decode("utf-8-sig")
+    except (ReadtuiError, UnicodeDecodeError):
+        return None
+    if '"""' in text or "'''" in text:
+        return None  # a table header could be inside a string
+    starts = [match.start() for match in _PARAGRAPH_START.finditer(text)]
+    if not starts:
+        return None
+    others = [match.start() for match in _OTHER_HEADER.finditer(text)]
+    end = next((offset for offset in others if offset > starts[-1]), len(text))
+    if any(starts[0] < offset < end for offset in others) or _PARAGRAPH_PART.search(text, end):
+        return None
+    try:
+        data = tomllib.loads(text[: starts[0]] + text[end:])
+        position = data["session"]["position"]
+        wanted = re.compile(rf"\nindex[ \t]*=[ \t]*{int(position)}[ \t]*(?=\n)")
+        found = sorted({bisect.bisect(starts, match.start()) - 1 for match in wanted.finditer(text, starts[0], end)})
+        bounds = [*starts, end]
+        records = [tomllib.loads(text[bounds[n] : bounds[n + 1]])["paragraph"][0] for n in found]
+    except (tomllib.TOMLDecodeError, RecursionError, KeyError, IndexError, TypeError, ValueError):
+        return None
+    if "paragraph" in data or not records or any(record.get("index") != position for record in records):
+        return None
+    data["paragraph"] = records
+    return data
 
 
 def file_sha256(path: str | Path) -> str:
@@ -260,6 +305,7 @@ class AssessmentWriter:
 
     def __init__(self) -> None:
         self._fragments: dict[bytes, str] = {}
+        self._fragments_lock = threading.Lock()
 
     def dumps(self, assessment) -> str:
         """The TOML text of ``assessment``: header tables, then ``[before]``, paragraphs and ``[overall]``."""
@@ -278,17 +324,15 @@ class AssessmentWriter:
         if before:
             parts.append(tomli_w.dumps({"before": before}))
         fragments: dict[bytes, str] = {}
-        for record in sorted(assessment.paragraph, key=lambda r: (r.index, r.stale)):
-            table = _paragraph_table(record)
-            # marshal: an exact, typed image of the table (True is not 1, [] is not ()), made
-            # in C; only ever dumped here, to compare, never loaded
-            key = marshal.dumps(table)
-            text = self._fragments.get(key)
-            if text is None:
-                text = tomli_w.dumps({"paragraph": [table]})
-            fragments[key] = text
-            parts.append(text)
-        self._fragments = fragments
+        with self._fragments_lock:
+            for record in sorted(assessment.paragraph, key=lambda r: (r.index, r.stale)):
+                key, table = _paragraph_key(record)
+                text = self._fragments.get(key)
+                if text is None:
+                    text = tomli_w.dumps({"paragraph": [table]})
+                fragments[key] = text
+                parts.append(text)
+            self._fragments = fragments
         overall = _answers_table(assessment.overall)
         if overall:
             parts.append(tomli_w.dumps({"overall": overall}))
@@ -301,6 +345,23 @@ class AssessmentWriter:
     def save(self, path: str | Path, assessment) -> None:
         """Serialise and atomically write ``assessment`` to ``path``."""
         atomic_write(path, self.dumps(assessment))
+
+    def prime(self, assessment, stop: Callable[[], bool] = lambda: False) -> None:
+        """Serialise every paragraph of ``assessment`` into the cache, from a worker thread while
+        the reader may be changing it, so the first save of a long file that was just opened is as
+        quick as the next. A fragment is cached under its own table, so one caught halfway through
+        a change is only never used. Gives up when ``stop()`` says so."""
+        primed: dict[bytes, str] = {}
+        for n, record in enumerate(list(assessment.paragraph)):
+            if n % 200 == 0 and stop():
+                return
+            try:
+                key, table = _paragraph_key(record)
+            except RuntimeError:  # changed meanwhile ("dictionary changed size"): the next save does it
+                continue
+            primed[key] = tomli_w.dumps({"paragraph": [table]})
+        with self._fragments_lock:
+            self._fragments = primed | self._fragments
 
 
 def _format_written(read_as: str, has_before: bool) -> str:
@@ -316,6 +377,14 @@ def _format_written(read_as: str, has_before: bool) -> str:
 def _clean(table: dict[str, Any]) -> dict[str, Any]:
     """Drop empty strings: tomli-w refuses None, and empty values only add noise."""
     return {key: value for key, value in table.items() if value not in ("", None)}
+
+
+def _paragraph_key(record) -> tuple[bytes, dict[str, Any]]:
+    """A paragraph record as a table, and the key of its TOML text in the cache."""
+    table = _paragraph_table(record)
+    # marshal: an exact, typed image of the table (True is not 1, [] is not ()), made in C; only
+    # ever dumped here, to compare, never loaded
+    return marshal.dumps(table), table
 
 
 def _paragraph_table(record) -> dict[str, Any]:

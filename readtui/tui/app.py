@@ -12,10 +12,11 @@ from pathlib import Path
 from textual import events
 from textual.app import SystemCommand
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from readtui.core.assessment import BEFORE, ESSAY
 from readtui.core.config import Config
-from readtui.core.errors import EXIT_BAD_INPUT, FileInUse, ReadtuiError
+from readtui.core.errors import EXIT_BAD_INPUT, FileInUse, ReadtuiError, ReadtuiErrors
 from readtui.core.launch import PreparedSession, clean_reader_name
 from readtui.tui.autosave import AutoSaver
 from readtui.tui.base import ReadtuiBaseApp, describe_checklist
@@ -59,6 +60,8 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         self.essay_name = essay_name
         self.bad_input: list[ReadtuiError] | None = None
         """Problems found when the input was validated after the first frame (None: not yet)."""
+        self.settled = False
+        """Whether the work after the first frame (`_settle`) is done: autosaves wait for it."""
         self.last_input = time.monotonic()
         self._finish_despite_flags = False
         self.prepared: PreparedSession | None = None
@@ -133,23 +136,59 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
-        """Validate the input (built without pydantic for the first frame), turn garbage
-        collection back on, and write the file at once, so a new session is on disk (and in the
-        index) from the start."""
+        """Resume the whole file if the first frame showed its preview, turn garbage collection
+        back on, and settle the session in a worker."""
+        gc.collect()  # the start-up garbage, before the survivors are frozen
+        if not self._load():
+            return
+        gc.freeze()  # with a resumed file's records, loaded since: collecting them again takes a quarter second
+        gc.enable()
+        self.run_worker(self._settle, thread=True, group="settle")
+
+    def _load(self) -> bool:
+        """Resume the whole file in place of its preview, on the UI thread before anything can
+        change the session (`PreparedSession.load`), and show it; whether it went well (if not:
+        leave with status 2, as for a file that is not valid)."""
+        if not self.session.preview:
+            return True
+        try:
+            notices = self.prepared.load()
+        except ReadtuiErrors as errors:
+            problems = errors.problems
+        except ReadtuiError as error:
+            problems = [error]
+        else:
+            for screen in self.screen_stack:
+                if isinstance(screen, AnsweringScreen):
+                    screen.refresh_views()
+            for notice in notices:
+                self.notify(notice, title="Resumed", timeout=10, markup=False)
+            return True
+        self.bad_input = problems
+        self.exit(return_code=EXIT_BAD_INPUT)
+        return False
+
+    def _settle(self) -> None:
+        """Off the UI thread, what the first frame did without: validate the input (built without
+        pydantic), hash the essay, and serialise a resumed file's paragraphs into the writer's
+        cache (a long one takes seconds); then save at once (`_settled`)."""
+        worker = get_current_worker()
+        self.prepared.check()
+        self.session.essay.sha256  # noqa: B018 - computed here and cached
+        self.prepared.writer.prime(self.session.assessment, stop=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.call_from_thread(self._settled)
+
+    def _settled(self) -> None:
+        """Leave with status 2 if the input is not valid; otherwise write the file at once, so a
+        new session is on disk (and in the index) from the start, with any change the reader made
+        meanwhile (autosaves wait for this one)."""
+        self.settled = True
         if not self.input_is_valid():
             return
-        gc.collect()  # the start-up garbage, before the survivors are frozen
-        gc.freeze()
-        gc.enable()
-        self.run_worker(self._identify_and_save, thread=True, group="identify")
+        self.save_now(background=True)
         if self.open_named is None:  # a served student's file is not the teacher's recent session
             self.run_worker(self.prepared.remember_in_index, thread=True, group="index")
-
-    def _identify_and_save(self) -> None:
-        """Hash the essay (a long one takes a moment), then write the file, so a new session is
-        on disk (and in the index) from the start."""
-        self.session.essay.sha256  # noqa: B018 - computed here, off the UI thread, and cached
-        self.call_from_thread(self.save_now, background=True)
 
     def input_is_valid(self) -> bool:
         """Whether the checklist and assessment passed validation; if not, leave with status 2
@@ -230,7 +269,8 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
     # --- what the screens ask for ------------------------------------------------------------------
 
     def on_session_changed(self, message: SessionChanged) -> None:
-        self.autosaver.schedule()
+        if self.settled:  # until then, the save that `_settled` makes takes the change along
+            self.autosaver.schedule()
 
     def on_overall_requested(self, message: OverallRequested) -> None:
         from readtui.tui.screens.overall import OverallScreen  # not needed for the first frame
@@ -305,9 +345,13 @@ class ReadtuiApp(ReadtuiBaseApp[str]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self.last_input = time.monotonic()
+        if isinstance(event, (events.InputEvent, events.Paste)) and self.prepared is not None and not self._load():
+            return  # input before the first frame acts on the whole file, never on its preview
         await super().on_event(event)
 
     def _count_reading_time(self) -> None:
+        if self.session.preview:
+            return
         if isinstance(self.screen, ReadingScreen) and time.monotonic() - self.last_input < IDLE_AFTER:
             self.session.add_seconds(1)
 

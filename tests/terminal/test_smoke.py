@@ -159,6 +159,36 @@ def test_an_invalid_assessment_is_reported_in_one_line_per_problem_and_left_alon
     assert out.read_text(encoding="utf-8") == damaged
 
 
+def test_bad_toml_past_the_paragraph_shown_is_one_line_and_status_2_after_the_first_frame(tmp_path: Path) -> None:
+    """A resumed file is first read only as far as the first frame shows (¶ 1 here): bad TOML in
+    ¶ 3's record is found right after it, said in one line, and the file is left alone."""
+    out = tmp_path / "a.toml"
+    child = spawn(tmp_path, "--out", str(out))
+    for key in "1n1n1pp":
+        child.send(key)
+    child.expect("¶ 1 / 6")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    damaged = out.read_text(encoding="utf-8").replace("index = 3\n", "index = 3\nindex = 3\n")
+    out.write_text(damaged, encoding="utf-8")
+    output, status = pexpect.run(
+        f"{READTUI} --out {out}",
+        cwd=str(tmp_path),
+        withexitstatus=True,
+        encoding="utf-8",
+        timeout=30,
+        env=os.environ | {"TERM": "xterm-256color", "READTUI_READER": "smoke"},
+    )
+    assert status == 2
+    assert "¶ 1 / 6" in output, "the first frame, from the preview"
+    line = damaged[: damaged.index("index = 3\nindex")].count("\n") + 2
+    (problem,) = [text[text.index(f"{out}:") :] for text in output.splitlines() if f"{out}:" in text]
+    assert problem.startswith(f"{out}:{line}:") and "TOML syntax error" in problem
+    assert "Traceback" not in output
+    assert out.read_text(encoding="utf-8") == damaged
+
+
 def test_the_bundled_exercise_gives_feedback(tmp_path: Path) -> None:
     child = spawn(tmp_path, "train")
     child.send("3")  # ¶1: "No, just asserted", the model answer

@@ -18,6 +18,7 @@ from readtui.core.assessment import (
     Before,
     ChecklistInfo,
     EssayInfo,
+    Highlight,
     KeyInfo,
     Overall,
     ParagraphRecord,
@@ -27,8 +28,10 @@ from readtui.core.assessment import (
     TrainingRecord,
     checklist_problems,
     excerpt,
+    quick_assessment,
 )
 from readtui.core.errors import ReadtuiError, ReadtuiErrors
+from readtui.core.schema import build
 from readtui.core.session import new_assessment
 from readtui.core.storage import AssessmentWriter, load_assessment
 
@@ -114,6 +117,39 @@ def test_round_trip_of_a_full_assessment(tmp_path: Path) -> None:
     assert loaded == original
     assert loaded.paragraph[2].answers == {"evidence-kinds": []}
     assert [(r.index, r.stale) for r in loaded.paragraph] == [(1, False), (2, False), (3, False), (3, True)]
+
+
+def test_built_for_the_first_frame_as_validated(tmp_path: Path) -> None:
+    """`quick_assessment` (no pydantic, one builder per type) gives what validation gives, every
+    table and kind of answer included."""
+    original = assessment_with(
+        [
+            paragraph(
+                1,
+                answers={"claims-supported": "partly", "evidence-kinds": ["statistics", "expert"], "loaded-words": 4},
+                highlight=[Highlight(start=2, end=5, label="loaded-word", quote="abc", note="n")],
+            ),
+            paragraph(2, unsure=["checkable"], flagged=True, seconds=75, note="come back", explain={"checkable": "e"}),
+            paragraph(3, answers={"evidence-kinds": []}, accept={"claims-supported": ["yes", "partly"]}),
+            paragraph(3, sha256="cd" * 32, stale=True, answers={"claims-supported": "no"}, no_consensus=["dodges"]),
+        ],
+        Overall(answers={"main-claim": "It says X.", "credibility": 2}, unsure=["summary"], note="overall"),
+    )
+    original.format = BEFORE_FORMAT  # as written, with a [before] table
+    original.before = Before(answers={"prior-stance": 3}, after_reading=["prior-stance"])
+    original.key = KeyInfo(tolerance={"*": 1, "credibility": 0})
+    original.training = Training(
+        key_sha256=SHA,
+        paragraph=[TrainingRecord(index=1, feedback=True, first_try={"loaded-words": 2}, score={"loaded-words": 0.5})],
+    )
+    path = tmp_path / "a.readtui.toml"
+    AssessmentWriter().save(path, original)
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert quick_assessment(path, data) == load_assessment(path) == original
+    original.key = original.training = None
+    AssessmentWriter().save(path, original)
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert build(Assessment, data) == load_assessment(path) == original, "built without pydantic"
 
 
 def test_saved_file_layout(tmp_path: Path) -> None:

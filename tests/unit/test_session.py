@@ -25,7 +25,7 @@ from readtui.core.session import (
     new_assessment,
 )
 from readtui.core.storage import AssessmentWriter, FileLock, load_assessment, read_sessions
-from tests.conftest import FaultyOs, write_checklist
+from tests.conftest import FaultyOs, write_assessment, write_checklist
 
 SHA = "ab" * 32
 PARAGRAPHS = [
@@ -777,3 +777,47 @@ def test_a_directory_that_refuses_the_lock_is_reported_before_the_app_starts(
     with pytest.raises(ReadtuiError, match=f"a.toml: cannot create lock file: {os.strerror(code)}$"):
         prepare_session(None, checklist_spec=None, reader="tester", out=out)
     assert out.read_bytes() == saved
+
+
+# --- opening a file from its preview (`readtui read`) -------------------------------------------
+
+
+def open_file(essay: Path, out: Path, *, preview: bool):
+    prepared = prepare_session(essay, checklist_spec=None, reader="tester", out=out, preview=preview)
+    prepared.lock.release()
+    return prepared
+
+
+def test_a_session_opened_from_a_preview_loads_as_one_opened_whole(
+    tmp_path: Path, small_essay_file: Path, critical_checklist
+) -> None:
+    answers = {index: {"claims-supported": "yes", "loaded-words": index} for index in (1, 2, 3)}
+    out = write_assessment(tmp_path / "a.toml", small_essay_file, critical_checklist, "tester", answers)
+    whole = open_file(small_essay_file, out, preview=False)
+    previewed = open_file(small_essay_file, out, preview=True)
+    assert previewed.session.preview and [r.index for r in previewed.session.assessment.paragraph] == [1]
+    assert previewed.load() == []
+    assert not previewed.session.preview
+    assert previewed.session.assessment == whole.session.assessment
+    assert previewed.session.paragraph_states() == whole.session.paragraph_states()
+    assert previewed.check() == [] and len(previewed.unchecked) == 0
+
+
+def test_an_edited_essay_is_realigned_up_front_or_when_the_rest_is_read(
+    tmp_path: Path, small_essay_file: Path, critical_checklist
+) -> None:
+    """Edited where the file was left: no preview (realigned before the first frame); edited
+    elsewhere: the preview first, realigned with the whole file, and the reader told then."""
+    answers = {index: {"claims-supported": "yes"} for index in (1, 2, 3)}
+    out = write_assessment(tmp_path / "a.toml", small_essay_file, critical_checklist, "tester", answers)
+    text = small_essay_file.read_text(encoding="utf-8")
+    essay = parse_essay(text)
+    first, third = essay.paragraphs[0], essay.paragraphs[2]
+    small_essay_file.write_text(text.replace(first[:20], "Reworded: " + first[:20], 1), encoding="utf-8")
+    at_once = open_file(small_essay_file, out, preview=True)
+    assert not at_once.session.preview and at_once.notices and at_once.session.is_stale(1)
+    small_essay_file.write_text(text.replace(third[:20], "Reworded: " + third[:20], 1), encoding="utf-8")
+    later = open_file(small_essay_file, out, preview=True)
+    assert later.session.preview and later.notices == []
+    notices = later.load()
+    assert notices and notices == later.notices and later.session.is_stale(3) and not later.session.is_stale(1)

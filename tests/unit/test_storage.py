@@ -21,6 +21,7 @@ from readtui.core.storage import (
     read_sessions,
     record_session,
 )
+from tests.conftest import write_assessment
 
 ENOSPC = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
@@ -333,3 +334,63 @@ def test_stale_temporary_files_of_a_killed_save_are_removed(tmp_path: Path) -> N
     assert not any(path.exists() for path in stale)
     assert all(path.exists() for path in others)
     assert target.read_text(encoding="utf-8") == "x"
+
+
+# --- the preview of a long file ------------------------------------------------------------------
+
+
+@pytest.fixture
+def answered(tmp_path: Path, small_essay_file: Path, critical_checklist) -> Path:
+    """An assessment of the small essay with ¶ 1-3 answered, left at ¶ 2: a ``[before]`` table above
+    the paragraphs, ``[overall]`` below them."""
+    answers = {index: {"claims-supported": "yes", "loaded-words": index} for index in (1, 2, 3)}
+    path = write_assessment(
+        tmp_path / "a.toml",
+        small_essay_file,
+        critical_checklist,
+        "tester",
+        answers,
+        overall={"credibility": 3},
+        before={"prior-stance": 2},
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace("position = 1", "position = 2"), encoding="utf-8")
+    return path
+
+
+def test_a_preview_is_the_file_with_only_the_records_of_its_paragraph(answered: Path) -> None:
+    full = storage.parse_toml(answered)
+    preview = storage.preview_assessment(answered)
+    assert preview == full | {"paragraph": [full["paragraph"][1]]}
+    assert preview["before"] and preview["overall"]
+
+
+def test_a_preview_keeps_every_record_of_its_paragraph(answered: Path) -> None:
+    text = answered.read_text(encoding="utf-8")
+    stale = text.replace("index = 1\n", "index = 2\nstale = true\n", 1)
+    answered.write_text(stale, encoding="utf-8")
+    assert [record.get("stale", False) for record in storage.preview_assessment(answered)["paragraph"]] == [True, False]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda text: text.replace("position = 2", "position = 5"), id="no-record-there"),
+        pytest.param(lambda text: text + 'note = """two\n[[paragraph]]\nlines"""\n', id="multi-line-string"),
+        pytest.param(
+            lambda text: text.replace(
+                "\n[[paragraph]]\nindex = 3", '\n[overall]\nnote = "x"\n\n[[paragraph]]\nindex = 3'
+            ),
+            id="a-table-between",
+        ),
+        pytest.param(
+            lambda text: text + '\n[overall]\nnote = "x"\n\n[paragraph.explain]\ncheckable = "why"\n',
+            id="paragraph-table-at-the-end",
+        ),
+        pytest.param(lambda text: text.replace("[[paragraph]]", '[["paragraph"]]'), id="quoted-header"),
+        pytest.param(lambda text: text.replace("index = 2\n", "index = 2\nindex = 2\n"), id="bad-toml-in-the-record"),
+    ],
+)
+def test_no_preview_of_a_file_laid_out_otherwise(answered: Path, change) -> None:
+    """Then the whole file is parsed, and says what is wrong with it, if anything is."""
+    answered.write_text(change(answered.read_text(encoding="utf-8")), encoding="utf-8")
+    assert storage.preview_assessment(answered) is None

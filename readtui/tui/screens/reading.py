@@ -109,7 +109,8 @@ class ReadingScreen(AnsweringScreen):
             for item_id, missing in session.evidence_wanted(index).items()
         }
         self.checklist_view.show(record, wanted)
-        self.query_one(ProgressStrip).show(index, f"{session.answered_paragraphs()}/{session.paragraph_count} done")
+        done = "…" if session.preview else session.answered_paragraphs()  # the rest is still being read
+        self.query_one(ProgressStrip).show(index, f"{done}/{session.paragraph_count} done")
         self.show_title()
 
     def key_marks(self, index: int) -> list[tuple[int, int, bool]]:
