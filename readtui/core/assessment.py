@@ -3,6 +3,7 @@ reads ``/1`` too) and its checks."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -272,8 +273,8 @@ class Assessment:
     """Only in a learner's file (``readtui train``)."""
 
     def __post_init__(self) -> None:
-        live = [record.index for record in self.paragraph if not record.stale]
-        repeated = sorted({index for index in live if live.count(index) > 1})
+        live = Counter(record.index for record in self.paragraph if not record.stale)
+        repeated = sorted(index for index, count in live.items() if count > 1)
         if repeated:
             raise ValueError(f"more than one [[paragraph]] with index {', '.join(map(str, repeated))}")
 
@@ -397,11 +398,12 @@ def checklist_problems(
             )
         )
         return problems
+    valid: set[tuple] = set()
     for p, record in enumerate(assessment.paragraph, start=1):
         where = f"paragraph[{p}]"
         if error := past_the_essay(path, record.index, assessment.essay.paragraphs, f"{where}.index"):
             problems.append(error)
-        problems += _answer_problems(path, where, record, checklist, "paragraph")
+        problems += _answer_problems(path, where, record, checklist, "paragraph", valid)
         for h, highlight in enumerate(record.highlight, start=1):
             if highlight.label not in checklist.labels and not changed:
                 known = ", ".join(checklist.labels) or "none"
@@ -422,11 +424,21 @@ def checklist_problems(
     return problems
 
 
-def _answer_problems(path: Path, where: str, record: Answers, checklist: Checklist, scope: str) -> list[ReadtuiError]:
+def _answer_problems(
+    path: Path, where: str, record: Answers, checklist: Checklist, scope: str, valid: set[tuple] | None = None
+) -> list[ReadtuiError]:
+    """``valid``: answers already found valid (of this scope), not checked again: a class's
+    files give the same few answers hundreds of thousands of times."""
     problems = []
     for item_id, value in record.answers.items():
-        field = f"{where}.answers.{quote_key(item_id)}"
-        problems += _value_problems(path, field, item_id, value, checklist, scope)
+        known = _hashable_answer(item_id, value)
+        if valid is not None and known in valid:
+            continue
+        found = _value_problems(path, f"{where}.answers.{quote_key(item_id)}", item_id, value, checklist, scope)
+        if found:
+            problems += found
+        elif valid is not None and known is not None:
+            valid.add(known)
     for item_id in record.unsure:
         if item_id not in checklist.items:
             problems.append(
@@ -446,6 +458,15 @@ def _answer_problems(path: Path, where: str, record: Answers, checklist: Checkli
             for n, value in enumerate(values, start=1):
                 problems += _value_problems(path, f"{field}[{n}]", item_id, value, checklist, scope)
     return problems
+
+
+def _hashable_answer(item_id: str, value: Any) -> tuple | None:
+    kind = type(value)
+    if kind is str or kind is int:
+        return item_id, kind, value
+    if kind is list and all(type(v) is str for v in value):
+        return item_id, kind, tuple(value)
+    return None
 
 
 def _item_problems(path: Path, field: str, item_id: str, checklist: Checklist, scope: str) -> list[ReadtuiError]:

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import readtui.core.compare as compare_module
 import readtui.core.corpus as corpus_module
 from readtui.core.assessment import (
     Assessment,
@@ -678,6 +679,37 @@ def test_checklist_versions_compare_only_shared_items(tmp_path: Path) -> None:
 
 
 # --- 6. span agreement -----------------------------------------------------------------------
+
+
+highlight_sets = st.lists(
+    st.sets(
+        st.tuples(st.integers(1, 4), st.integers(0, 30), st.integers(1, 12)).map(lambda s: (s[0], s[1], s[1] + s[2])),
+        max_size=8,
+    ),
+    min_size=2,
+    max_size=5,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(highlight_sets, st.sampled_from([compare_module.SPAN_PAIRS_AT_ONCE, 1, 3]))
+def test_span_matches_count_as_pair_by_pair(sets, at_once) -> None:
+    """The vectorised count of exact and overlapping highlights (in chunks of any size) is the
+    one pair of readers at a time would give."""
+    original = compare_module.SPAN_PAIRS_AT_ONCE
+    compare_module.SPAN_PAIRS_AT_ONCE = at_once
+    try:
+        sizes, exact, found = compare_module._span_matches(sets)
+    finally:
+        compare_module.SPAN_PAIRS_AT_ONCE = original
+    assert sizes == [len(spans) for spans in sets]
+    for a, b in combinations(range(len(sets)), 2):
+        assert exact[a, b] == exact[b, a] == len(sets[a] & sets[b])
+        for x, y in ((a, b), (b, a)):
+            assert found[x, y] == sum(any(p == q and s < f and t < e for q, t, f in sets[y]) for p, s, e in sets[x]), (
+                x,
+                y,
+            )
 
 
 def test_span_agreement_exact_and_overlap(tmp_path: Path) -> None:
