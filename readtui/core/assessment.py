@@ -427,17 +427,22 @@ def checklist_problems(
 def _answer_problems(
     path: Path, where: str, record: Answers, checklist: Checklist, scope: str, valid: set[tuple] | None = None
 ) -> list[ReadtuiError]:
-    """``valid``: answers already found valid (of this scope), not checked again: a class's
-    files give the same few answers hundreds of thousands of times."""
+    """``valid``: answers already found valid in this scope, not checked again (a class's files give
+    the same few answers hundreds of thousands of times)."""
     problems = []
+    valid = set() if valid is None else valid
     for item_id, value in record.answers.items():
-        known = _hashable_answer(item_id, value)
-        if valid is not None and known in valid:
-            continue
+        kind = type(value)
+        known: tuple | None = (item_id, kind, tuple(value) if kind is list else value)
+        try:
+            if known in valid:
+                continue
+        except TypeError:  # unhashable: checked each time
+            known = None
         found = _value_problems(path, f"{where}.answers.{quote_key(item_id)}", item_id, value, checklist, scope)
         if found:
             problems += found
-        elif valid is not None and known is not None:
+        elif known is not None:
             valid.add(known)
     for item_id in record.unsure:
         if item_id not in checklist.items:
@@ -458,15 +463,6 @@ def _answer_problems(
             for n, value in enumerate(values, start=1):
                 problems += _value_problems(path, f"{field}[{n}]", item_id, value, checklist, scope)
     return problems
-
-
-def _hashable_answer(item_id: str, value: Any) -> tuple | None:
-    kind = type(value)
-    if kind is str or kind is int:
-        return item_id, kind, value
-    if kind is list and all(type(v) is str for v in value):
-        return item_id, kind, tuple(value)
-    return None
 
 
 def _item_problems(path: Path, field: str, item_id: str, checklist: Checklist, scope: str) -> list[ReadtuiError]:

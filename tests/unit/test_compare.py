@@ -21,7 +21,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import readtui.core.compare as compare_module
-import readtui.core.corpus as corpus_module
 from readtui.core.assessment import (
     Assessment,
     ChecklistInfo,
@@ -584,13 +583,7 @@ def test_only_one_reader_per_essay_is_an_error_naming_each_file(tmp_path: Path) 
     ]
 
 
-@pytest.mark.parametrize("in_workers", [False, True], ids=["one process", "worker processes"])
-def test_unreadable_files_are_named_without_a_traceback(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_workers: bool
-) -> None:
-    if in_workers:
-        monkeypatch.setattr(corpus_module, "PARALLEL_BYTES", 0)
-        monkeypatch.setattr(corpus_module, "usable_cpus", lambda: 2)
+def test_unreadable_files_are_named_without_a_traceback(tmp_path: Path) -> None:
     checklist = agreement_checklist(tmp_path)
     good = [write_assessment(tmp_path / f"{r}.toml", r, {1: {"rating": 2}}, paragraphs=2) for r in "AB"]
     broken = tmp_path / "broken.toml"
