@@ -119,6 +119,7 @@ def breakdown(directory: str, bootstrap: int, out: str) -> dict:
         return result
 
     gc.callbacks.append(on_gc)
+    gc.disable()  # as `readtui compare` does
     t_start = time.perf_counter()
     step("import readtui.cli (click)", importlib.import_module, "readtui.cli")
     step("import readtui.core.compare", importlib.import_module, "readtui.core.compare")

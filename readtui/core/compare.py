@@ -371,7 +371,9 @@ def variable_stats(variable: Variable, bootstrap: int = 1000, seed: int = 1, *, 
     n = int(paired.sum())
     agreement = dominant = None
     if n:
-        agreement = float(np.trace(coincidences(paired)) / n)
+        # the trace of the coincidence matrix, without the values × values matrix (the pooled
+        # variable has hundreds of values)
+        agreement = float((paired * (paired - 1) / (paired.sum(axis=1) - 1)[:, None]).sum() / n)
         marginals = paired.sum(axis=0)
         top = int(np.argmax(marginals))
         if marginals[top] / n > DOMINANT_SHARE:

@@ -318,8 +318,9 @@ def _shared_items(checklist: Checklist, loaded, warnings: list[str]) -> tuple[li
     """The items to compare. With several checklist versions (files that record none are left
     out of this), an item that some versions' files answer and others never do is dropped."""
     by_version: dict[str, set[str]] = {}
+    versions = {assessment.checklist.version for _, assessment in loaded} - {""}
     for _, assessment in loaded:
-        if assessment.checklist.version:
+        if assessment.checklist.version and len(versions) > 1:  # one version: no item to drop
             used = by_version.setdefault(assessment.checklist.version, set())
             for record in [*assessment.paragraph, assessment.overall]:
                 used.update(record.answers, record.unsure)
