@@ -72,10 +72,11 @@ def _rtoml() -> Callable[[str], Any] | None:
 # with a trailing comma, and a byte-order mark (readtui takes off the first one, not a second); and
 # in an offset datetime's time zone (rtoml's own class, where tomllib gives a datetime.timezone).
 # Each check is a scan for a byte that is rare in the files readtui writes.
-_ESCAPE_11 = re.compile(rb"\\[ex]")
-_MINUTES = re.compile(rb":[0-9][0-9](?![:0-9])")
-_OFFSET = re.compile(rb":[0-9][0-9](?:\.[0-9]+)?(?:[Zz]|[+-][0-9][0-9]:[0-9][0-9])")
-_ONE_LINE_TABLE = re.compile(rb"""\{(?:[^{}"',#\n]|,(?![ \t]*\})|"(?!"")(?:[^"\\\n]|\\.)*"|'(?!'')[^'\n]*')*\}""")
+# Compiled by `re` on first use, not on import (storage is on the first frame's path).
+_ESCAPE_11 = rb"\\[ex]"
+_MINUTES = rb":[0-9][0-9](?![:0-9])"
+_OFFSET = rb":[0-9][0-9](?:\.[0-9]+)?(?:[Zz]|[+-][0-9][0-9]:[0-9][0-9])"
+_ONE_LINE_TABLE = rb"""\{(?:[^{}"',#\n]|,(?![ \t]*\})|"(?!"")(?:[^"\\\n]|\\.)*"|'(?!'')[^'\n]*')*\}"""
 
 
 def _fast_loads(data: bytes, text: str) -> dict[str, Any] | None:
@@ -90,7 +91,7 @@ def _fast_loads(data: bytes, text: str) -> dict[str, Any] | None:
         parsed = loads(text)
     except Exception:  # whatever rtoml refuses, tomllib reads again, to accept it or say why not
         return None
-    offsets = len(_OFFSET.findall(data))
+    offsets = len(re.findall(_OFFSET, data))
     if offsets:
         _as_tomllib_zones(parsed, offsets)
     return parsed
@@ -98,7 +99,7 @@ def _fast_loads(data: bytes, text: str) -> dict[str, Any] | None:
 
 def _escape_11(data: bytes) -> bool:
     """Whether ``data`` has ``\\e`` or ``\\x`` (``\\\\e`` is a backslash, then e), in a value or a comment."""
-    for escape in _ESCAPE_11.finditer(data):
+    for escape in re.finditer(_ESCAPE_11, data):
         before = escape.start()
         while before and data[before - 1] == ord("\\"):
             before -= 1
@@ -110,7 +111,7 @@ def _escape_11(data: bytes) -> bool:
 def _time_without_seconds(data: bytes) -> bool:
     """Whether ``data`` has an hour and minutes not followed by seconds (``07:32``, not ``07:32:00``
     nor the offset ``+07:00``), in a value or, harmlessly, in a string."""
-    for minutes in _MINUTES.finditer(data):
+    for minutes in re.finditer(_MINUTES, data):
         before = data[minutes.start() - 3 : minutes.start()]
         if before[1:].isdigit() and before[:1] not in b":+-":
             return True
@@ -120,7 +121,7 @@ def _time_without_seconds(data: bytes) -> bool:
 def _one_line_tables(data: bytes) -> bool:
     """Whether every ``{`` opens an inline table that closes on the same line, holds no other
     table, no multi-line string and no trailing comma (a ``{`` in a string only refuses more)."""
-    return data.count(b"{") == len(_ONE_LINE_TABLE.findall(data))
+    return data.count(b"{") == len(re.findall(_ONE_LINE_TABLE, data))
 
 
 def _as_tomllib_zones(node: dict | list, count: int) -> int:
