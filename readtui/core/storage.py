@@ -76,6 +76,7 @@ def _rtoml() -> Callable[[str], Any] | None:
 _ESCAPE_11 = rb"\\[ex]"
 _MINUTES = rb":[0-9][0-9](?![:0-9])"
 _OFFSET = rb":[0-9][0-9](?:\.[0-9]+)?(?:[Zz]|[+-][0-9][0-9]:[0-9][0-9])"
+_HEADER = rb"\n[ \t]*\[(\[?)([^\]\n]*)"
 _ONE_LINE_TABLE = rb"""\{(?:[^{}"',#\n]|,(?![ \t]*\})|"(?!"")(?:[^"\\\n]|\\.)*"|'(?!'')[^'\n]*')*\}"""
 
 
@@ -85,7 +86,7 @@ def _fast_loads(data: bytes, text: str) -> dict[str, Any] | None:
     loads = _rtoml()
     if loads is None or text.startswith("\ufeff") or (b"\\" in data and _escape_11(data)):
         return None
-    if not _one_line_tables(data) or _time_without_seconds(data):
+    if not _one_line_tables(data) or _time_without_seconds(data) or not _tables_in_order(data):
         return None
     try:
         parsed = loads(text)
@@ -122,6 +123,24 @@ def _one_line_tables(data: bytes) -> bool:
     """Whether every ``{`` opens an inline table that closes on the same line, holds no other
     table, no multi-line string and no trailing comma (a ``{`` in a string only refuses more)."""
     return data.count(b"{") == len(re.findall(_ONE_LINE_TABLE, data))
+
+
+def _tables_in_order(data: bytes) -> bool:
+    """Whether no ``[table]`` is declared after a table inside it (``[a.b]``, ``[c]``, ``[a]``):
+    tomllib keeps such a table where it was first made (a, c), rtoml moves it to its header (c, a).
+    Headers with quotes or spaces are not compared: the file goes to tomllib."""
+    headers = re.findall(_HEADER, b"\n" + data)
+    first = dict.fromkeys(headers)  # readtui's files repeat [[paragraph]] and [paragraph.answers]
+    made: set[bytes] = set()
+    for array, name in first:
+        if any(byte in name for byte in b"\"' \t"):
+            return False
+        if not array and name in made:
+            return False
+        parts = name.split(b".")
+        made.update(b".".join(parts[:n]) for n in range(1, len(parts)))
+    # a table declared again (in another element of an array of tables) that has tables inside it
+    return not any(not array and name in made and headers.count((array, name)) > 1 for array, name in first)
 
 
 def _as_tomllib_zones(node: dict | list, count: int) -> int:
