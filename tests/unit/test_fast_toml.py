@@ -6,7 +6,6 @@ rtoml, tomllib reads everything, without a word."""
 from __future__ import annotations
 
 import math
-import subprocess
 import sys
 import tomllib
 from dataclasses import replace
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 from readtui.core import storage
 from readtui.core.errors import ReadtuiError
 from readtui.core.storage import AssessmentWriter, load_assessment, parse_toml
-from tests.conftest import REPO_ROOT, write_three_readers
+from tests.conftest import REPO_ROOT, run_process, write_three_readers
 
 try:
     import rtoml
@@ -407,18 +406,16 @@ def test_a_small_file_never_imports_rtoml(tmp_path: Path) -> None:
     """A new session parses only its checklist: importing rtoml for it would cost more than it saves."""
     checklist = REPO_ROOT / "checklists" / "critical-reading.toml"
     assert checklist.stat().st_size < storage.FAST_PARSE_BYTES
-    done = subprocess.run(
+    done = run_process(
         [
             sys.executable,
             "-c",
             "import sys; from readtui.core.storage import parse_toml; parse_toml(sys.argv[1]); "
             "print('rtoml' in sys.modules)",
             str(checklist),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
+        ]
     )
+    assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
 
 
@@ -464,7 +461,7 @@ def test_compare_and_validate_say_the_same_without_rtoml(tmp_path: Path, command
 
     def run(*prefix: str) -> tuple[int, str, str]:
         targets = [str(directory)] if command[0] == "compare" else sorted(map(str, directory.iterdir()))
-        done = subprocess.run([*prefix, *command, *targets], capture_output=True, text=True, cwd=tmp_path)
+        done = run_process([*prefix, *command, *targets], cwd=tmp_path)
         return done.returncode, done.stdout, done.stderr
 
     def both() -> tuple[int, str, str]:
