@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""readtui compare benchmark: `readtui compare` on 50 readers × 1,000 paragraphs, side by side with
-only parsing the same files with tomllib.
+"""readtui compare and validate benchmark: `readtui compare` and `readtui validate` on 50 readers ×
+1,000 paragraphs, side by side with only parsing the same files with tomllib, on two CPUs and on one.
 
     python benchmarks/compare.py                 # 5 interleaved rounds, then the breakdown
     python benchmarks/compare.py --runs 9 --keep /tmp/compare-data
+    python benchmarks/compare.py --cpus 1        # only the one-CPU series (taskset -c 0)
 
 Run it with the interpreter that has readtui installed (the dev venv's python): it generates the
 assessment files with `compare_data.write_readers` and runs the `readtui` next to that python.
@@ -12,16 +13,17 @@ assessment files with `compare_data.write_readers` and runs the `readtui` next t
    directory (seeded: the same files every run).
 2. Times each command as its own subprocess (wall clock around `subprocess.run`): the reference
    (`python -c`: read and `tomllib.loads` every file, one after the other), then
-   `readtui compare DIR --bootstrap 0 --out FILE` and `readtui compare DIR --out FILE` (bootstrap
-   1000), interleaved round by round after one untimed warm-up of each. Then, once each, for
-   information: json and csv with bootstrap 0, and both table runs on one CPU (`taskset -c 0`:
-   readtui then parses in one process, as on a 1-CPU machine).
-3. Prints medians, ratios to the reference's median from the same run, and the targets.
+   `readtui compare DIR --bootstrap 0 --out FILE`, `readtui compare DIR --out FILE` (bootstrap
+   1000) and `readtui validate FILE…` (every file), interleaved round by round after one untimed
+   warm-up of each. With `--cpus both` (the default) each round runs every command twice: with the
+   machine's CPUs, and pinned to one (`taskset -c 0`, the reference too). Then, once each, for
+   information: json and csv with bootstrap 0.
+3. Prints medians, spreads, ratios to the reference's median from the same run and CPU setting, and
+   the targets.
 4. Breakdown: runs this script again as `--breakdown` child processes, which run what the CLI runs
    (imports, `load_comparison`, `compare`, `render`, `atomic_write`) with perf_counter timers around
-   readtui's functions: with the worker processes at bootstrap 0 and 1000, and with
-   `PARALLEL_BYTES` raised so the files are parsed in one process. The timers patch readtui
-   internals by name: update STEPS if they change (a name it no longer finds is reported).
+   readtui's functions, at bootstrap 0 and 1000. The timers patch readtui internals by name:
+   update STEPS if they change (a name it no longer finds is reported).
 
 Children run with PYTHONPYCACHEPREFIX in the temporary directory (and PYTHONDONTWRITEBYTECODE
 unset), so modules load from .pyc as for a user, without writing into the source tree.
@@ -42,7 +44,11 @@ import tempfile
 import time
 from pathlib import Path
 
-TARGETS = {"bootstrap 0": 1.5, "bootstrap 1000": 3.0}
+TARGETS = {"bootstrap 0": 0.5, "validate": 0.5, "bootstrap 1000": 3.0}
+"""Ratio to the reference in the same run and CPU setting (issue 16: bootstrap 0 and validate
+≤ 0.5 ×, 0.3 × the goal; bootstrap 1000 kept from before)."""
+GOALS = {"bootstrap 0": 0.3, "validate": 0.3}
+ONE_CPU = ", one CPU"
 
 REFERENCE = """\
 import sys, tomllib
@@ -57,8 +63,8 @@ STEPS = [
     # (depth, label, module, function): perf_counter timers around these functions. A step counts
     # only the calls made within the step above it (e.g. parse_toml only when reading assessments).
     (0, "load_comparison", "readtui.core.corpus", "load_comparison"),
-    (1, "parse and validate the files (_map_files)", "readtui.core.corpus", "_map_files"),
-    (2, "read + tomllib (parse_toml)", "readtui.core.corpus", "parse_toml"),
+    (1, "parse and validate the files (read_assessment)", "readtui.core.corpus", "read_assessment"),
+    (2, "read + rtoml or tomllib (parse_toml)", "readtui.core.corpus", "parse_toml"),
     (2, "pydantic (assessment_from_data)", "readtui.core.corpus", "assessment_from_data"),
     (3, "import pydantic, build the validator", "readtui.core.schema", "_adapter"),
     (1, "load the checklist (_shared_checklist)", "readtui.core.corpus", "_shared_checklist"),
@@ -75,10 +81,9 @@ STEPS = [
     (1, "span_agreement", "readtui.core.compare", "span_agreement"),
     (0, "render", "readtui.reports.compare", "render"),
 ]
-"""In the run with worker processes, the steps under _map_files run in the workers: not timed."""
 
 
-def breakdown(directory: str, bootstrap: int, sequential: bool, out: str) -> dict:
+def breakdown(directory: str, bootstrap: int, out: str) -> dict:
     """What the CLI does for `readtui compare DIR`, timed step by step; returns seconds per step."""
     import importlib
 
@@ -114,6 +119,7 @@ def breakdown(directory: str, bootstrap: int, sequential: bool, out: str) -> dic
         return result
 
     gc.callbacks.append(on_gc)
+    gc.disable()  # as `readtui compare` does
     t_start = time.perf_counter()
     step("import readtui.cli (click)", importlib.import_module, "readtui.cli")
     step("import readtui.core.compare", importlib.import_module, "readtui.core.compare")
@@ -142,8 +148,6 @@ def breakdown(directory: str, bootstrap: int, sequential: bool, out: str) -> dic
     import readtui.core.compare as rc
     import readtui.core.corpus as corpus
 
-    if sequential:
-        corpus.PARALLEL_BYTES = 1 << 62
     data = corpus.load_comparison([directory])
     step(
         "import numpy, krippendorff",
@@ -221,13 +225,18 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5, help="interleaved rounds (default 5)")
     ap.add_argument("--breakdown-runs", type=int, default=3, help="runs per breakdown column (default 3; 0: none)")
     ap.add_argument("--keep", metavar="DIR", help="write the files to DIR (new or empty) and keep them")
+    ap.add_argument(
+        "--cpus",
+        choices=["both", "all", "1"],
+        default="both",
+        help="the machine's CPUs, one CPU (taskset -c 0), or both series in every round (default)",
+    )
     ap.add_argument("--breakdown", metavar="DIR", help=argparse.SUPPRESS)  # the child process
     ap.add_argument("--bootstrap", type=int, default=1000, help=argparse.SUPPRESS)
-    ap.add_argument("--sequential", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.breakdown:
-        print(json.dumps(breakdown(a.breakdown, a.bootstrap, a.sequential, a.out)))
+        print(json.dumps(breakdown(a.breakdown, a.bootstrap, a.out)))
         return 0
 
     readtui = Path(sys.executable).parent / "readtui"
@@ -235,6 +244,8 @@ def main() -> int:
         ap.error(f"{readtui} not found: run this with the python that has readtui installed")
     if a.keep and Path(a.keep).exists() and any(Path(a.keep).iterdir()):
         ap.error(f"{a.keep} is not empty")
+    if a.cpus != "all" and shutil.which("taskset") is None:
+        ap.error("taskset not found: the one-CPU series needs it (--cpus all runs without)")
 
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
@@ -259,40 +270,41 @@ def main() -> int:
         def compare_cmd(*options: str) -> list[str]:
             return [str(readtui), "compare", str(data), *options, "--out", str(out)]
 
-        measures = {
+        files = sorted(str(path) for path in data.glob("*.toml"))
+        commands = {
             "tomllib": [python, "-c", REFERENCE, str(data)],
             "bootstrap 0": compare_cmd("--bootstrap", "0"),
             "bootstrap 1000": compare_cmd(),
+            "validate": [str(readtui), "validate", *files],
         }
+        measures = {}
+        if a.cpus != "1":
+            measures.update(commands)
+        if a.cpus != "all":
+            measures.update({name + ONE_CPU: ["taskset", "-c", "0", *cmd] for name, cmd in commands.items()})
         once = {
             "bootstrap 0, --format json": compare_cmd("--bootstrap", "0", "--format", "json"),
             "bootstrap 0, --format csv": compare_cmd("--bootstrap", "0", "--format", "csv"),
-            "bootstrap 0, one CPU": ["taskset", "-c", "0", *measures["bootstrap 0"]],
-            "bootstrap 1000, one CPU": ["taskset", "-c", "0", *measures["bootstrap 1000"]],
         }
-        if shutil.which("taskset") is None:
-            once = {k: v for k, v in once.items() if "one CPU" not in k}
+        if a.cpus == "1":
+            once = {name + ONE_CPU: ["taskset", "-c", "0", *cmd] for name, cmd in once.items()}
         load_before = os.getloadavg()
         log("warm-up: one untimed run of each (and .pyc written)")
-        for cmd in measures.values():
+        for cmd in commands.values():
             timed_run(cmd, env, tmp)
         samples: dict[str, list[float]] = {name: [] for name in [*measures, *once]}
         for k in range(1, a.runs + 1):
             for name, cmd in measures.items():
                 seconds, _ = timed_run(cmd, env, tmp)
                 samples[name].append(seconds)
-                log(f"round {k}/{a.runs}  {name:<16} {seconds:6.2f} s")
+                log(f"round {k}/{a.runs}  {name:<26} {seconds:6.2f} s")
         for name, cmd in once.items():
             seconds, _ = timed_run(cmd, env, tmp)
             samples[name].append(seconds)
             log(f"once      {name:<26} {seconds:6.2f} s")
         load_after = os.getloadavg()
 
-        columns = {
-            "workers, bootstrap 0": ["--bootstrap", "0"],
-            "workers, bootstrap 1000": ["--bootstrap", "1000"],
-            "one process, bootstrap 1000": ["--bootstrap", "1000", "--sequential"],
-        }
+        columns = {"bootstrap 0": ["--bootstrap", "0"], "bootstrap 1000": ["--bootstrap", "1000"]}
         results: dict[str, list[dict]] = {name: [] for name in columns}
         for k in range(a.breakdown_runs):
             for name, options in columns.items():
@@ -329,24 +341,34 @@ def main() -> int:
 
 
 def results_table(samples: dict[str, list[float]]) -> str:
-    reference = statistics.median(samples["tomllib"])
-    labels = {
-        name: "reference: tomllib.loads, every file" if name == "tomllib" else f"readtui compare, {name}"
-        for name in samples
-    }
+    """Median, spread and ratio to the reference of the same CPU setting, against the targets."""
+    labels = {}
+    for name in samples:
+        base, one_cpu = name.removesuffix(ONE_CPU), name.endswith(ONE_CPU)
+        where = " (taskset -c 0)" if one_cpu else ""
+        if base == "tomllib":
+            labels[name] = f"reference: tomllib.loads, every file{where}"
+        elif base == "validate":
+            labels[name] = f"readtui validate, every file{where}"
+        else:
+            labels[name] = f"readtui compare, {base}{where}"
     width = max(map(len, labels.values()))
     lines = [
-        f"| {'measure':<{width}} | {'n':>2} | {'median':>8} | {'min':>8} | {'÷ tomllib':>9} | {'target':>6} |      |",
-        f"|{'-' * (width + 2)}|----|----------|----------|-----------|--------|------|",
+        f"| {'measure':<{width}} | {'n':>2} | {'median':>8} | {'min–max':>13} | {'÷ tomllib':>9} | {'target':>6} |      |",
+        f"|{'-' * (width + 2)}|----|----------|---------------|-----------|--------|------|",
     ]
     for name, xs in samples.items():
+        base = name.removesuffix(ONE_CPU)
+        reference = statistics.median(samples["tomllib" + ONE_CPU if name.endswith(ONE_CPU) else "tomllib"])
         median = statistics.median(xs)
         ratio = median / reference
-        target = TARGETS.get(name)
+        target, goal = TARGETS.get(base), GOALS.get(base)
         verdict = ("pass" if ratio <= target else "MISS") if target else ""
+        if goal and ratio <= goal:
+            verdict = "goal"
         lines.append(
-            f"| {labels[name]:<{width}} | {len(xs):>2} | {median:>6.2f} s | {min(xs):>6.2f} s | {ratio:>8.2f}× | "
-            f"{f'≤ {target}×' if target else '':>6} | {verdict:<4} |"
+            f"| {labels[name]:<{width}} | {len(xs):>2} | {median:>6.2f} s | {min(xs):>5.2f}–{max(xs):>5.2f} s | "
+            f"{ratio:>8.2f}× | {f'≤ {target}×' if target else '':>6} | {verdict:<4} |"
         )
     return "\n".join(lines)
 

@@ -398,11 +398,12 @@ def checklist_problems(
             )
         )
         return problems
+    valid: set[tuple] = set()
     for p, record in enumerate(assessment.paragraph, start=1):
         where = f"paragraph[{p}]"
         if error := past_the_essay(path, record.index, assessment.essay.paragraphs, f"{where}.index"):
             problems.append(error)
-        problems += _answer_problems(path, where, record, checklist, "paragraph")
+        problems += _answer_problems(path, where, record, checklist, "paragraph", valid)
         for h, highlight in enumerate(record.highlight, start=1):
             if highlight.label not in checklist.labels and not changed:
                 known = ", ".join(checklist.labels) or "none"
@@ -423,11 +424,26 @@ def checklist_problems(
     return problems
 
 
-def _answer_problems(path: Path, where: str, record: Answers, checklist: Checklist, scope: str) -> list[ReadtuiError]:
+def _answer_problems(
+    path: Path, where: str, record: Answers, checklist: Checklist, scope: str, valid: set[tuple] | None = None
+) -> list[ReadtuiError]:
+    """``valid``: answers already found valid in this scope, not checked again (a class's files give
+    the same few answers hundreds of thousands of times)."""
     problems = []
+    valid = set() if valid is None else valid
     for item_id, value in record.answers.items():
-        field = f"{where}.answers.{quote_key(item_id)}"
-        problems += _value_problems(path, field, item_id, value, checklist, scope)
+        kind = type(value)
+        known: tuple | None = (item_id, kind, tuple(value) if kind is list else value)
+        try:
+            if known in valid:
+                continue
+        except TypeError:  # unhashable: checked each time
+            known = None
+        found = _value_problems(path, f"{where}.answers.{quote_key(item_id)}", item_id, value, checklist, scope)
+        if found:
+            problems += found
+        elif known is not None:
+            valid.add(known)
     for item_id in record.unsure:
         if item_id not in checklist.items:
             problems.append(

@@ -8,6 +8,7 @@ imported only by the functions that compute.
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +18,12 @@ from typing import Any
 from readtui.core.assessment import Answers
 from readtui.core.checklist import ChoiceItem, MultiItem, ScaleItem
 from readtui.core.corpus import ComparisonInput, ReaderFile
+
+# The matrices here are readers × units: a second BLAS thread saves nothing on them, and on a busy
+# machine (or under taskset) threads that wait for each other made the statistics 3-6 × slower.
+# Read by OpenBLAS when numpy is first imported, which the functions below do.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 LEVELS = ("nominal", "ordinal", "interval")
 DOMINANT_SHARE = 0.9
@@ -364,7 +371,9 @@ def variable_stats(variable: Variable, bootstrap: int = 1000, seed: int = 1, *, 
     n = int(paired.sum())
     agreement = dominant = None
     if n:
-        agreement = float(np.trace(coincidences(paired)) / n)
+        # the trace of the coincidence matrix, without the values × values matrix (the pooled
+        # variable has hundreds of values)
+        agreement = float((paired * (paired - 1) / (paired.sum(axis=1) - 1)[:, None]).sum() / n)
         marginals = paired.sum(axis=0)
         top = int(np.argmax(marginals))
         if marginals[top] / n > DOMINANT_SHARE:
@@ -612,35 +621,58 @@ def _spans(file: ReaderFile, paragraph: int | None = None) -> dict[str, set[tupl
     return spans
 
 
-def _overlap_found(spans: set[tuple[int, int, int]], others: set[tuple[int, int, int]]) -> int:
-    by_paragraph: dict[int, list[tuple[int, int]]] = {}
-    for index, start, end in others:
-        by_paragraph.setdefault(index, []).append((start, end))
-    return sum(
-        1
-        for index, start, end in spans
-        if any(start < other_end and other_start < end for other_start, other_end in by_paragraph.get(index, ()))
-    )
+SPAN_PAIRS_AT_ONCE = 1 << 21
+"""Pairs of highlights (of one label and paragraph) compared in one numpy step: bounds the memory."""
+
+
+def _span_matches(sets: list[set[tuple[int, int, int]]]) -> tuple[list[int], Any, Any]:
+    """For the readers' highlights of one label, as (paragraph, start, end): how many each has;
+    and per pair of readers (a, b), how many of a's b has too, exactly, and how many of a's
+    overlap one of b's. Every two highlights of one paragraph are compared, in numpy."""
+    import numpy as np
+
+    size = len(sets)
+    spans = np.array([(r, *span) for r, spans in enumerate(sets) for span in spans], dtype=np.int64).reshape(-1, 4)
+    spans = spans[np.argsort(spans[:, 1], kind="stable")]
+    reader, paragraph, start, end = spans.T
+    first = np.searchsorted(paragraph, paragraph, side="left")
+    group = np.searchsorted(paragraph, paragraph, side="right") - first
+    ends = np.cumsum(group)
+    exact = np.zeros((size, size), dtype=np.int64)
+    hit = np.zeros((len(spans), size), dtype=bool)  # [i, b]: highlight i overlaps one of reader b's
+    for chunk in range(0, int(ends[-1]) if len(ends) else 0, SPAN_PAIRS_AT_ONCE):
+        k = np.arange(chunk, min(chunk + SPAN_PAIRS_AT_ONCE, int(ends[-1])))
+        i = np.searchsorted(ends, k, side="right")  # a highlight, and each of its paragraph's as j
+        j = first[i] + k - (ends[i] - group[i])
+        other = reader[i] != reader[j]
+        same = other & (start[i] == start[j]) & (end[i] == end[j])
+        np.add.at(exact, (reader[i[same]], reader[j[same]]), 1)
+        overlapping = other & (start[i] < end[j]) & (start[j] < end[i])
+        hit[i[overlapping], reader[j[overlapping]]] = True
+    found = np.zeros((size, size), dtype=np.int64)
+    np.add.at(found, reader, hit)
+    return [len(spans) for spans in sets], exact, found
 
 
 def span_agreement(data: ComparisonInput, only: tuple[int, int] | None = None) -> list[SpanAgreement]:
     """Per label and pair of readers, summed over every essay both read; or in one
     (essay number, paragraph index) when ``only`` is given."""
     totals: dict[tuple[str, str, str], list[int]] = {}
+    labels = list(data.checklist.labels)
     for e, essay in enumerate(data.essays):
         if only is not None and only[0] != e:
             continue
-        spans = {file.reader: _spans(file, only[1] if only else None) for file in essay.files}
-        for a, b in combinations(essay.readers, 2):
-            for label in data.checklist.labels:
-                first, second = spans[a].get(label, set()), spans[b].get(label, set())
-                if first or second:
-                    sums = totals.setdefault((label, a, b), [0, 0, 0, 0, 0])
-                    sums[0] += len(first)
-                    sums[1] += len(second)
-                    sums[2] += len(first & second)
-                    sums[3] += _overlap_found(first, second)
-                    sums[4] += _overlap_found(second, first)
+        spans = [_spans(file, only[1] if only else None) for file in essay.files]
+        matches = [_span_matches([reader.get(label, set()) for reader in spans]) for label in labels]
+        for (a, first), (b, second) in combinations(enumerate(essay.readers), 2):
+            for label, (sizes, exact, found) in zip(labels, matches, strict=True):
+                if sizes[a] or sizes[b]:
+                    sums = totals.setdefault((label, first, second), [0, 0, 0, 0, 0])
+                    sums[0] += sizes[a]
+                    sums[1] += sizes[b]
+                    sums[2] += int(exact[a, b])
+                    sums[3] += int(found[a, b])
+                    sums[4] += int(found[b, a])
     result = []
     for (label, a, b), (na, nb, exact, a_found, b_found) in totals.items():
         f1 = None

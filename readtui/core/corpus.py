@@ -1,15 +1,15 @@
 """Sets of assessment files read from disk and checked together.
 
 ``readtui compare``, ``adjudicate`` and ``score`` read their input here: files, directories and glob
-patterns are expanded and every file is parsed and validated (in worker processes when there is much
-to read). Readers' files are checked against the checklist they share and grouped by essay
-(`load_comparison`); learners' files are checked against an answer key (`load_learners`).
+patterns are expanded and every file is parsed and validated, one after the other (parsed by rtoml,
+a file takes less time than a worker process would need to send it back). Readers' files are
+checked against the checklist they share and grouped by essay (`load_comparison`); learners' files
+are checked against an answer key (`load_learners`).
 """
 
 from __future__ import annotations
 
 import glob
-import multiprocessing
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -141,7 +141,8 @@ def load_comparison(
     loaded: list[tuple[Path, Assessment]] = []
     from_directory = {p for spec in specs if Path(spec).is_dir() for p in Path(spec).glob("*.toml")}
     paths = expand_specs(specs)
-    for path, assessment, errors in _map_files(read_assessment, paths, [p in from_directory for p in paths]):
+    for path in paths:
+        _, assessment, errors = read_assessment(path, path in from_directory)
         problems += errors
         if assessment is not None:
             loaded.append((path, assessment))
@@ -190,29 +191,6 @@ def read_assessment(path: Path, from_directory: bool) -> tuple[Path, Assessment 
         return path, None, errors.problems
     except ReadtuiError as error:
         return path, None, [error]
-
-
-PARALLEL_BYTES = 4_000_000
-"""Below this much input, starting worker processes costs more than it saves."""
-
-
-def usable_cpus() -> int:
-    """CPUs this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _map_files(function, paths: list[Path], *extra: list[Any]) -> list[Any]:
-    """``function`` over the files, in worker processes when there is enough to read: parsing TOML
-    is pure Python, so threads would not help, and it is most of the time of a large compare."""
-    sizes = sum(path.stat().st_size for path in paths if path.is_file())
-    workers = min(len(paths), usable_cpus())
-    if workers < 2 or sizes < PARALLEL_BYTES or "fork" not in multiprocessing.get_all_start_methods():
-        return list(map(function, paths, *extra))
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork: the workers start with readtui already imported (no threads run in the command yet)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(function, paths, *extra))
 
 
 def retire_and_say(path: Path, assessment: Assessment, checklist: Checklist) -> list[str]:
@@ -340,8 +318,9 @@ def _shared_items(checklist: Checklist, loaded, warnings: list[str]) -> tuple[li
     """The items to compare. With several checklist versions (files that record none are left
     out of this), an item that some versions' files answer and others never do is dropped."""
     by_version: dict[str, set[str]] = {}
+    versions = {assessment.checklist.version for _, assessment in loaded} - {""}
     for _, assessment in loaded:
-        if assessment.checklist.version:
+        if assessment.checklist.version and len(versions) > 1:  # one version: no item to drop
             used = by_version.setdefault(assessment.checklist.version, set())
             for record in [*assessment.paragraph, assessment.overall]:
                 used.update(record.answers, record.unsure)

@@ -35,7 +35,7 @@ class ReadtuiError(Exception):
         super().__init__(str(self))
 
     def __reduce__(self):
-        # Errors cross process boundaries (compare reads files in worker processes).
+        # Picklable with their line and column, to cross a process boundary.
         return type(self), (self.file, self.message, self.where), {"line": self.line, "column": self.column}
 
     def __str__(self) -> str:

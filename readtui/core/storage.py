@@ -6,6 +6,7 @@ import bisect
 import contextlib
 import errno
 import fcntl
+import functools
 import glob
 import hashlib
 import marshal
@@ -15,6 +16,7 @@ import threading
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +42,121 @@ def parse_toml(path: str | Path) -> dict[str, Any]:
         raise ReadtuiError(
             path, "not valid UTF-8 (TOML files must be UTF-8)", f"byte {error.start}", line=line, column=column
         ) from None
+    if len(data) >= FAST_PARSE_BYTES:
+        parsed = _fast_loads(data, text)
+        if parsed is not None:
+            return parsed
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(path, text, error) from None
     except RecursionError:  # tomllib recurses once per level of nested arrays or inline tables
         raise ReadtuiError(path, "TOML syntax error: nested too deeply") from None
+
+
+FAST_PARSE_BYTES = 32_768
+"""From this size on, a file is parsed by rtoml (compiled, about 8 × faster) when it is installed:
+below it, tomllib takes a few milliseconds and importing rtoml is not worth it."""
+
+
+@functools.cache
+def _rtoml() -> Callable[[str], Any] | None:
+    try:
+        from rtoml import loads
+    except ImportError:  # an optional speed-up: tomllib reads the same files
+        return None
+    return loads
+
+
+# tomllib is the reference: rtoml's result is kept only for text where the two cannot differ. They
+# differ where rtoml reads TOML 1.1 (the toml-test suite and tests/unit/test_fast_toml.py find no
+# other case): escapes \e and \xHH, times without seconds, inline tables over several lines or
+# with a trailing comma, and a byte-order mark (readtui takes off the first one, not a second); and
+# in an offset datetime's time zone (rtoml's own class, where tomllib gives a datetime.timezone).
+# Each check is a scan for a byte that is rare in the files readtui writes.
+# Compiled by `re` on first use, not on import (storage is on the first frame's path).
+_ESCAPE_11 = rb"\\[ex]"
+_MINUTES = rb":[0-9][0-9](?![:0-9])"
+_OFFSET = rb":[0-9][0-9](?:\.[0-9]+)?(?:[Zz]|[+-][0-9][0-9]:[0-9][0-9])"
+_HEADER = rb"\n[ \t]*\[(\[?)([^\]\n]*)"
+_ONE_LINE_TABLE = rb"""\{(?:[^{}"',#\n]|,(?![ \t]*\})|"(?!"")(?:[^"\\\n]|\\.)*"|'(?!'')[^'\n]*')*\}"""
+
+
+def _fast_loads(data: bytes, text: str) -> dict[str, Any] | None:
+    """``text`` parsed by rtoml, as tomllib would; None when rtoml is missing, refuses the text, or
+    the text has something rtoml may read otherwise (tomllib then has the last word)."""
+    loads = _rtoml()
+    if loads is None or text.startswith("\ufeff") or (b"\\" in data and _escape_11(data)):
+        return None
+    if not _one_line_tables(data) or _time_without_seconds(data) or not _tables_in_order(data):
+        return None
+    try:
+        parsed = loads(text)
+    except Exception:  # whatever rtoml refuses, tomllib reads again, to accept it or say why not
+        return None
+    offsets = len(re.findall(_OFFSET, data))
+    if offsets:
+        _as_tomllib_zones(parsed, offsets)
+    return parsed
+
+
+def _escape_11(data: bytes) -> bool:
+    """Whether ``data`` has ``\\e`` or ``\\x`` (``\\\\e`` is a backslash, then e), in a value or a comment."""
+    for escape in re.finditer(_ESCAPE_11, data):
+        before = escape.start()
+        while before and data[before - 1] == ord("\\"):
+            before -= 1
+        if (escape.start() - before) % 2 == 0:  # the backslashes before it pair up
+            return True
+    return False
+
+
+def _time_without_seconds(data: bytes) -> bool:
+    """Whether ``data`` has an hour and minutes not followed by seconds (``07:32``, not ``07:32:00``
+    nor the offset ``+07:00``), in a value or, harmlessly, in a string."""
+    for minutes in re.finditer(_MINUTES, data):
+        before = data[minutes.start() - 3 : minutes.start()]
+        if before[1:].isdigit() and before[:1] not in b":+-":
+            return True
+    return False
+
+
+def _one_line_tables(data: bytes) -> bool:
+    """Whether every ``{`` opens an inline table that closes on the same line, holds no other
+    table, no multi-line string and no trailing comma (a ``{`` in a string only refuses more)."""
+    return data.count(b"{") == len(re.findall(_ONE_LINE_TABLE, data))
+
+
+def _tables_in_order(data: bytes) -> bool:
+    """Whether no ``[table]`` is declared after a table inside it (``[a.b]``, ``[c]``, ``[a]``):
+    tomllib keeps such a table where it was first made (a, c), rtoml moves it to its header (c, a).
+    Headers with quotes or spaces are not compared: the file goes to tomllib."""
+    headers = re.findall(_HEADER, b"\n" + data)
+    first = dict.fromkeys(headers)  # readtui's files repeat [[paragraph]] and [paragraph.answers]
+    made: set[bytes] = set()
+    for array, name in first:
+        if any(byte in name for byte in b"\"' \t"):
+            return False
+        if not array and name in made:
+            return False
+        parts = name.split(b".")
+        made.update(b".".join(parts[:n]) for n in range(1, len(parts)))
+    # a table declared again (in another element of an array of tables) that has tables inside it
+    return not any(not array and name in made and headers.count((array, name)) > 1 for array, name in first)
+
+
+def _as_tomllib_zones(node: dict | list, count: int) -> int:
+    """Give the first ``count`` offset datetimes in ``node`` (in document order) the ``timezone``
+    tomllib gives them; returns how many are still to find."""
+    for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            node[key] = value.replace(tzinfo=timezone(value.utcoffset()))
+            count -= 1
+        elif isinstance(value, dict | list):
+            count = _as_tomllib_zones(value, count)
+        if not count:
+            break
+    return count
 
 
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:

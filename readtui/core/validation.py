@@ -27,6 +27,7 @@ from readtui.core.upgrade import upgrade
 from readtui.core.versions import checklist_changes
 
 if TYPE_CHECKING:
+    from readtui.core.checklist import Checklist
     from readtui.core.essay import Essay
 
 
@@ -39,9 +40,15 @@ class Report:
     summary: str = ""
 
 
-def validate_file(spec: str, checklist_spec: str | None = None, essay: Essay | None = None) -> Report:
+def validate_file(
+    spec: str,
+    checklist_spec: str | None = None,
+    essay: Essay | None = None,
+    checklists: dict[Path, tuple[Checklist, str]] | None = None,
+) -> Report:
     """Validate a checklist or assessment file, or a bundled checklist id; with ``essay``, an
-    assessment's highlights are checked against the essay's text too."""
+    assessment's highlights are checked against the essay's text too. ``checklists``: those
+    already read in this run (with their sha256), by path; each is read once."""
     report = Report()
     path = Path(spec)
     if not path.exists() and not looks_like_path(spec) and spec in bundled_checklists():
@@ -54,7 +61,7 @@ def validate_file(spec: str, checklist_spec: str | None = None, essay: Essay | N
             count = len(checklist.items)
             report.summary = f"checklist {checklist.id} {visible_controls(checklist.version)}, {count} item{'' if count == 1 else 's'}"
         elif isinstance(kind, str) and kind.startswith(ASSESSMENT_FORMAT.partition("/")[0]):
-            _validate_assessment(path, data, checklist_spec, essay, report)
+            _validate_assessment(path, data, checklist_spec, essay, report, {} if checklists is None else checklists)
         else:
             raise ReadtuiError(
                 path, 'not a readtui file: expected format = "readtui-checklist/1" or "readtui-assessment/2"', "format"
@@ -67,13 +74,20 @@ def validate_file(spec: str, checklist_spec: str | None = None, essay: Essay | N
 
 
 def _validate_assessment(
-    path: Path, data: dict, checklist_spec: str | None, essay: Essay | None, report: Report
+    path: Path,
+    data: dict,
+    checklist_spec: str | None,
+    essay: Essay | None,
+    report: Report,
+    checklists: dict[Path, tuple[Checklist, str]],
 ) -> None:
     assessment = assessment_from_data(path, data)
     checklist_path = resolve_checklist(checklist_spec, checklist_id=assessment.checklist.id, beside=path)
-    checklist = load_checklist(checklist_path)
+    if checklist_path not in checklists:
+        checklists[checklist_path] = load_checklist(checklist_path), file_sha256(checklist_path)
+    checklist, checklist_sha256 = checklists[checklist_path]
     recorded = assessment.checklist
-    changes = checklist_changes(assessment, checklist, file_sha256(checklist_path))
+    changes = checklist_changes(assessment, checklist, checklist_sha256)
     if changes is not None:
         if recorded.version != checklist.version:
             report.warnings.append(

@@ -299,6 +299,34 @@ def test_validate_warns_about_a_changed_checklist(tmp_path: Path, small_essay_fi
     assert len(result.stderr.splitlines()) == 1
 
 
+def test_validate_reads_a_shared_checklist_once_and_reports_it_for_every_file(
+    tmp_path: Path, small_essay_file: Path
+) -> None:
+    """A checklist that several assessments use is read once per run: each file is still checked
+    against it, and told when it is broken."""
+    first = make_assessment(tmp_path, small_essay_file)
+    second = tmp_path / "second.toml"
+    assessment = load_assessment(first)
+    assessment.paragraph[0].answers["claims-supported"] = "maybe"
+    AssessmentWriter().save(second, assessment)
+    result = run_readtui("validate", str(first), str(second), str(first))
+    assert result.returncode == 2
+    assert (
+        result.stdout.splitlines()
+        == [f"{first}: ok (assessment by tester, 1/4 paragraphs with answers, checklist critical-reading 1.2)"] * 2
+    )
+    [error] = result.stderr.splitlines()
+    assert error.startswith(f"{second}:") and error.endswith(
+        "paragraph[1].answers.claims-supported: 'maybe' is not an option (expected one of: yes, partly, no, no-claims)"
+    )
+
+    broken = tmp_path / "broken.toml"
+    write_checklist(broken, 'format = "readtui-checklist/1"\nid = "x"\n')
+    result = run_readtui("validate", "--checklist", str(broken), str(first), str(second))
+    assert result.returncode == 2
+    assert [line.split(": ", 1)[0] for line in result.stderr.splitlines()] == [str(broken)] * 6
+
+
 def test_validate_an_assessment_with_its_own_checklist(tmp_path: Path, small_essay_file: Path) -> None:
     elsewhere = tmp_path / "lib"
     elsewhere.mkdir()

@@ -411,6 +411,30 @@ def test_bad_option_ids(critical_checklist) -> None:
     ]
 
 
+def test_an_answer_found_valid_once_does_not_pass_others_for_it(critical_checklist) -> None:
+    """Answers already found valid are not checked again: one that only looks like them (equal in
+    Python: True == 1, a list like a tuple) is still checked, in every record."""
+    good = {"claims-supported": "yes", "evidence-kinds": ["statistics"], "loaded-words": 1}
+    assessment = assessment_with(
+        [
+            paragraph(1, answers=good),
+            paragraph(2, answers=good),
+            paragraph(3, answers={"claims-supported": ["yes"], "evidence-kinds": ["statistics", "statistics"]}),
+            paragraph(4, answers={"loaded-words": True, "evidence-kinds": [["statistics"]]}),
+        ],
+        Overall(answers={"credibility": "yes"}),
+    )
+    assert problems(assessment, critical_checklist) == [
+        "a.toml: paragraph[3].answers.claims-supported: ['yes'] is not an option (expected one of: yes, partly, no, no-claims)",
+        "a.toml: paragraph[3].answers.evidence-kinds: ['statistics', 'statistics'] is not a list of distinct options "
+        "from: statistics, documents, example, expert, eyewitness",
+        "a.toml: paragraph[4].answers.loaded-words: True is outside the scale 1–5",
+        "a.toml: paragraph[4].answers.evidence-kinds: [['statistics']] is not a list of distinct options from: "
+        "statistics, documents, example, expert, eyewitness",
+        "a.toml: overall.answers.credibility: 'yes' is outside the scale 1–5",
+    ]
+
+
 def test_repeated_and_wrongly_typed_answers(critical_checklist) -> None:
     assessment = assessment_with(
         [

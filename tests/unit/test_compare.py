@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import readtui.core.corpus as corpus_module
+import readtui.core.compare as compare_module
 from readtui.core.assessment import (
     Assessment,
     ChecklistInfo,
@@ -583,13 +583,7 @@ def test_only_one_reader_per_essay_is_an_error_naming_each_file(tmp_path: Path) 
     ]
 
 
-@pytest.mark.parametrize("in_workers", [False, True], ids=["one process", "worker processes"])
-def test_unreadable_files_are_named_without_a_traceback(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_workers: bool
-) -> None:
-    if in_workers:
-        monkeypatch.setattr(corpus_module, "PARALLEL_BYTES", 0)
-        monkeypatch.setattr(corpus_module, "usable_cpus", lambda: 2)
+def test_unreadable_files_are_named_without_a_traceback(tmp_path: Path) -> None:
     checklist = agreement_checklist(tmp_path)
     good = [write_assessment(tmp_path / f"{r}.toml", r, {1: {"rating": 2}}, paragraphs=2) for r in "AB"]
     broken = tmp_path / "broken.toml"
@@ -678,6 +672,37 @@ def test_checklist_versions_compare_only_shared_items(tmp_path: Path) -> None:
 
 
 # --- 6. span agreement -----------------------------------------------------------------------
+
+
+highlight_sets = st.lists(
+    st.sets(
+        st.tuples(st.integers(1, 4), st.integers(0, 30), st.integers(1, 12)).map(lambda s: (s[0], s[1], s[1] + s[2])),
+        max_size=8,
+    ),
+    min_size=2,
+    max_size=5,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(highlight_sets, st.sampled_from([compare_module.SPAN_PAIRS_AT_ONCE, 1, 3]))
+def test_span_matches_count_as_pair_by_pair(sets, at_once) -> None:
+    """The vectorised count of exact and overlapping highlights (in chunks of any size) is the
+    one pair of readers at a time would give."""
+    original = compare_module.SPAN_PAIRS_AT_ONCE
+    compare_module.SPAN_PAIRS_AT_ONCE = at_once
+    try:
+        sizes, exact, found = compare_module._span_matches(sets)
+    finally:
+        compare_module.SPAN_PAIRS_AT_ONCE = original
+    assert sizes == [len(spans) for spans in sets]
+    for a, b in combinations(range(len(sets)), 2):
+        assert exact[a, b] == exact[b, a] == len(sets[a] & sets[b])
+        for x, y in ((a, b), (b, a)):
+            assert found[x, y] == sum(any(p == q and s < f and t < e for q, t, f in sets[y]) for p, s, e in sets[x]), (
+                x,
+                y,
+            )
 
 
 def test_span_agreement_exact_and_overlap(tmp_path: Path) -> None:
