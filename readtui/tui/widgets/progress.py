@@ -69,13 +69,15 @@ class ProgressStrip(Widget):
                 cell = Content.styled(CELLS[state], style.get(state, ""))
                 parts.append(cell.stylize(style["current"]) if index == self.position else cell)
             return Content("").join(parts)
-        per_cell = self.count / width
+        # Integers only: paragraph k (from 0) is in cell k * width // count, so cell c holds the
+        # paragraphs from ceil(c * count / width) on, and its size agrees with what it holds.
+        count = self.count
         buckets: list[list[str]] = [[] for _ in range(width)]
         for index, state in states.items():
-            buckets[min(int((index - 1) / per_cell), width - 1)].append(state)
-        current = min(int((self.position - 1) / per_cell), width - 1)
+            buckets[(index - 1) * width // count].append(state)
+        current = (self.position - 1) * width // count
         for cell_index, bucket in enumerate(buckets):
-            size = max(int((cell_index + 1) * per_cell) - int(cell_index * per_cell), 1)
+            size = -(-(cell_index + 1) * count // width) + (cell_index * count // -width)
             done = bucket.count(COMPLETE) / size
             shade = SHADES[max(1, round(done * (len(SHADES) - 1)))] if bucket else "·"
             state = "flagged" if "flagged" in bucket else COMPLETE if done >= 1 else STARTED if bucket else ""
