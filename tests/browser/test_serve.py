@@ -204,9 +204,12 @@ def test_a_student_answers_and_closes_the_tab_and_the_file_holds_the_answer(chro
     served = serve()
     requests: list[str] = []
     # textual.js fetches a ?ping= address as it connects: the page drops it first.
-    page, out = open_student(chromium, served, "Ana", requests, query="&ping=http://127.0.0.2:9/ping")
+    shown: list[bytes] = []
+    page, out = open_student(chromium, served, "Ana", requests, query="&ping=http://127.0.0.2:9/ping", shown=shown)
     page.keyboard.press("1")
+    until(lambda: b"1/2 answered" in b"".join(shown), "the answer on screen", page)
     page.keyboard.press("n")
+    settle(page, shown)  # keys still on their way when the tab closes are lost, as in any browser
     page.context.close()
     until(lambda: not served.apps(), "the student's app to end when the tab closed")
     assert answers(out) == {"prior-stance": 1}
