@@ -20,10 +20,12 @@ sequences). Then:
   page and its files were loaded, the websocket opened and the first byte came, to see what
   dominates);
 - **name → reading**: a name and Enter typed (["stdin", …]) → `¶ 1 / 100` and the first prompt;
+  then the CPU time each app process has used so far (start-up, name screen, reading screen);
 - **idle CPU**: every process's CPU time over a few seconds with all N reading screens open;
 - **`n`**: rounds in which all N clients press `n` at the same moment (the worst case: a burst);
   each press is timed from its send to the next paragraph's `¶ k / 100` on that client's screen;
-  rounds are separated by --gap s after the slowest answer. CPU time per press from /proc;
+  rounds are separated by --gap s after the slowest answer. CPU time per press from /proc, less
+  the idle CPU of the same time, and the server's share of it (one process relays every tab);
 - **memory**: RSS, PSS and USS (/proc/PID/smaps_rollup) of the server and of every app process
   (the server's children), after the presses; per student = the apps' PSS total ÷ N.
 
@@ -294,15 +296,21 @@ def alive(pid: int) -> bool:
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of ``pids`` so far."""
-    total = 0
+    """CPU time of ``pids`` so far: from /proc/PID/schedstat (nanoseconds), else utime + stime
+    from /proc/PID/stat (clock ticks, 10 ms: too coarse for one key press)."""
+    total = 0.0
     for pid in pids:
+        try:
+            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+            continue
+        except OSError:
+            pass
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / TICK
+        total += (int(fields[11]) + int(fields[12])) / TICK
+    return total
 
 
 def memory(pid: int) -> dict[str, float]:
@@ -351,17 +359,19 @@ async def drive(students: list[Student], base: str, a: argparse.Namespace, serve
     await asyncio.gather(*(student.sign_in(a.timeout) for student in students))
     log(f"  {n} reading screens drawn")
     apps = children(server)
+    start_cpu = [cpu_seconds([pid]) for pid in apps]
     await asyncio.sleep(a.settle)
     everyone = [server, *apps]
     cpu0, t0 = cpu_seconds(everyone), time.perf_counter()
     await asyncio.sleep(a.idle)
     idle_cpu = (cpu_seconds(everyone) - cpu0) / (time.perf_counter() - t0)
-    cpu0, t0 = cpu_seconds(everyone), time.perf_counter()
+    cpu0, server_cpu0, t0 = cpu_seconds(everyone), cpu_seconds([server]), time.perf_counter()
     for round_ in range(a.presses):
         await asyncio.gather(*(student.press("n", round_ + 2, a.timeout) for student in students))
         await asyncio.sleep(a.gap * random.uniform(0.75, 1.25))
     press_wall = time.perf_counter() - t0
     press_cpu = cpu_seconds(everyone) - cpu0
+    press_server_cpu = cpu_seconds([server]) - server_cpu0
     log(f"  {a.presses} bursts of {n} presses")
     server_memory = memory(server)
     app_memory = [memory(pid) for pid in apps]
@@ -388,6 +398,8 @@ async def drive(students: list[Student], base: str, a: argparse.Namespace, serve
         "idle_cpu_percent": idle_cpu * 100,
         # minus the idle share of the same wall time: what the presses themselves cost
         "cpu_ms_per_press": (press_cpu - idle_cpu * press_wall) / (n * a.presses) * 1e3,
+        "server_cpu_ms_per_press": press_server_cpu / (n * a.presses) * 1e3,
+        "app_start_cpu_ms": stats([seconds * 1e3 for seconds in start_cpu]),
         "server_mib": server_memory,
         "app_mib": {key: stats([m[key] for m in app_memory]) for key in ("rss", "pss", "uss")},
         "apps_pss_total_mib": sum(m["pss"] for m in app_memory),
@@ -566,6 +578,8 @@ def report(levels: list[dict], reference: dict | None) -> str:
     if reference:
         row("  median ÷ tmux reference", [fmt(r["n_ms"]["median"] / reference["median"], 2) + "×" for r in levels])
     row("CPU per n press, ms", [fmt(r["cpu_ms_per_press"], 1) for r in levels])
+    row("  of which the server, ms", [fmt(r["server_cpu_ms_per_press"], 1) for r in levels])
+    row("CPU per app up to reading, ms", [fmt(r["app_start_cpu_ms"]["median"]) for r in levels])
     row("idle CPU, all processes, %", [fmt(r["idle_cpu_percent"], 1) for r in levels])
     row("app PSS, median MiB", [fmt(r["app_mib"]["pss"]["median"], 1) for r in levels])
     row("app USS, median MiB", [fmt(r["app_mib"]["uss"]["median"], 1) for r in levels])
