@@ -20,7 +20,8 @@ sequences). Then:
   page and its files were loaded, the websocket opened and the first byte came, to see what
   dominates);
 - **name → reading**: a name and Enter typed (["stdin", …]) → `¶ 1 / 100` and the first prompt;
-  then the CPU time each app process has used so far (start-up, name screen, reading screen);
+  then, --settle s later, the CPU time each app process has used (start-up, name screen, reading
+  screen, and what the app does once its first frame is out);
 - **idle CPU**: every process's CPU time over a few seconds with all N reading screens open;
 - **`n`**: rounds in which all N clients press `n` at the same moment (the worst case: a burst);
   each press is timed from its send to the next paragraph's `¶ k / 100` on that client's screen;
@@ -359,8 +360,8 @@ async def drive(students: list[Student], base: str, a: argparse.Namespace, serve
     await asyncio.gather(*(student.sign_in(a.timeout) for student in students))
     log(f"  {n} reading screens drawn")
     apps = children(server)
-    start_cpu = [cpu_seconds([pid]) for pid in apps]
     await asyncio.sleep(a.settle)
+    start_cpu = [cpu_seconds([pid]) for pid in apps]
     everyone = [server, *apps]
     cpu0, t0 = cpu_seconds(everyone), time.perf_counter()
     await asyncio.sleep(a.idle)
@@ -579,7 +580,7 @@ def report(levels: list[dict], reference: dict | None) -> str:
         row("  median ÷ tmux reference", [fmt(r["n_ms"]["median"] / reference["median"], 2) + "×" for r in levels])
     row("CPU per n press, ms", [fmt(r["cpu_ms_per_press"], 1) for r in levels])
     row("  of which the server, ms", [fmt(r["server_cpu_ms_per_press"], 1) for r in levels])
-    row("CPU per app up to reading, ms", [fmt(r["app_start_cpu_ms"]["median"]) for r in levels])
+    row("CPU per app to start, ms", [fmt(r["app_start_cpu_ms"]["median"]) for r in levels])
     row("idle CPU, all processes, %", [fmt(r["idle_cpu_percent"], 1) for r in levels])
     row("app PSS, median MiB", [fmt(r["app_mib"]["pss"]["median"], 1) for r in levels])
     row("app USS, median MiB", [fmt(r["app_mib"]["uss"]["median"], 1) for r in levels])
@@ -600,7 +601,7 @@ def main() -> int:
     ap.add_argument("--levels", default="1,10,30", help="students at once, comma-separated (default 1,10,30)")
     ap.add_argument("--presses", type=int, default=20, help="rounds of n presses per level (default 20)")
     ap.add_argument("--gap", type=float, default=0.3, help="mean idle s between rounds (default 0.3)")
-    ap.add_argument("--settle", type=float, default=2.0, help="idle s after the reading screens (default 2)")
+    ap.add_argument("--settle", type=float, default=5.0, help="idle s after the reading screens (default 5)")
     ap.add_argument("--idle", type=float, default=3.0, help="s over which idle CPU is measured (default 3)")
     ap.add_argument("--timeout", type=float, default=180.0, help="s to wait for a screen (default 180)")
     ap.add_argument("--python", help="benchmark this interpreter's readtui (installed) instead of a fresh venv")
