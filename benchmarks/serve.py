@@ -439,6 +439,7 @@ def level(n: int, a: argparse.Namespace, ctx: dict, log) -> dict:
     )
     problems: list[str] = []
     students = [Student(f"student{n:02d}x{i:02d}") for i in range(n)]
+    apps: list[int] = []
     try:
         wait_listening(base, process, a.timeout)
         load = os.getloadavg()
@@ -447,20 +448,21 @@ def level(n: int, a: argparse.Namespace, ctx: dict, log) -> dict:
             try:
                 return await drive(students, base, a, process.pid, log)
             finally:
+                apps.extend(children(process.pid))
                 await asyncio.gather(*(student.close() for student in students), return_exceptions=True)
 
         result = asyncio.run(main())
         result["load_before"] = load
-        apps = result["app_pids"]
+        if result["apps"] != n:
+            problems.append(f"{result['apps']} app processes for {n} students")
         deadline = time.monotonic() + a.timeout
         while any(alive(pid) for pid in apps) and time.monotonic() < deadline:
             time.sleep(0.05)
-        open_after_close = [pid for pid in apps if alive(pid)]
-        if open_after_close:
-            problems.append(
-                f"{len(open_after_close)} app processes still running {a.timeout} s after their tabs closed"
-            )
+        if still := [pid for pid in apps if alive(pid)]:
+            problems.append(f"{len(still)} app processes still running {a.timeout} s after their tabs closed")
         problems += check_files(directory, students, a.presses + 1)
+        if locks := sorted(path.name for path in directory.glob("*.lock")):
+            problems.append(f"lock files left in DIR: {locks}")
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -471,11 +473,9 @@ def level(n: int, a: argparse.Namespace, ctx: dict, log) -> dict:
                 process.kill()
                 process.wait()
         server_log.close()
-    left = [pid for pid in result["app_pids"] if alive(pid)] + children(process.pid)
-    if left:
-        problems.append(f"app processes left after the server stopped: {sorted(set(left))}")
-        for pid in set(left):
-            if alive(pid):
+        if left := [pid for pid in apps if alive(pid)]:
+            problems.append(f"app processes left after the server stopped (killed): {left}")
+            for pid in left:
                 os.kill(pid, signal.SIGKILL)
     if process.returncode != 0:
         problems.append(f"the server exited with status {process.returncode} on SIGINT")
@@ -676,7 +676,7 @@ def main() -> int:
             else:
                 print(
                     f"ok ({r['students']} students): {r['files_checked']} files in DIR with the name typed and ¶ "
-                    f"{a.presses + 1}; no app process left after the tabs closed and SIGINT"
+                    f"{a.presses + 1}, no lock file left; no app process left after the tabs closed and SIGINT"
                 )
         if a.json:
             Path(a.json).write_text(
