@@ -71,7 +71,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as bench  # noqa: E402  (benchmarks/run.py: its essays, installer, checklist and harness)
 
 TOKEN = "capacity-benchmark-token"
-WIDTH, HEIGHT = 80, 24
+SIZE = "80x24"
+"""The terminal size each client asks for (--size), as a browser window would give it."""
 PARAGRAPHS = 100
 NAME_MARKER = "Your name"
 PROMPT_MARKER = "factual claims"
@@ -97,9 +98,9 @@ ESCAPE = re.compile(
 
 
 class Screen:
-    """What a terminal of WIDTH × HEIGHT would show: text only (styles are ignored)."""
+    """What a terminal of ``width`` × ``height`` would show: text only (styles are ignored)."""
 
-    def __init__(self, width: int = WIDTH, height: int = HEIGHT) -> None:
+    def __init__(self, width: int, height: int) -> None:
         self.width, self.height = width, height
         self.rows = [[" "] * width for _ in range(height)]
         self.row = self.col = 0
@@ -178,13 +179,17 @@ class Student:
     """One browser tab: its HTTP session, websocket, screen, and what was timed."""
 
     name: str
-    screen: Screen = field(default_factory=Screen)
+    width: int
+    height: int
     times: dict[str, float] = field(default_factory=dict)
     presses: list[float] = field(default_factory=list)
     waiters: list[tuple[tuple[str, ...], asyncio.Future]] = field(default_factory=list)
     http: object = None
     ws: object = None
     reader: asyncio.Task | None = None
+
+    def __post_init__(self) -> None:
+        self.screen = Screen(self.width, self.height)
 
     def shows(self, markers: tuple[str, ...]) -> bool:
         text = self.screen.text()
@@ -245,9 +250,10 @@ class Student:
 
         await asyncio.gather(*(fetch(path) for path in ASSETS))
         self.times["assets"] = time.perf_counter()
-        self.ws = await self.http.ws_connect(f"{base}/ws?width={WIDTH}&height={HEIGHT}", max_msg_size=0)
+        size = f"width={self.width}&height={self.height}"
+        self.ws = await self.http.ws_connect(f"{base}/ws?{size}", max_msg_size=0)
         self.times["websocket"] = time.perf_counter()
-        await self.ws.send_str(json.dumps(["resize", {"width": WIDTH, "height": HEIGHT}]))
+        await self.ws.send_str(json.dumps(["resize", {"width": self.width, "height": self.height}]))
         self.reader = asyncio.create_task(self.listen())
         self.times["name screen"] = await self.until(timeout, NAME_MARKER)
 
@@ -438,7 +444,8 @@ def level(n: int, a: argparse.Namespace, ctx: dict, log) -> dict:
         command, cwd=tmp, env=ctx["env"], stdin=subprocess.DEVNULL, stdout=server_log, stderr=subprocess.STDOUT
     )
     problems: list[str] = []
-    students = [Student(f"student{n:02d}x{i:02d}") for i in range(n)]
+    width, height = (int(x) for x in a.size.split("x"))
+    students = [Student(f"student{n:02d}x{i:02d}", width, height) for i in range(n)]
     apps: list[int] = []
     try:
         wait_listening(base, process, a.timeout)
@@ -514,7 +521,7 @@ def tmux_reference(a: argparse.Namespace, ctx: dict, log) -> dict | None:
     command = [
         str(ctx["python"]),
         str(tools / "ttfp.py"),
-        *("-n", "1", "--warmup", "0", "--size", f"{WIDTH}x{HEIGHT}", "--cwd", str(tmp), "--json", str(out)),
+        *("-n", "1", "--warmup", "0", "--size", a.size, "--cwd", str(tmp), "--json", str(out)),
         *("--marker", f"¶ 1 / {PARAGRAPHS}", "--key", "n", "--key-marker", f"¶ {{n}} / {PARAGRAPHS}"),
         *("--presses", str(a.presses), "--gap", str(a.gap), "--label", "tmux", "--timeout", str(a.timeout)),
         "--",
@@ -557,7 +564,7 @@ def fmt(x: float, digits: int = 0) -> str:
     return "–" if x != x else f"{x:.{digits}f}"
 
 
-def report(levels: list[dict], reference: dict | None) -> str:
+def report(levels: list[dict], reference: dict | None, size: str) -> str:
     base = levels[0]
     lines = []
 
@@ -590,7 +597,7 @@ def report(levels: list[dict], reference: dict | None) -> str:
     row("load average before (1 min)", [fmt(r["load_before"][0], 2) for r in levels])
     if reference:
         lines.append(
-            f"tmux reference (one readtui read at {WIDTH}x{HEIGHT}, ttfp.py, polls every 5 ms): "
+            f"tmux reference (one readtui read at {size}, ttfp.py, polls every 5 ms): "
             f"n median {reference['median']:.1f} ms, p90 {reference['p90']:.1f} ms"
         )
     return "\n".join(lines)
@@ -599,6 +606,7 @@ def report(levels: list[dict], reference: dict | None) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--levels", default="1,10,30", help="students at once, comma-separated (default 1,10,30)")
+    ap.add_argument("--size", default=SIZE, help=f"the terminal each client asks for, WxH (default {SIZE})")
     ap.add_argument("--presses", type=int, default=20, help="rounds of n presses per level (default 20)")
     ap.add_argument("--gap", type=float, default=0.3, help="mean idle s between rounds (default 0.3)")
     ap.add_argument("--settle", type=float, default=5.0, help="idle s after the reading screens (default 5)")
@@ -665,8 +673,8 @@ def main() -> int:
         print(
             f"load average before {load_before[0]:.2f} {load_before[1]:.2f}, after {load_after[0]:.2f} {load_after[1]:.2f}"
         )
-        print(f"n: {a.presses} rounds, every student pressing at once in each round, {a.gap} s apart\n")
-        print(report(results, reference))
+        print(f"{a.size}; n: {a.presses} rounds, every student pressing at once in each round, {a.gap} s apart\n")
+        print(report(results, reference, a.size))
         status = 0
         for r in results:
             if r["problems"]:
