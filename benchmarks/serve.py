@@ -438,7 +438,8 @@ def level(n: int, a: argparse.Namespace, ctx: dict, log) -> dict:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server_log = (tmp / f"serve-{n}.log").open("w")
-    command = [str(ctx["readtui"]), "serve", str(ctx["essay"]), "--checklist", str(ctx["checklist"])]
+    command = ["taskset", "-c", a.cpus] if a.cpus else []
+    command += [str(ctx["readtui"]), "serve", str(ctx["essay"]), "--checklist", str(ctx["checklist"])]
     command += ["--dir", str(directory), "--port", str(port), "--token", TOKEN]
     process = subprocess.Popen(
         command, cwd=tmp, env=ctx["env"], stdin=subprocess.DEVNULL, stdout=server_log, stderr=subprocess.STDOUT
@@ -607,6 +608,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--levels", default="1,10,30", help="students at once, comma-separated (default 1,10,30)")
     ap.add_argument("--size", default=SIZE, help=f"the terminal each client asks for, WxH (default {SIZE})")
+    ap.add_argument("--cpus", help="run the server and the apps on these CPUs only (taskset -c LIST, e.g. 0)")
     ap.add_argument("--presses", type=int, default=20, help="rounds of n presses per level (default 20)")
     ap.add_argument("--gap", type=float, default=0.3, help="mean idle s between rounds (default 0.3)")
     ap.add_argument("--settle", type=float, default=5.0, help="idle s after the reading screens (default 5)")
@@ -673,7 +675,11 @@ def main() -> int:
         print(
             f"load average before {load_before[0]:.2f} {load_before[1]:.2f}, after {load_after[0]:.2f} {load_after[1]:.2f}"
         )
-        print(f"{a.size}; n: {a.presses} rounds, every student pressing at once in each round, {a.gap} s apart\n")
+        print(
+            f"{a.size}; n: {a.presses} rounds, every student pressing at once in each round, {a.gap} s apart"
+            + (f"; the server and the apps on CPUs {a.cpus} only" if a.cpus else "")
+            + "\n"
+        )
         print(report(results, reference, a.size))
         status = 0
         for r in results:
