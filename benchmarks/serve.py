@@ -27,6 +27,7 @@ sequences). Then:
   each press is timed from its send to the next paragraph's `¶ k / 100` on that client's screen;
   rounds are separated by --gap s after the slowest answer. CPU time per press from /proc, less
   the idle CPU of the same time, and the server's share of it (one process relays every tab);
+  this script's own CPU per press too (its clients share the machine's CPUs with the apps);
 - **memory**: RSS, PSS and USS (/proc/PID/smaps_rollup) of the server and of every app process
   (the server's children), after the presses; per student = the apps' PSS total ÷ N.
 
@@ -373,12 +374,14 @@ async def drive(students: list[Student], base: str, a: argparse.Namespace, serve
     await asyncio.sleep(a.idle)
     idle_cpu = (cpu_seconds(everyone) - cpu0) / (time.perf_counter() - t0)
     cpu0, server_cpu0, t0 = cpu_seconds(everyone), cpu_seconds([server]), time.perf_counter()
+    driver_cpu0 = time.process_time()
     for round_ in range(a.presses):
         await asyncio.gather(*(student.press("n", round_ + 2, a.timeout) for student in students))
         await asyncio.sleep(a.gap * random.uniform(0.75, 1.25))
     press_wall = time.perf_counter() - t0
     press_cpu = cpu_seconds(everyone) - cpu0
     press_server_cpu = cpu_seconds([server]) - server_cpu0
+    press_driver_cpu = time.process_time() - driver_cpu0
     log(f"  {a.presses} bursts of {n} presses")
     server_memory = memory(server)
     app_memory = [memory(pid) for pid in apps]
@@ -406,6 +409,7 @@ async def drive(students: list[Student], base: str, a: argparse.Namespace, serve
         # minus the idle share of the same wall time: what the presses themselves cost
         "cpu_ms_per_press": (press_cpu - idle_cpu * press_wall) / (n * a.presses) * 1e3,
         "server_cpu_ms_per_press": press_server_cpu / (n * a.presses) * 1e3,
+        "driver_cpu_ms_per_press": press_driver_cpu / (n * a.presses) * 1e3,
         "app_start_cpu_ms": stats([seconds * 1e3 for seconds in start_cpu]),
         "server_mib": server_memory,
         "app_mib": {key: stats([m[key] for m in app_memory]) for key in ("rss", "pss", "uss")},
@@ -588,6 +592,7 @@ def report(levels: list[dict], reference: dict | None, size: str) -> str:
         row("  median ÷ tmux reference", [fmt(r["n_ms"]["median"] / reference["median"], 2) + "×" for r in levels])
     row("CPU per n press, ms", [fmt(r["cpu_ms_per_press"], 1) for r in levels])
     row("  of which the server, ms", [fmt(r["server_cpu_ms_per_press"], 1) for r in levels])
+    row("  not counted: this script, ms", [fmt(r["driver_cpu_ms_per_press"], 1) for r in levels])
     row("CPU per app to start, ms", [fmt(r["app_start_cpu_ms"]["median"]) for r in levels])
     row("idle CPU, all processes, %", [fmt(r["idle_cpu_percent"], 1) for r in levels])
     row("app PSS, median MiB", [fmt(r["app_mib"]["pss"]["median"], 1) for r in levels])
