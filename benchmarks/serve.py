@@ -521,6 +521,7 @@ def tmux_reference(a: argparse.Namespace, ctx: dict, log) -> dict | None:
     if subprocess.run(["tmux", "-L", "tuibench", "has-session"], capture_output=True).returncode == 0:
         log("tmux reference skipped: a ttfp.py tmux server (-L tuibench) is running, and ttfp.py would kill it")
         return None
+    log("tmux reference")
     tmp: Path = ctx["tmp"]
     out = tmp / "tmux.json"
     command = [
@@ -668,7 +669,6 @@ def main() -> int:
         for n in levels:
             log(f"{n} students")
             results.append(level(n, a, ctx, log))
-        log("tmux reference")
         reference = tmux_reference(a, ctx, log)
         load_after = os.getloadavg()
         about = machine() | {"python": info["python"], "textual": info["textual"], "readtui": info["readtui"]}
