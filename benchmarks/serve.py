@@ -28,6 +28,9 @@ sequences). Then:
   rounds are separated by --gap s after the slowest answer. CPU time per press from /proc, less
   the idle CPU of the same time, and the server's share of it (one process relays every tab);
   this script's own CPU per press too (its clients share the machine's CPUs with the apps);
+- **the machine**: the CPU that processes other than this benchmark's used during the level
+  (/proc/stat less the server, the apps and this script), a better sign of a busy machine than
+  the load average, which lags and counts the benchmark's own processes;
 - **memory**: RSS, PSS and USS (/proc/PID/smaps_rollup) of the server and of every app process
   (the server's children), after the presses; per student = the apps' PSS total ÷ N.
 
@@ -321,6 +324,14 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def machine_cpu() -> tuple[float, float]:
+    """Busy and total CPU seconds of the whole machine so far, all CPUs (from /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    busy = user + nice + system + irq + softirq + steal
+    return busy / TICK, (busy + idle + iowait) / TICK
+
+
 def memory(pid: int) -> dict[str, float]:
     """RSS, PSS and USS in MiB, from /proc/PID/smaps_rollup."""
     values: dict[str, int] = {}
@@ -362,6 +373,8 @@ def stats(xs: list[float]) -> dict[str, float]:
 async def drive(students: list[Student], base: str, a: argparse.Namespace, server: int, log) -> dict:
     """Open every student at once, sign each in, idle, press `n` in bursts; the figures of the level."""
     n = len(students)
+    busy0, total0 = machine_cpu()
+    ours0, driver0 = cpu_seconds([server]), time.process_time()
     await asyncio.gather(*(student.open(base, a.timeout) for student in students))
     log(f"  {n} name screens drawn")
     await asyncio.gather(*(student.sign_in(a.timeout) for student in students))
@@ -383,6 +396,8 @@ async def drive(students: list[Student], base: str, a: argparse.Namespace, serve
     press_server_cpu = cpu_seconds([server]) - server_cpu0
     press_driver_cpu = time.process_time() - driver_cpu0
     log(f"  {a.presses} bursts of {n} presses")
+    busy1, total1 = machine_cpu()
+    ours = cpu_seconds(everyone) - ours0 + time.process_time() - driver0
     server_memory = memory(server)
     app_memory = [memory(pid) for pid in apps]
     times = [student.times for student in students]
@@ -414,6 +429,7 @@ async def drive(students: list[Student], base: str, a: argparse.Namespace, serve
         "server_mib": server_memory,
         "app_mib": {key: stats([m[key] for m in app_memory]) for key in ("rss", "pss", "uss")},
         "apps_pss_total_mib": sum(m["pss"] for m in app_memory),
+        "others_cpu_percent": max(busy1 - busy0 - ours, 0) / (total1 - total0) * 100,
     }
 
 
@@ -602,6 +618,7 @@ def report(levels: list[dict], reference: dict | None, size: str) -> str:
     row("server PSS / RSS, MiB", [f"{r['server_mib']['pss']:.0f} / {r['server_mib']['rss']:.0f}" for r in levels])
     row("per student (apps' PSS ÷ N), MiB", [fmt(r["apps_pss_total_mib"] / r["students"], 1) for r in levels])
     row("load average before (1 min)", [fmt(r["load_before"][0], 2) for r in levels])
+    row("other processes' CPU, % of all", [fmt(r["others_cpu_percent"]) for r in levels])
     if reference:
         lines.append(
             f"tmux reference (one readtui read at {size}, ttfp.py, polls every 5 ms): "
