@@ -381,6 +381,17 @@ def gc_back_on() -> Iterator[None]:
     gc.enable()
 
 
+@pytest.fixture
+def as_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's app starts as it would in a terminal (CliRunner's input and output are not
+    one, and the CLI refuses to start an app without one)."""
+    import importlib
+
+    for name in ("reading", "reports", "adjudicate"):
+        # The module, not the click command of the same name that readtui.cli exports.
+        monkeypatch.setattr(importlib.import_module(f"readtui.cli.{name}"), "terminal_problem", lambda: None)
+
+
 def cli(*args: object) -> Result:
     # color=True: click would otherwise strip escape sequences from the output, hiding them.
     return CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False, color=True)

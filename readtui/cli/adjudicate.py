@@ -16,6 +16,7 @@ from readtui.cli.common import (
     out_option,
     reader_name,
     reader_option,
+    terminal_problem,
 )
 from readtui.core.errors import ReadtuiError, visible_controls
 
@@ -112,6 +113,8 @@ def adjudicate(
                 config = load_config()
             except ReadtuiError as error:
                 fail(error)
+            if problem := terminal_problem():
+                fail(problem)
             app = AdjudicateApp(adjudication, out, config)
             app.run()
             ended_by_signal = app.return_code or 0

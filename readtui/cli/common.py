@@ -21,6 +21,15 @@ PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 """A file with one of these suffixes is a saved web page, imported before it is read."""
 
 
+def terminal_problem() -> ReadtuiError | None:
+    """Why the app cannot run here, if it cannot: its input or output is not a terminal (Textual
+    would draw into a file, or wait on an input that has ended, using a whole CPU)."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return None
+    which = "input" if not sys.stdin.isatty() else "output"
+    return ReadtuiError(None, f"the app needs a terminal, and its {which} is not one (run it in a terminal)")
+
+
 def fail(error: ReadtuiError) -> None:
     """Print the problem, one line per problem (with the line and column of a place in a TOML
     file), and exit with status 2."""

@@ -20,6 +20,7 @@ from readtui.cli.common import (
     reader_name,
     reader_option,
     served_option,
+    terminal_problem,
     timeout_option,
 )
 from readtui.core.errors import ReadtuiError, ReadtuiErrors, visible_controls
@@ -116,6 +117,9 @@ def run_reading(
         prepared = open_session(reader_name(reader), out)
     except ReadtuiError as error:
         fail(error)
+    if problem := terminal_problem():
+        prepared.close(remember=False)
+        fail(problem)
     from readtui.tui.app import FINISHED, make_app
 
     app = make_app(prepared, config)

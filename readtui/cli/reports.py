@@ -17,6 +17,7 @@ from readtui.cli.common import (
     fail,
     out_option,
     report_options,
+    terminal_problem,
 )
 from readtui.core.errors import ReadtuiError, visible_controls
 
@@ -105,6 +106,8 @@ def compare(
         config = load_config()
     except ReadtuiError as error:
         fail(error)
+    if problem := terminal_problem():
+        fail(problem)
     app = CompareApp(comparison, config)
     app.run()
     if app.return_code:

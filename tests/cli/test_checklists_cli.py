@@ -87,7 +87,9 @@ def assessment_with(pack: str, tmp_path: Path, essay: Path, reader: str) -> Path
 
 
 @pytest.mark.parametrize("pack", BUNDLED)
-def test_read_with_every_bundled_id(pack: str, tmp_path: Path, small_essay_file: Path, monkeypatch) -> None:
+def test_read_with_every_bundled_id(
+    pack: str, tmp_path: Path, small_essay_file: Path, monkeypatch, as_in_a_terminal
+) -> None:
     opened: list[str] = []
     monkeypatch.setattr(ReadtuiApp, "run", lambda app: opened.append(app.session.checklist.id) or app.prepared.check())
     out = tmp_path / "mine.readtui.toml"
@@ -97,7 +99,9 @@ def test_read_with_every_bundled_id(pack: str, tmp_path: Path, small_essay_file:
 
 
 @pytest.mark.parametrize("pack", BUNDLED)
-def test_train_with_every_bundled_id(pack: str, tmp_path: Path, small_essay_file: Path, monkeypatch) -> None:
+def test_train_with_every_bundled_id(
+    pack: str, tmp_path: Path, small_essay_file: Path, monkeypatch, as_in_a_terminal
+) -> None:
     key = assessment_with(pack, tmp_path, small_essay_file, "key")
     opened: list[tuple[str, bool]] = []
     monkeypatch.setattr(

@@ -156,7 +156,9 @@ def test_readers_who_all_agree_make_a_key_without_the_app(
     assert read_toml(key)["paragraph"][0]["answers"] == {"loaded-words": 2}
 
 
-def test_adjudicating_readers_of_the_sample_shows_whole_paragraphs(tmp_path: Path, monkeypatch) -> None:
+def test_adjudicating_readers_of_the_sample_shows_whole_paragraphs(
+    tmp_path: Path, monkeypatch, as_in_a_terminal
+) -> None:
     """As with compare, readers of the bundled sample need no --essay for the paragraphs' text."""
     from readtui.core.essay import load_essay, sample_essay_path
     from readtui.tui import adjudicate_app
