@@ -4,6 +4,7 @@ shapes of news sites, blogs and magazines, pages served by a local http.server, 
 from __future__ import annotations
 
 import http.server
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -429,9 +430,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """Say nothing of a client that hung up (the time-out and size-limit tests do): it
+        would print a traceback on sys.stderr seconds later, into another test's output."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd = QuietServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
