@@ -637,9 +637,8 @@ class FileLock:
 def lock_holder(target: str | Path) -> int | None:
     """The pid of the live process holding ``target``'s lock, or None: read from the lock file,
     without taking the lock (a student opening the file at that moment must not be refused)."""
-    real = Path(os.path.realpath(target))
     try:
-        fd = os.open(real.with_name(real.name + ".lock"), os.O_RDONLY)
+        fd = os.open(FileLock(target).path, os.O_RDONLY)
     except OSError:
         return None
     try:
