@@ -46,6 +46,15 @@ def run_process(argv: Sequence[str], cwd: Path | None = None) -> subprocess.Comp
     )
 
 
+def free_port() -> int:
+    """A TCP port nothing listens on now (for a server a test starts)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def run_readtui(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """``python -m readtui ARGS`` as a real process (see run_process): the one way tests run readtui
     non-interactively (in a terminal: tests/terminal)."""

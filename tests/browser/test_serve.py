@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,6 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.conftest import unavailable
+from tests.conftest import free_port
 
 TOKEN = "the-teachers-token"
 WAIT = 30.0
@@ -92,12 +92,6 @@ def status(url: str, **headers: str) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -193,6 +187,16 @@ def settle(page: Any, shown: list[bytes], quiet: float = 0.25) -> None:
         if len(shown) == count:
             return
     pytest.fail("the screen never settled")
+
+
+def from_the_palette(page: Any, shown: list[bytes], command: str) -> Any:
+    """The download that ``command``, run from the command palette (ctrl+p), gives the browser."""
+    with page.expect_download(timeout=WAIT * 1000) as download:
+        page.keyboard.press("Control+p")
+        page.keyboard.type(command)
+        settle(page, shown)  # the palette searches as it is typed: Enter picks its first result
+        page.keyboard.press("Enter")
+    return download.value
 
 
 def answers(out: Path) -> dict:
@@ -295,13 +299,9 @@ def test_a_student_downloads_their_file(chromium, serve) -> None:
     shown: list[bytes] = []
     page, out = open_student(chromium, served, "Ana", shown=shown)
     page.keyboard.press("3")
-    with page.expect_download(timeout=WAIT * 1000) as download:
-        page.keyboard.press("Control+p")
-        page.keyboard.type("Download your file")
-        settle(page, shown)  # the palette searches as it is typed: Enter picks its first result
-        page.keyboard.press("Enter")
-    assert download.value.suggested_filename == out.name
-    saved = tomllib.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    download = from_the_palette(page, shown, "Download your file")
+    assert download.suggested_filename == out.name
+    saved = tomllib.loads(Path(download.path()).read_text(encoding="utf-8"))
     assert saved["before"]["answers"] == {"prior-stance": 3}
 
 
@@ -382,13 +382,9 @@ def test_a_student_downloads_their_report_to_hand_in(chromium, serve) -> None:
     shown: list[bytes] = []
     page, out = open_student(chromium, served, "Ana", shown=shown)
     page.keyboard.press("2")
-    with page.expect_download(timeout=WAIT * 1000) as download:
-        page.keyboard.press("Control+p")
-        page.keyboard.type("Download your report")
-        settle(page, shown)
-        page.keyboard.press("Enter")
-    assert download.value.suggested_filename == "rapprochement-iran-isis.Ana.report.html"
-    report = Path(download.value.path()).read_text(encoding="utf-8")
+    download = from_the_palette(page, shown, "Download your report")
+    assert download.suggested_filename == "rapprochement-iran-isis.Ana.report.html"
+    report = Path(download.path()).read_text(encoding="utf-8")
     assert report.startswith("<!DOCTYPE html>")
     assert "Rapprochement between Iran and ISIS" in report and "Ana" in report
     assert answers(out) == {"prior-stance": 2}, "saved before the report was made"

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 from pathlib import Path
 
 import pytest
 
 from readtui.core.essay import sample_essay_path
 from readtui.core.launch import prepare_session
+from tests.conftest import free_port
 from tests.terminal.conftest import READTUI, needs_command
 
 pexpect = pytest.importorskip("pexpect")
@@ -19,23 +19,22 @@ pexpect = pytest.importorskip("pexpect")
 pytestmark = [needs_command, pytest.mark.terminal]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def spawn_serve(tmp_path: Path, size: tuple[int, int], *args: str):
+    """`readtui serve --token t0ken ARGS` in a terminal of ``size`` (rows, columns)."""
+    return pexpect.spawn(
+        READTUI,
+        ["serve", "--token", "t0ken", *args],
+        cwd=str(tmp_path),
+        env=os.environ | {"TERM": "xterm-256color"},
+        dimensions=size,
+        timeout=30,
+        encoding="utf-8",
+    )
 
 
 def test_the_teacher_sees_the_address_as_a_qr_code_and_a_live_table(tmp_path: Path) -> None:
     port = free_port()
-    child = pexpect.spawn(
-        READTUI,
-        ["serve", "--dir", "class", "--token", "t0ken", "--port", str(port), "--checklist", "quick"],
-        cwd=str(tmp_path),
-        env=os.environ | {"TERM": "xterm-256color"},
-        dimensions=(40, 100),
-        timeout=30,
-        encoding="utf-8",
-    )
+    child = spawn_serve(tmp_path, (40, 100), "--dir", "class", "--port", str(port), "--checklist", "quick")
     child.expect_exact("▀▀▀▀▀▀▀▀▀▀")  # the QR code's last row, then the address
     child.expect_exact(f"readtui serve: http://127.0.0.1:{port}/?token=t0ken")
     child.expect_exact("0 students, 0 with a tab open · files in class")
@@ -58,15 +57,7 @@ def test_the_teacher_sees_the_address_as_a_qr_code_and_a_live_table(tmp_path: Pa
 
 
 def test_a_terminal_too_short_for_the_qr_code_keeps_the_address_on_screen(tmp_path: Path) -> None:
-    child = pexpect.spawn(
-        READTUI,
-        ["serve", "--token", "t0ken", "--port", str(free_port())],
-        cwd=str(tmp_path),
-        env=os.environ | {"TERM": "xterm-256color"},
-        dimensions=(24, 80),
-        timeout=30,
-        encoding="utf-8",
-    )
+    child = spawn_serve(tmp_path, (24, 80), "--port", str(free_port()))
     child.logfile_read = shown = io.StringIO()
     child.expect_exact("0 students")
     child.sendintr()

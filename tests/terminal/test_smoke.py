@@ -29,6 +29,18 @@ def spawn(tmp_path: Path, *args: str, size: tuple[int, int] = (24, 80)):
     return child
 
 
+def run_to_the_end(tmp_path: Path, *args: str) -> tuple[str, int]:
+    """`readtui ARGS` in a terminal, left to end by itself: what it printed, and its exit status."""
+    return pexpect.run(
+        " ".join([READTUI, *args]),
+        cwd=str(tmp_path),
+        withexitstatus=True,
+        encoding="utf-8",
+        timeout=30,
+        env=os.environ | {"TERM": "xterm-256color", "READTUI_READER": "smoke"},
+    )
+
+
 def wait_for_file(path: Path, predicate, seconds: float = 10) -> dict:
     import time
 
@@ -144,14 +156,7 @@ def test_an_invalid_assessment_is_reported_in_one_line_per_problem_and_left_alon
     child.close()
     damaged = out.read_text(encoding="utf-8").replace("chars = ", "chars = -")
     out.write_text(damaged, encoding="utf-8")
-    output, status = pexpect.run(
-        f"{READTUI} --out {out}",
-        cwd=str(tmp_path),
-        withexitstatus=True,
-        encoding="utf-8",
-        timeout=30,
-        env=os.environ | {"TERM": "xterm-256color", "READTUI_READER": "smoke"},
-    )
+    output, status = run_to_the_end(tmp_path, "--out", str(out))
     assert status == 2
     where = position_of(out, "chars = -")
     assert f"{out}:{where}: paragraph[1].chars: Input should be greater than or equal to 0 (got -401)" in output
@@ -172,14 +177,7 @@ def test_bad_toml_past_the_paragraph_shown_is_one_line_and_status_2_after_the_fi
     child.close()
     damaged = out.read_text(encoding="utf-8").replace("index = 3\n", "index = 3\nindex = 3\n")
     out.write_text(damaged, encoding="utf-8")
-    output, status = pexpect.run(
-        f"{READTUI} --out {out}",
-        cwd=str(tmp_path),
-        withexitstatus=True,
-        encoding="utf-8",
-        timeout=30,
-        env=os.environ | {"TERM": "xterm-256color", "READTUI_READER": "smoke"},
-    )
+    output, status = run_to_the_end(tmp_path, "--out", str(out))
     assert status == 2
     assert "¶ 1 / 6" in output, "the first frame, from the preview"
     line = damaged[: damaged.index("index = 3\nindex")].count("\n") + 2
